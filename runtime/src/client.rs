@@ -1,0 +1,448 @@
+//! The `Client`: one connection pool, the credentials, and where requests go.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::sid::{AccountSid, ApiKeySid};
+
+/// Default total time for one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Twilio's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
+
+/// How the client authenticates. `Debug` never shows the token or secret.
+#[derive(Clone)]
+pub enum Credentials {
+    /// Account SID + auth token.
+    AuthToken {
+        /// The account.
+        account_sid: AccountSid,
+        /// Its auth token.
+        auth_token: SecretString,
+    },
+    /// API key SID + secret; the account SID still names the account in every path.
+    ApiKey {
+        /// The account the key belongs to.
+        account_sid: AccountSid,
+        /// The key (`SK…`).
+        key_sid: ApiKeySid,
+        /// The key's secret.
+        secret: SecretString,
+    },
+}
+
+impl Credentials {
+    /// The account requests act on by default.
+    pub fn account_sid(&self) -> &AccountSid {
+        match self {
+            Credentials::AuthToken { account_sid, .. } | Credentials::ApiKey { account_sid, .. } => {
+                account_sid
+            }
+        }
+    }
+
+    fn basic_header(&self) -> Result<HeaderValue, Error> {
+        let (user, secret) = match self {
+            Credentials::AuthToken {
+                account_sid,
+                auth_token,
+            } => (account_sid.as_str(), auth_token.expose_secret()),
+            Credentials::ApiKey { key_sid, secret, .. } => (key_sid.as_str(), secret.expose_secret()),
+        };
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+            .map_err(|_| Error::config("the credentials contain characters an HTTP header cannot carry"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::AuthToken { account_sid, .. } => f
+                .debug_struct("AuthToken")
+                .field("account_sid", account_sid)
+                .field("auth_token", &"[redacted]")
+                .finish(),
+            Credentials::ApiKey {
+                account_sid,
+                key_sid,
+                ..
+            } => f
+                .debug_struct("ApiKey")
+                .field("account_sid", account_sid)
+                .field("key_sid", key_sid)
+                .field("secret", &"[redacted]")
+                .finish(),
+        }
+    }
+}
+
+/// A Twilio REST client: cheap to clone (the pool and settings are shared).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), runtime::Error> {
+/// let client = runtime::Client::from_env()?;
+/// let custom = runtime::Client::builder("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "token")
+///     .timeout(std::time::Duration::from_secs(10))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) credentials: Credentials,
+    pub(crate) authorization: HeaderValue,
+    pub(crate) base_url: String,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) user_agent: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("credentials", &self.inner.credentials)
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with account SID + auth token.
+    pub fn builder(account_sid: &str, auth_token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(Auth::Token {
+            account_sid: account_sid.to_owned(),
+            auth_token: SecretString::from(auth_token.into()),
+        })
+    }
+
+    /// A builder with an API key (`SK…`) and its secret, acting on `account_sid` (`AC…`).
+    pub fn builder_with_api_key(
+        account_sid: &str,
+        key_sid: &str,
+        secret: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::new(Auth::Key {
+            account_sid: account_sid.to_owned(),
+            key_sid: key_sid.to_owned(),
+            secret: SecretString::from(secret.into()),
+        })
+    }
+
+    /// A client from the official environment variables: `TWILIO_ACCOUNT_SID` with
+    /// `TWILIO_AUTH_TOKEN`, or with `TWILIO_API_KEY` + `TWILIO_API_SECRET`; `TWILIO_REGION` and
+    /// `TWILIO_EDGE` when set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// Like [`from_env`](Self::from_env), but returns the builder to adjust further.
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let account = var("TWILIO_ACCOUNT_SID")
+            .ok_or_else(|| Error::config("TWILIO_ACCOUNT_SID is not set"))?;
+        let mut builder = match (var("TWILIO_API_KEY"), var("TWILIO_API_SECRET")) {
+            (Some(key), Some(secret)) => Self::builder_with_api_key(&account, &key, secret),
+            (Some(_), None) => return Err(Error::config("TWILIO_API_KEY is set but TWILIO_API_SECRET is not")),
+            _ => {
+                let token = var("TWILIO_AUTH_TOKEN").ok_or_else(|| {
+                    Error::config("set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET")
+                })?;
+                Self::builder(&account, token)
+            }
+        };
+        if let Some(region) = var("TWILIO_REGION") {
+            builder = builder.region(region);
+        }
+        if let Some(edge) = var("TWILIO_EDGE") {
+            builder = builder.edge(edge);
+        }
+        Ok(builder)
+    }
+
+    /// The account requests act on unless they name another one.
+    pub fn account_sid(&self) -> &AccountSid {
+        self.inner.credentials.account_sid()
+    }
+
+    /// Where requests go, e.g. `https://api.twilio.com`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The User-Agent sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+}
+
+enum Auth {
+    Token {
+        account_sid: String,
+        auth_token: SecretString,
+    },
+    Key {
+        account_sid: String,
+        key_sid: String,
+        secret: SecretString,
+    },
+}
+
+/// Configures a [`Client`]. Nothing is checked until [`build`](Self::build).
+pub struct ClientBuilder {
+    auth: Auth,
+    base_url: Option<String>,
+    region: Option<String>,
+    edge: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    user_agent_extensions: Vec<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("region", &self.region)
+            .field("edge", &self.edge)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    fn new(auth: Auth) -> Self {
+        Self {
+            auth,
+            base_url: None,
+            region: None,
+            edge: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent_extensions: Vec::new(),
+        }
+    }
+
+    /// Sends requests here instead of Twilio (a mock, the local sandbox, a gateway). Region and
+    /// edge are ignored when a base URL is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// A Twilio region, e.g. `ie1` (host `api.{edge}.{region}.twilio.com`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// A Twilio edge location, e.g. `dublin`; the region defaults to `us1` when only an edge is set.
+    pub fn edge(mut self, edge: impl Into<String>) -> Self {
+        self.edge = Some(edge.into());
+        self
+    }
+
+    /// Total time for one attempt (default 30 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Time to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body read (default 16 MiB).
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+
+    /// Appends `ext` to the User-Agent (as the official helpers' `userAgentExtensions`).
+    pub fn user_agent_extension(mut self, ext: impl Into<String>) -> Self {
+        self.user_agent_extensions.push(ext.into());
+        self
+    }
+
+    /// The host for the configured region and edge, as the official helpers build it.
+    fn host(&self) -> String {
+        let region = match (&self.region, &self.edge) {
+            (None, Some(_)) => Some("us1"),
+            (r, _) => r.as_deref(),
+        };
+        let mut host = String::from("api");
+        for part in [self.edge.as_deref(), region].into_iter().flatten() {
+            host.push('.');
+            host.push_str(part);
+        }
+        host.push_str(".twilio.com");
+        host
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = match &self.auth {
+            Auth::Token {
+                account_sid,
+                auth_token,
+            } => {
+                if account_sid.starts_with("SK") {
+                    return Err(Error::config(
+                        "the account SID is an API key SID (SK…); use Client::builder_with_api_key(account_sid, key_sid, secret): the AC… account SID is still needed",
+                    ));
+                }
+                Credentials::AuthToken {
+                    account_sid: parse_account(account_sid)?,
+                    auth_token: auth_token.clone(),
+                }
+            }
+            Auth::Key {
+                account_sid,
+                key_sid,
+                secret,
+            } => {
+                if account_sid.starts_with("SK") && key_sid.starts_with("AC") {
+                    return Err(Error::config(
+                        "the account SID and API key SID are swapped: pass the AC… account SID first, then the SK… key",
+                    ));
+                }
+                Credentials::ApiKey {
+                    account_sid: parse_account(account_sid)?,
+                    key_sid: ApiKeySid::new(key_sid)
+                        .map_err(|e| Error::config(format!("API key: {e}")))?,
+                    secret: secret.clone(),
+                }
+            }
+        };
+        let secret_empty = match &credentials {
+            Credentials::AuthToken { auth_token, .. } => auth_token.expose_secret().is_empty(),
+            Credentials::ApiKey { secret, .. } => secret.expose_secret().is_empty(),
+        };
+        if secret_empty {
+            return Err(Error::config("the auth token or API secret is empty"));
+        }
+        let base_url = match &self.base_url {
+            Some(url) => {
+                let parsed = url::Url::parse(url)
+                    .map_err(|e| Error::config(format!("base URL {url:?}: {e}")))?;
+                if !matches!(parsed.scheme(), "http" | "https") || !parsed.username().is_empty() || parsed.password().is_some() {
+                    return Err(Error::config("the base URL must be http(s) without credentials in it"));
+                }
+                url.trim_end_matches('/').to_owned()
+            }
+            None => format!("https://{}", self.host()),
+        };
+        let mut user_agent = format!(
+            "twilio-rust-runtime/{} ({} {}) rust/{}",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            env!("TWILIO_RUSTC_VERSION"),
+        );
+        for ext in &self.user_agent_extensions {
+            user_agent.push(' ');
+            user_agent.push_str(ext);
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent.clone())
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        let authorization = credentials.basic_header()?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                credentials,
+                authorization,
+                base_url,
+                timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+                user_agent,
+            }),
+        })
+    }
+}
+
+fn parse_account(s: &str) -> Result<AccountSid, Error> {
+    AccountSid::new(s).map_err(|e| Error::config(format!("account SID: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const SK: &str = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    #[test]
+    fn hosts_follow_region_and_edge() {
+        let host = |r: Option<&str>, e: Option<&str>| {
+            let mut b = Client::builder(AC, "t");
+            if let Some(r) = r {
+                b = b.region(r);
+            }
+            if let Some(e) = e {
+                b = b.edge(e);
+            }
+            b.build().expect("client").base_url().to_owned()
+        };
+        assert_eq!(host(None, None), "https://api.twilio.com");
+        assert_eq!(host(Some("ie1"), None), "https://api.ie1.twilio.com");
+        assert_eq!(host(None, Some("dublin")), "https://api.dublin.us1.twilio.com");
+        assert_eq!(host(Some("ie1"), Some("dublin")), "https://api.dublin.ie1.twilio.com");
+    }
+
+    #[test]
+    fn api_key_in_account_slot_is_explained() {
+        let err = Client::builder(SK, "t").build().expect_err("SK as account");
+        assert!(err.to_string().contains("API key"), "{err}");
+        let err = Client::builder_with_api_key(SK, AC, "s").build().expect_err("swapped");
+        assert!(err.to_string().contains("swapped"), "{err}");
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = Client::builder(AC, "super-secret-token").build().expect("client");
+        let k = Client::builder_with_api_key(AC, SK, "super-secret-key").build().expect("client");
+        for text in [format!("{c:?}"), format!("{k:?}"), format!("{:?}", c.inner.authorization)] {
+            assert!(!text.contains("super-secret"), "{text}");
+            assert!(!text.contains("c3VwZXItc2VjcmV0"), "{text}");
+        }
+        assert!(c.user_agent().starts_with("twilio-rust-runtime/"));
+        assert!(c.user_agent().contains(" rust/"));
+    }
+}

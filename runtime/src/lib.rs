@@ -1,0 +1,43 @@
+//! The runtime behind declared Twilio endpoints: the [`Client`] (auth, hosts, timeouts,
+//! retries, transport), one [`Error`] type, typed SIDs and parameter values, and webhook
+//! signature checks.
+//!
+//! Endpoints themselves are declared with [`twilio_endpoint`] (the `api` crate declares
+//! Twilio's); each declaration generates a function that starts a request and a `send` that
+//! hands it to [`Client::execute`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), runtime::Error> {
+//! let client = runtime::Client::from_env()?;
+//! println!("acting on {}", client.account_sid());
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+pub mod date;
+mod endpoint;
+mod enums;
+mod error;
+pub mod param;
+pub mod path;
+mod retry;
+pub mod sid;
+mod transport;
+pub mod values;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use client::{
+    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+};
+pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
+pub use error::{ApiError, Error, ErrorKind, Outcome};
+pub use macros::twilio_endpoint;
+pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
+pub use retry::{RetryEvent, RetryPolicy, RetryReason};
+pub use sid::{AccountSid, CallSid, PaymentSid, SidError};
+pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};

@@ -1,0 +1,281 @@
+//! Sending one declared request: validate, encode, send with retries, read a capped body,
+//! decode. Traces method, path, status, attempt and elapsed time; never headers or bodies.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+
+use crate::client::Client;
+use crate::endpoint::{CallOptions, Endpoint, Method};
+use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome};
+use crate::param::InvalidParams;
+use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A request ready to go: everything computed once, so every attempt sends the same bytes.
+struct Prepared {
+    method: Method,
+    url: String,
+    path_len: usize,
+    body: Option<bytes::Bytes>,
+    replay_safe: bool,
+}
+
+impl Prepared {
+    fn path(&self) -> &str {
+        let start = self.url.len() - self.path_len;
+        &self.url[start..]
+    }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Done(u16, bytes::Bytes),
+    Retry(RetryReason, Option<Duration>, Error),
+    Fail(Error),
+}
+
+impl Client {
+    /// Encodes a declared request exactly as it would be sent: `(path and query, form body)`.
+    /// Validates first, so a bad value is reported here too.
+    pub fn encode<E: Endpoint>(&self, params: &E) -> Result<(String, Option<String>), Error> {
+        encode(params, self.account_sid())
+    }
+
+    /// Sends a declared request and decodes the answer. The generated `send` methods call this.
+    pub async fn execute<E: Endpoint>(&self, params: &E, options: &CallOptions) -> Result<E::Response, Error> {
+        let prepared = self.prepare(params)?;
+        let (status, body) = self.send_with_retries(&prepared, options).await?;
+        decode::<E::Response>(status, &body).map_err(|e| {
+            e.with_context(1, prepared.method.as_str(), prepared.path())
+        })
+    }
+
+    fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
+        let (target, body) = encode(params, self.account_sid())?;
+        let base = &self.inner.base_url;
+        let mut url = String::with_capacity(base.len() + target.len());
+        url.push_str(base);
+        url.push_str(&target);
+        Ok(Prepared {
+            method: E::INFO.method,
+            path_len: target.len(),
+            url,
+            body: body.map(bytes::Bytes::from),
+            replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
+        })
+    }
+
+    async fn send_with_retries(&self, req: &Prepared, options: &CallOptions) -> Result<(u16, bytes::Bytes), Error> {
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let attempt_timeout = match policy.deadline {
+                Some(deadline) => timeout.min(deadline.saturating_sub(started.elapsed())),
+                None => timeout,
+            };
+            let t0 = Instant::now();
+            let result = self.attempt(req, attempt_timeout).await;
+            let elapsed_ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let (reason, retry_after, err) = match result {
+                Attempt::Done(status, body) => {
+                    tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), status, attempt, elapsed_ms, "response");
+                    return Ok((status, body));
+                }
+                Attempt::Fail(err) => {
+                    tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
+                    return Err(err.with_context(attempt, req.method.as_str(), req.path()));
+                }
+                Attempt::Retry(reason, retry_after, err) => (reason, retry_after, err),
+            };
+            let delay = policy.delay(attempt, retry_after);
+            let past_deadline = policy
+                .deadline
+                .is_some_and(|d| started.elapsed() + delay >= d);
+            if attempt >= policy.max_attempts || past_deadline {
+                tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), attempt, elapsed_ms, %reason, "giving up");
+                return Err(err.with_context(attempt, req.method.as_str(), req.path()));
+            }
+            tracing::info!(target: "twilio", method = req.method.as_str(), path = req.path(), attempt, %reason, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "retrying");
+            if let Some(hook) = &policy.hook {
+                hook(&RetryEvent {
+                    attempt,
+                    reason,
+                    delay,
+                    method: req.method.as_str(),
+                    path: req.path().to_owned(),
+                });
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(&self, req: &Prepared, timeout: Duration) -> Attempt {
+        let inner = &self.inner;
+        let mut builder = inner
+            .http
+            .request(req.method.to_reqwest(), &req.url)
+            .header(AUTHORIZATION, inner.authorization.clone())
+            .timeout(timeout);
+        if req.method != Method::Delete {
+            builder = builder.header(ACCEPT, "application/json");
+        }
+        if let Some(body) = &req.body {
+            builder = builder.header(CONTENT_TYPE, FORM).body(body.clone());
+        }
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return self.classify_send_error(req, e),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = match read_capped(response, inner.max_response_bytes).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => {
+                let outcome = if (200..300).contains(&status) { Outcome::Processed } else { Outcome::NotProcessed };
+                return Attempt::Fail(Error::new(
+                    ErrorKind::BodyTooLarge { status, limit: inner.max_response_bytes },
+                    outcome,
+                    false,
+                ));
+            }
+            Err(BodyError::Read(e)) => {
+                // The server answered a status but the body broke off.
+                let timed_out = e.is_timeout();
+                let kind = if timed_out { ErrorKind::Timeout } else { ErrorKind::Transport(e) };
+                let (reason, outcome) = if timed_out {
+                    (RetryReason::Timeout, Outcome::Unknown)
+                } else {
+                    (RetryReason::ConnectionLost, Outcome::Unknown)
+                };
+                let outcome = if (200..300).contains(&status) { Outcome::Processed } else { outcome };
+                return if req.replay_safe {
+                    Attempt::Retry(reason, None, Error::new(kind, outcome, true))
+                } else {
+                    Attempt::Fail(Error::new(kind, outcome, false))
+                };
+            }
+        };
+        if (200..300).contains(&status) {
+            return Attempt::Done(status, body);
+        }
+        let err = status_error(status, &body, req.replay_safe);
+        match status {
+            429 => Attempt::Retry(RetryReason::TooManyRequests, retry_after, err),
+            503 => Attempt::Retry(RetryReason::Unavailable, retry_after, err),
+            500 | 502 | 504 if req.replay_safe => Attempt::Retry(RetryReason::ServerError(status), retry_after, err),
+            _ => Attempt::Fail(err),
+        }
+    }
+
+    fn classify_send_error(&self, req: &Prepared, e: reqwest::Error) -> Attempt {
+        if e.is_connect() && !e.is_timeout() {
+            // The connection never opened: nothing was sent, any method may go again.
+            return Attempt::Retry(RetryReason::Connect, None, Error::new(ErrorKind::Transport(e), Outcome::NotSent, true));
+        }
+        if e.is_connect() {
+            // Connect timeout: still nothing sent.
+            return Attempt::Retry(RetryReason::Connect, None, Error::new(ErrorKind::Timeout, Outcome::NotSent, true));
+        }
+        let (reason, kind) = if e.is_timeout() {
+            (RetryReason::Timeout, ErrorKind::Timeout)
+        } else {
+            (RetryReason::ConnectionLost, ErrorKind::Transport(e))
+        };
+        if req.replay_safe {
+            Attempt::Retry(reason, None, Error::new(kind, Outcome::Unknown, true))
+        } else {
+            Attempt::Fail(Error::new(kind, Outcome::Unknown, false))
+        }
+    }
+}
+
+/// The error for a non-2xx answer.
+fn status_error(status: u16, body: &[u8], replay_safe: bool) -> Error {
+    let (outcome, retryable) = match status {
+        429 | 503 => (Outcome::NotProcessed, true),
+        500 | 502 | 504 => (Outcome::Unknown, replay_safe),
+        _ => (Outcome::NotProcessed, false),
+    };
+    let kind = match ApiError::parse(status, body) {
+        Some(api) => ErrorKind::Api(Box::new(api)),
+        None => ErrorKind::Http { status, body_excerpt: excerpt(body) },
+    };
+    Error::new(kind, outcome, retryable)
+}
+
+/// Validates and encodes: `(path + query, form body)`.
+fn encode<E: Endpoint>(params: &E, account: &crate::sid::AccountSid) -> Result<(String, Option<String>), Error> {
+    let mut problems = InvalidParams::default();
+    if let Err(p) = params.validate() {
+        problems.0.extend(p.0);
+    }
+    let mut target = String::with_capacity(E::INFO.path.len() + 64);
+    if let Err(p) = params.write_path(account, &mut target) {
+        problems.0.extend(p.0);
+    }
+    problems.into_result().map_err(Error::invalid)?;
+    let form_error = |e: serde_html_form::ser::Error| {
+        Error::invalid(InvalidParams(vec![crate::param::InvalidParam {
+            param: "(form)",
+            reason: crate::param::ParamError::new(format!("cannot be form-encoded: {e}")),
+        }]))
+    };
+    match E::INFO.method {
+        Method::Post => {
+            let mut body = String::with_capacity(256);
+            serde_html_form::ser::push_to_string(&mut body, params).map_err(form_error)?;
+            Ok((target, Some(body)))
+        }
+        Method::Get | Method::Delete => {
+            let mark = target.len();
+            target.push('?');
+            serde_html_form::ser::push_to_string(&mut target, params).map_err(form_error)?;
+            if target.len() == mark + 1 {
+                target.truncate(mark);
+            }
+            Ok((target, None))
+        }
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// Reads at most `limit` bytes; a larger body is an error, never an allocation of its size.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        if buf.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// Parses a success body into the declared response type. An empty body (a DELETE's 204) reads
+/// as JSON `null`, which `()` accepts.
+fn decode<R: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+    let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    serde_json::from_slice(input).map_err(|e| {
+        Error::new(
+            ErrorKind::Decode { status, message: e.to_string(), body_excerpt: excerpt(body) },
+            Outcome::Processed,
+            false,
+        )
+    })
+}
