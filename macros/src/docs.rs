@@ -90,7 +90,13 @@ pub fn struct_docs(
             f.wire,
             place.as_str(),
             type_text(&f.inner),
-            if *required { "yes" } else if *place == Place::Path { "no (the client's account)" } else { "no" },
+            if *required {
+                "yes"
+            } else if *place == Place::Path {
+                "no (the client's account)"
+            } else {
+                "no"
+            },
             allowed(f),
             first_line(&f.docs),
         ));
@@ -103,8 +109,18 @@ pub fn struct_docs(
 }
 
 /// Docs of the start function.
-pub fn fn_docs(summary: &[String], method: Method, path: &str, struct_name: &str, required: &[&Field]) -> Vec<String> {
-    let mut d: Vec<String> = summary.iter().take_while(|l| !l.trim().is_empty()).cloned().collect();
+pub fn fn_docs(
+    summary: &[String],
+    method: Method,
+    path: &str,
+    struct_name: &str,
+    required: &[&Field],
+) -> Vec<String> {
+    let mut d: Vec<String> = summary
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .cloned()
+        .collect();
     if !d.is_empty() {
         d.push(String::new());
     }
@@ -117,7 +133,13 @@ pub fn fn_docs(summary: &[String], method: Method, path: &str, struct_name: &str
         d.push(String::new());
         d.push("Arguments, all required:".to_owned());
         for f in required {
-            d.push(format!("- `{}`: `{}` ({}), {}", f.ident, f.wire, type_text(&f.inner), allowed(f)));
+            d.push(format!(
+                "- `{}`: `{}` ({}), {}",
+                f.ident,
+                f.wire,
+                type_text(&f.inner),
+                allowed(f)
+            ));
         }
         d.push(String::new());
         d.push("Strings are accepted where a SID, URL or key is expected; a value that does not parse makes `send` return an error listing every bad parameter, before anything is sent.".to_owned());
@@ -131,6 +153,11 @@ pub fn setter_docs(f: &Field) -> Vec<String> {
     if !d.is_empty() {
         d.push(String::new());
     }
-    d.push(format!("Sets `{}` ({}): {}.", f.wire, type_text(&f.inner), allowed(f)));
+    d.push(format!(
+        "Sets `{}` ({}): {}.",
+        f.wire,
+        type_text(&f.inner),
+        allowed(f)
+    ));
     d
 }

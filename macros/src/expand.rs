@@ -14,13 +14,23 @@ use crate::model::{self, snake_case, type_name, type_text, Args, Field, Method};
 use crate::template::{self, Piece};
 
 /// Names the builder defines itself; a parameter field cannot take them.
-const RESERVED: &[&str] = &["send", "params", "with_timeout", "with_retry", "into_params"];
+const RESERVED: &[&str] = &[
+    "send",
+    "params",
+    "with_timeout",
+    "with_retry",
+    "into_params",
+];
 
 pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut item: ItemStruct = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let err = syn::Error::new(Span::call_site(), "#[twilio_endpoint] goes on a struct with named fields").to_compile_error();
+            let err = syn::Error::new(
+                Span::call_site(),
+                "#[twilio_endpoint] goes on a struct with named fields",
+            )
+            .to_compile_error();
             return quote!(#err #input);
         }
     };
@@ -33,7 +43,10 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     if !item.generics.params.is_empty() {
-        errors.push(syn::Error::new(item.generics.span(), "an endpoint params struct cannot be generic"));
+        errors.push(syn::Error::new(
+            item.generics.span(),
+            "an endpoint params struct cannot be generic",
+        ));
     }
     let mut fields = Vec::new();
     match &mut item.fields {
@@ -44,7 +57,10 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
                 }
             }
         }
-        _ => errors.push(syn::Error::new(item.ident.span(), "an endpoint params struct has named fields, one per parameter")),
+        _ => errors.push(syn::Error::new(
+            item.ident.span(),
+            "an endpoint params struct has named fields, one per parameter",
+        )),
     }
     let Some(args) = args else {
         return fallback(&item, errors);
@@ -76,7 +92,15 @@ struct Expander {
 
 impl Expander {
     fn new(args: Args, item: ItemStruct, fields: Vec<Field>, errors: Vec<syn::Error>) -> Self {
-        Self { args, item, fields, errors, pieces: None, bound: HashMap::new(), account_default: None }
+        Self {
+            args,
+            item,
+            fields,
+            errors,
+            pieces: None,
+            bound: HashMap::new(),
+            account_default: None,
+        }
     }
 
     fn place(&self, index: usize) -> Place {
@@ -100,16 +124,24 @@ impl Expander {
             Ok(p) => p,
             Err(problems) => {
                 for p in problems {
-                    self.errors.push(template::error_at(&lit, p.start, p.end, &p.message));
+                    self.errors
+                        .push(template::error_at(&lit, p.start, p.end, &p.message));
                 }
                 return;
             }
         };
         let mut ok = true;
         for piece in &pieces {
-            let Piece::Placeholder { name, start, end } = piece else { continue };
+            let Piece::Placeholder { name, start, end } = piece else {
+                continue;
+            };
             if self.bound.contains_key(name) {
-                self.errors.push(template::error_at(&lit, *start, *end, &format!("duplicate placeholder `<{name}>`: each placeholder appears once")));
+                self.errors.push(template::error_at(
+                    &lit,
+                    *start,
+                    *end,
+                    &format!("duplicate placeholder `<{name}>`: each placeholder appears once"),
+                ));
                 ok = false;
                 continue;
             }
@@ -130,12 +162,18 @@ impl Expander {
                             format!("\nhelp: a field `{}` exists (wire name `{}`): rename the placeholder to `<{}>`, or mark the field `#[twilio(rename = \"{name}\")]`", f.ident, f.wire, f.wire)
                         })
                         .unwrap_or_else(|| format!("\nhelp: add a field `{wanted}`, or mark an existing field `#[twilio(rename = \"{name}\")]`"));
-                    self.errors.push(template::error_at(&lit, *start, *end, &format!("no field for placeholder `<{name}>`{suggestion}")));
+                    self.errors.push(template::error_at(
+                        &lit,
+                        *start,
+                        *end,
+                        &format!("no field for placeholder `<{name}>`{suggestion}"),
+                    ));
                 }
             }
         }
         // Path field types.
-        let mut bound: Vec<(String, usize)> = self.bound.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let mut bound: Vec<(String, usize)> =
+            self.bound.iter().map(|(k, v)| (k.clone(), *v)).collect();
         bound.sort_by_key(|(_, i)| *i);
         for (name, i) in bound {
             let f = &self.fields[i];
@@ -148,10 +186,16 @@ impl Expander {
                         format!("`{}` fills `<{name}>` in the path, so it cannot be optional\nnote: only `<AccountSid>` may be `Option<AccountSid>` (it then defaults to the client's account)", f.ident),
                     ));
                 }
-            } else if matches!(type_name(&f.inner).as_deref(), Some("Vec" | "SpaceSeparated" | "CommaSeparated" | "HashMap" | "BTreeMap")) {
+            } else if matches!(
+                type_name(&f.inner).as_deref(),
+                Some("Vec" | "SpaceSeparated" | "CommaSeparated" | "HashMap" | "BTreeMap")
+            ) {
                 self.errors.push(syn::Error::new(
                     f.ty.span(),
-                    format!("`{}` fills `<{name}>` in the path, but a list cannot be one path segment", f.ident),
+                    format!(
+                        "`{}` fills `<{name}>` in the path, but a list cannot be one path segment",
+                        f.ident
+                    ),
                 ));
             }
         }
@@ -170,14 +214,28 @@ impl Expander {
         let mut wires: HashMap<&str, &Ident> = HashMap::new();
         for f in &self.fields {
             if let Some(prev) = wires.insert(f.wire.as_str(), &f.ident) {
-                self.errors.push(syn::Error::new(f.span(), format!("`{}` and `{prev}` have the same wire name `{}`", f.ident, f.wire)));
+                self.errors.push(syn::Error::new(
+                    f.span(),
+                    format!(
+                        "`{}` and `{prev}` have the same wire name `{}`",
+                        f.ident, f.wire
+                    ),
+                ));
             }
         }
         for group in &self.args.one_of {
             for ident in group {
                 match self.fields.iter().find(|f| &f.ident == ident) {
-                    None => self.errors.push(syn::Error::new(ident.span(), format!("`one_of`: no field `{ident}`"))),
-                    Some(f) if !f.optional => self.errors.push(syn::Error::new(ident.span(), format!("`one_of`: `{ident}` is required anyway; list optional fields only"))),
+                    None => self.errors.push(syn::Error::new(
+                        ident.span(),
+                        format!("`one_of`: no field `{ident}`"),
+                    )),
+                    Some(f) if !f.optional => self.errors.push(syn::Error::new(
+                        ident.span(),
+                        format!(
+                            "`one_of`: `{ident}` is required anyway; list optional fields only"
+                        ),
+                    )),
                     Some(_) => {}
                 }
             }
@@ -192,7 +250,13 @@ impl Expander {
         let vis = self.item.vis.clone();
         let method = self.args.method;
         let path = self.args.path.value();
-        let fn_ident = self.args.fn_name.clone().unwrap_or_else(|| format_ident!("{}", snake_case(&struct_ident.to_string()), span = struct_ident.span()));
+        let fn_ident = self.args.fn_name.clone().unwrap_or_else(|| {
+            format_ident!(
+                "{}",
+                snake_case(&struct_ident.to_string()),
+                span = struct_ident.span()
+            )
+        });
         let builder_ident = format_ident!("{}Request", struct_ident);
         let response_ty: syn::Type = match (&self.args.response, method) {
             (Some(t), _) => t.clone(),
@@ -221,7 +285,16 @@ impl Expander {
             None if method == Method::Delete => "nothing".to_owned(),
             None => "JSON".to_owned(),
         };
-        let struct_docs = docs::struct_docs(method, &path, &response_text, status, &fn_ident.to_string(), &builder_ident.to_string(), &doc_rows, idem.is_some());
+        let struct_docs = docs::struct_docs(
+            method,
+            &path,
+            &response_text,
+            status,
+            &fn_ident.to_string(),
+            &builder_ident.to_string(),
+            &doc_rows,
+            idem.is_some(),
+        );
         let summary = model::doc_lines(&self.item.attrs);
         let mut extra_derives = Vec::new();
         if !model::derives(&self.item.attrs, "Debug") {
@@ -316,17 +389,32 @@ impl Expander {
                     errors.into_result()
                 }
             }
-            None => quote!(let _ = (account, out); ::core::unreachable!("the path template did not compile")),
+            None => {
+                quote!(let _ = (account, out); ::core::unreachable!("the path template did not compile"))
+            }
         };
         let range_checks = self.fields.iter().filter_map(|f| {
             let range = range_value(&q, f.range.as_ref()?);
             let ident = &f.ident;
             let wire = &f.wire;
-            let value = if f.optional { quote!(self.#ident.as_ref()) } else { quote!(::core::option::Option::Some(&self.#ident)) };
+            let value = if f.optional {
+                quote!(self.#ident.as_ref())
+            } else {
+                quote!(::core::option::Option::Some(&self.#ident))
+            };
             Some(quote!(#q::range(&mut errors, #wire, #value, #range);))
         });
         let one_of_checks = self.args.one_of.iter().map(|group| {
-            let wires: Vec<String> = group.iter().map(|id| self.fields.iter().find(|f| &f.ident == id).map(|f| f.wire.clone()).unwrap_or_default()).collect();
+            let wires: Vec<String> = group
+                .iter()
+                .map(|id| {
+                    self.fields
+                        .iter()
+                        .find(|f| &f.ident == id)
+                        .map(|f| f.wire.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
             quote!(#q::one_of(&mut errors, &[#(#wires),*], &[#(self.#group.is_some()),*]);)
         });
         let idem_body = match idem {
@@ -375,7 +463,9 @@ impl Expander {
         };
 
         // --- builder and start function ---
-        let required_idx: Vec<usize> = (0..self.fields.len()).filter(|&i| self.required(i)).collect();
+        let required_idx: Vec<usize> = (0..self.fields.len())
+            .filter(|&i| self.required(i))
+            .collect();
         let req_fields: Vec<&Field> = required_idx.iter().map(|&i| &self.fields[i]).collect();
         let fn_docs = docs::fn_docs(&summary, method, &path, &name_text, &req_fields);
         let fn_args = req_fields.iter().map(|f| {
@@ -389,7 +479,12 @@ impl Expander {
             quote!(let #ident = #q::required(&mut errors, #wire, #ident);)
         });
         let req_idents: Vec<&Ident> = req_fields.iter().map(|f| &f.ident).collect();
-        let opt_idents: Vec<&Ident> = self.fields.iter().filter(|f| f.optional).map(|f| &f.ident).collect();
+        let opt_idents: Vec<&Ident> = self
+            .fields
+            .iter()
+            .filter(|f| f.optional)
+            .map(|f| &f.ident)
+            .collect();
         let construct = if req_idents.is_empty() {
             quote! {
                 let params = ::core::result::Result::Ok(#struct_ident { #(#opt_idents: ::core::option::Option::None),* });

@@ -4,7 +4,9 @@
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, ExprLit, ExprRange, Ident, Lit, LitInt, LitStr, RangeLimits, Token, Type};
+use syn::{
+    Attribute, Expr, ExprLit, ExprRange, Ident, Lit, LitInt, LitStr, RangeLimits, Token, Type,
+};
 
 /// GET, POST or DELETE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +39,10 @@ pub struct Args {
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let method_ident: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected the HTTP method first: `#[twilio_endpoint(POST, \"/path\")]`")
+            syn::Error::new(
+                e.span(),
+                "expected the HTTP method first: `#[twilio_endpoint(POST, \"/path\")]`",
+            )
         })?;
         let method = match method_ident.to_string().as_str() {
             "GET" => Method::Get,
@@ -45,18 +50,30 @@ impl Parse for Args {
             "DELETE" => Method::Delete,
             other => {
                 let hint = match other.to_ascii_uppercase().as_str() {
-                    "GET" | "POST" | "DELETE" => format!("; write it in capitals: `{}`", other.to_ascii_uppercase()),
+                    "GET" | "POST" | "DELETE" => {
+                        format!("; write it in capitals: `{}`", other.to_ascii_uppercase())
+                    }
                     "PUT" | "PATCH" => "; Twilio's v2010 API updates with POST".to_owned(),
                     _ => String::new(),
                 };
-                return Err(syn::Error::new(method_ident.span(), format!("unsupported method `{other}`: expected GET, POST or DELETE{hint}")));
+                return Err(syn::Error::new(
+                    method_ident.span(),
+                    format!("unsupported method `{other}`: expected GET, POST or DELETE{hint}"),
+                ));
             }
         };
         input.parse::<Token![,]>()?;
-        let path: LitStr = input
-            .parse()
-            .map_err(|e| syn::Error::new(e.span(), "expected the path template as a string literal"))?;
-        let mut args = Args { method, path, response: None, status: None, fn_name: None, one_of: Vec::new() };
+        let path: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), "expected the path template as a string literal")
+        })?;
+        let mut args = Args {
+            method,
+            path,
+            response: None,
+            status: None,
+            fn_name: None,
+            one_of: Vec::new(),
+        };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -147,7 +164,10 @@ pub fn field(f: &mut syn::Field, errors: &mut Vec<syn::Error>) -> Option<Field> 
             if meta.path.is_ident("rename") {
                 let lit: LitStr = meta.value()?.parse()?;
                 if lit.value().is_empty() {
-                    return Err(syn::Error::new(lit.span(), "the wire name must not be empty"));
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "the wire name must not be empty",
+                    ));
                 }
                 wire = Some(lit.value());
                 Ok(())
@@ -156,7 +176,9 @@ pub fn field(f: &mut syn::Field, errors: &mut Vec<syn::Error>) -> Option<Field> 
                 range = Some(parse_range(&expr)?);
                 Ok(())
             } else {
-                Err(meta.error("unknown field option: expected `rename = \"WireName\"` or `range = lo..hi`"))
+                Err(meta.error(
+                    "unknown field option: expected `rename = \"WireName\"` or `range = lo..hi`",
+                ))
             }
         });
         if let Err(e) = result {
@@ -170,22 +192,38 @@ pub fn field(f: &mut syn::Field, errors: &mut Vec<syn::Error>) -> Option<Field> 
         None => (false, f.ty.clone()),
     };
     let wire = wire.unwrap_or_else(|| pascal_case(&ident.to_string()));
-    Some(Field { ident, ty: f.ty.clone(), inner, optional, wire, range, docs })
+    Some(Field {
+        ident,
+        ty: f.ty.clone(),
+        inner,
+        optional,
+        wire,
+        range,
+        docs,
+    })
 }
 
 fn parse_range(expr: &ExprRange) -> syn::Result<RangeSpec> {
     let bound = |e: &Option<Box<Expr>>| -> syn::Result<Option<i128>> {
         match e.as_deref() {
             None => Ok(None),
-            Some(Expr::Lit(ExprLit { lit: Lit::Int(i), .. })) => i.base10_parse().map(Some),
-            Some(other) => Err(syn::Error::new_spanned(other, "range bounds are integer literals")),
+            Some(Expr::Lit(ExprLit {
+                lit: Lit::Int(i), ..
+            })) => i.base10_parse().map(Some),
+            Some(other) => Err(syn::Error::new_spanned(
+                other,
+                "range bounds are integer literals",
+            )),
         }
     };
     let min = bound(&expr.start)?;
     let max = bound(&expr.end)?;
     let inclusive = matches!(expr.limits, RangeLimits::Closed(_));
     if min.is_none() && max.is_none() {
-        return Err(syn::Error::new_spanned(expr, "a range needs at least one bound"));
+        return Err(syn::Error::new_spanned(
+            expr,
+            "a range needs at least one bound",
+        ));
     }
     let text = match (min, max) {
         (Some(lo), Some(hi)) => format!("{lo}..{}{hi}", if inclusive { "=" } else { "" }),
@@ -193,7 +231,12 @@ fn parse_range(expr: &ExprRange) -> syn::Result<RangeSpec> {
         (None, Some(hi)) => format!("..{}{hi}", if inclusive { "=" } else { "" }),
         (None, None) => String::new(),
     };
-    Ok(RangeSpec { min, max, inclusive, text })
+    Ok(RangeSpec {
+        min,
+        max,
+        inclusive,
+        text,
+    })
 }
 
 /// `T` when `ty` is `Option<T>`.
@@ -208,7 +251,9 @@ pub fn generic_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     if last.ident != name {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -226,7 +271,9 @@ pub fn type_name(ty: &Type) -> Option<String> {
 /// The innermost type argument (`CardType` in `Option<SpaceSeparated<CardType>>`).
 pub fn innermost(ty: &Type) -> &Type {
     let Type::Path(p) = ty else { return ty };
-    let Some(last) = p.path.segments.last() else { return ty };
+    let Some(last) = p.path.segments.last() else {
+        return ty;
+    };
     match &last.arguments {
         syn::PathArguments::AngleBracketed(args) => match args.args.first() {
             Some(syn::GenericArgument::Type(t)) => innermost(t),
@@ -244,7 +291,9 @@ pub fn pascal_case(snake: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -272,7 +321,9 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
@@ -282,16 +333,19 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
 
 /// Whether the struct already derives `name`.
 pub fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|m| {
-            if m.path.segments.last().is_some_and(|s| s.ident == name) {
-                found = true;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|m| {
+                if m.path.segments.last().is_some_and(|s| s.ident == name) {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 /// Tokens of a type as compact text, for docs and the registry (`Option<CallSid>`).

@@ -11,7 +11,11 @@ pub enum Piece {
     /// Literal text, sent as is.
     Literal(String),
     /// A `<Name>` placeholder; `start..end` are byte offsets of `<`..=`>` in the template.
-    Placeholder { name: String, start: usize, end: usize },
+    Placeholder {
+        name: String,
+        start: usize,
+        end: usize,
+    },
 }
 
 /// A template problem: a message and the byte range of the template it is about.
@@ -27,11 +31,16 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
     let mut problems = Vec::new();
     let bytes = template.as_bytes();
     if !template.starts_with('/') {
-        problems.push(Problem { message: "a path template starts with `/`".into(), start: 0, end: 1.min(template.len()) });
+        problems.push(Problem {
+            message: "a path template starts with `/`".into(),
+            start: 0,
+            end: 1.min(template.len()),
+        });
     }
     if let Some(pos) = template.find(['?', '#']) {
         problems.push(Problem {
-            message: "a path template has no query or fragment: parameters are declared as fields".into(),
+            message: "a path template has no query or fragment: parameters are declared as fields"
+                .into(),
             start: pos,
             end: pos + 1,
         });
@@ -42,11 +51,21 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
         match bytes[i] {
             b'<' => {
                 let Some(close) = template[i + 1..].find(['>', '<', '/']).map(|o| i + 1 + o) else {
-                    problems.push(Problem { message: "unclosed `<`: a placeholder ends with `>`".into(), start: i, end: template.len() });
+                    problems.push(Problem {
+                        message: "unclosed `<`: a placeholder ends with `>`".into(),
+                        start: i,
+                        end: template.len(),
+                    });
                     break;
                 };
                 if bytes[close] != b'>' {
-                    problems.push(Problem { message: "unclosed `<`: a placeholder ends with `>` before the next `/` or `<`".into(), start: i, end: close });
+                    problems.push(Problem {
+                        message:
+                            "unclosed `<`: a placeholder ends with `>` before the next `/` or `<`"
+                                .into(),
+                        start: i,
+                        end: close,
+                    });
                     literal_start = close;
                     i = close;
                     continue;
@@ -56,7 +75,13 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
                 }
                 let name = &template[i + 1..close];
                 if name.is_empty() {
-                    problems.push(Problem { message: "empty placeholder `<>`: name the field it binds, e.g. `<CallSid>`".into(), start: i, end: close + 1 });
+                    problems.push(Problem {
+                        message:
+                            "empty placeholder `<>`: name the field it binds, e.g. `<CallSid>`"
+                                .into(),
+                        start: i,
+                        end: close + 1,
+                    });
                 } else if !is_pascal_ident(name) {
                     problems.push(Problem {
                         message: format!("placeholder names are PascalCase identifiers, like `<CallSid>`; `<{name}>` is not"),
@@ -65,7 +90,9 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
                     });
                 } else if i == 0 || bytes[i - 1] != b'/' {
                     problems.push(Problem {
-                        message: format!("`<{name}>` must start a path segment (right after a `/`)"),
+                        message: format!(
+                            "`<{name}>` must start a path segment (right after a `/`)"
+                        ),
                         start: i,
                         end: close + 1,
                     });
@@ -76,7 +103,11 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
                         end: close + 1,
                     });
                 }
-                pieces.push(Piece::Placeholder { name: name.to_owned(), start: i, end: close + 1 });
+                pieces.push(Piece::Placeholder {
+                    name: name.to_owned(),
+                    start: i,
+                    end: close + 1,
+                });
                 i = close + 1;
                 literal_start = i;
                 if bytes.get(i) == Some(&b'.') {
@@ -93,7 +124,11 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
                 }
             }
             b'>' => {
-                problems.push(Problem { message: "`>` without a matching `<`".into(), start: i, end: i + 1 });
+                problems.push(Problem {
+                    message: "`>` without a matching `<`".into(),
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             _ => i += 1,
@@ -150,13 +185,26 @@ mod tests {
 
     #[test]
     fn parses_twilio_paths() {
-        assert_eq!(names("/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json"), ["AccountSid", "CallSid"]);
+        assert_eq!(
+            names("/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json"),
+            ["AccountSid", "CallSid"]
+        );
         assert_eq!(names("/2010-04-01/Accounts.json"), Vec::<String>::new());
     }
 
     #[test]
     fn reports_malformed_templates() {
-        for bad in ["/a/<CallSid", "/a/<>/b", "/a/x<CallSid>", "/a/<CallSid>x", "/a/<call_sid>", "/a/b>", "a/b", "/a?x=1", "/a/<A>.<B>"] {
+        for bad in [
+            "/a/<CallSid",
+            "/a/<>/b",
+            "/a/x<CallSid>",
+            "/a/<CallSid>x",
+            "/a/<call_sid>",
+            "/a/b>",
+            "a/b",
+            "/a?x=1",
+            "/a/<A>.<B>",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -46,9 +46,8 @@ impl Credentials {
     /// The account requests act on by default.
     pub fn account_sid(&self) -> &AccountSid {
         match self {
-            Credentials::AuthToken { account_sid, .. } | Credentials::ApiKey { account_sid, .. } => {
-                account_sid
-            }
+            Credentials::AuthToken { account_sid, .. }
+            | Credentials::ApiKey { account_sid, .. } => account_sid,
         }
     }
 
@@ -58,11 +57,14 @@ impl Credentials {
                 account_sid,
                 auth_token,
             } => (account_sid.as_str(), auth_token.expose_secret()),
-            Credentials::ApiKey { key_sid, secret, .. } => (key_sid.as_str(), secret.expose_secret()),
+            Credentials::ApiKey {
+                key_sid, secret, ..
+            } => (key_sid.as_str(), secret.expose_secret()),
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
-        let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
-            .map_err(|_| Error::config("the credentials contain characters an HTTP header cannot carry"))?;
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+            Error::config("the credentials contain characters an HTTP header cannot carry")
+        })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -163,7 +165,11 @@ impl Client {
             .ok_or_else(|| Error::config("TWILIO_ACCOUNT_SID is not set"))?;
         let mut builder = match (var("TWILIO_API_KEY"), var("TWILIO_API_SECRET")) {
             (Some(key), Some(secret)) => Self::builder_with_api_key(&account, &key, secret),
-            (Some(_), None) => return Err(Error::config("TWILIO_API_KEY is set but TWILIO_API_SECRET is not")),
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "TWILIO_API_KEY is set but TWILIO_API_SECRET is not",
+                ))
+            }
             _ => {
                 let token = var("TWILIO_AUTH_TOKEN").ok_or_else(|| {
                     Error::config("set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET")
@@ -357,8 +363,13 @@ impl ClientBuilder {
             Some(url) => {
                 let parsed = url::Url::parse(url)
                     .map_err(|e| Error::config(format!("base URL {url:?}: {e}")))?;
-                if !matches!(parsed.scheme(), "http" | "https") || !parsed.username().is_empty() || parsed.password().is_some() {
-                    return Err(Error::config("the base URL must be http(s) without credentials in it"));
+                if !matches!(parsed.scheme(), "http" | "https")
+                    || !parsed.username().is_empty()
+                    || parsed.password().is_some()
+                {
+                    return Err(Error::config(
+                        "the base URL must be http(s) without credentials in it",
+                    ));
                 }
                 url.trim_end_matches('/').to_owned()
             }
@@ -422,23 +433,39 @@ mod tests {
         };
         assert_eq!(host(None, None), "https://api.twilio.com");
         assert_eq!(host(Some("ie1"), None), "https://api.ie1.twilio.com");
-        assert_eq!(host(None, Some("dublin")), "https://api.dublin.us1.twilio.com");
-        assert_eq!(host(Some("ie1"), Some("dublin")), "https://api.dublin.ie1.twilio.com");
+        assert_eq!(
+            host(None, Some("dublin")),
+            "https://api.dublin.us1.twilio.com"
+        );
+        assert_eq!(
+            host(Some("ie1"), Some("dublin")),
+            "https://api.dublin.ie1.twilio.com"
+        );
     }
 
     #[test]
     fn api_key_in_account_slot_is_explained() {
         let err = Client::builder(SK, "t").build().expect_err("SK as account");
         assert!(err.to_string().contains("API key"), "{err}");
-        let err = Client::builder_with_api_key(SK, AC, "s").build().expect_err("swapped");
+        let err = Client::builder_with_api_key(SK, AC, "s")
+            .build()
+            .expect_err("swapped");
         assert!(err.to_string().contains("swapped"), "{err}");
     }
 
     #[test]
     fn debug_hides_secrets() {
-        let c = Client::builder(AC, "super-secret-token").build().expect("client");
-        let k = Client::builder_with_api_key(AC, SK, "super-secret-key").build().expect("client");
-        for text in [format!("{c:?}"), format!("{k:?}"), format!("{:?}", c.inner.authorization)] {
+        let c = Client::builder(AC, "super-secret-token")
+            .build()
+            .expect("client");
+        let k = Client::builder_with_api_key(AC, SK, "super-secret-key")
+            .build()
+            .expect("client");
+        for text in [
+            format!("{c:?}"),
+            format!("{k:?}"),
+            format!("{:?}", c.inner.authorization),
+        ] {
             assert!(!text.contains("super-secret"), "{text}");
             assert!(!text.contains("c3VwZXItc2VjcmV0"), "{text}");
         }

@@ -19,13 +19,15 @@ pub mod rfc2822_option {
     }
 
     /// Deserializes RFC 2822; `null` and `""` give `None`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
         let text: Option<std::borrow::Cow<'de, str>> = Option::deserialize(d)?;
         match text.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
-            Some(t) => OffsetDateTime::parse(t, &Rfc2822)
-                .map(Some)
-                .map_err(|e| serde::de::Error::custom(format!("not an RFC 2822 date ({e}): {t:?}"))),
+            Some(t) => OffsetDateTime::parse(t, &Rfc2822).map(Some).map_err(|e| {
+                serde::de::Error::custom(format!("not an RFC 2822 date ({e}): {t:?}"))
+            }),
         }
     }
 }

@@ -84,7 +84,10 @@ inventory::collect!(Registration);
 /// Every endpoint declared in the program (in `api` and in any other crate linked in), sorted by
 /// path then method.
 pub fn endpoints() -> Vec<&'static EndpointInfo> {
-    let mut all: Vec<_> = inventory::iter::<Registration>.into_iter().map(|r| r.0).collect();
+    let mut all: Vec<_> = inventory::iter::<Registration>
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
     all.sort_by_key(|e| (e.path, e.method.as_str(), e.name));
     all
 }

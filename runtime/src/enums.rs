@@ -119,6 +119,9 @@ mod tests {
         let other: Sample = serde_json::from_str("\"gamma\"").expect("catch-all");
         assert_eq!(other, Sample::Other("gamma".into()));
         assert!(!other.is_known());
-        assert_eq!(serde_json::to_string(&Sample::Alpha).expect("ser"), "\"alpha-one\"");
+        assert_eq!(
+            serde_json::to_string(&Sample::Alpha).expect("ser"),
+            "\"alpha-one\""
+        );
     }
 }

@@ -25,14 +25,15 @@ mod retry;
 pub mod sid;
 mod transport;
 pub mod values;
+pub mod webhook;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
 pub use client::{
-    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
+    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
 pub use error::{ApiError, Error, ErrorKind, Outcome};

@@ -5,18 +5,23 @@ pub use inventory;
 pub use serde;
 pub use serde_json;
 
+pub use crate::client::Client;
 pub use crate::endpoint::{CallOptions, Endpoint, EndpointInfo, Method, Registration};
 pub use crate::error::Error;
 pub use crate::param::{
-    InvalidParam, InvalidParams, IntoParam, Kind, Location, ParamError, ParamInfo, ParamType, Range, RangeCheck,
+    IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
+    Range, RangeCheck,
 };
 pub use crate::path::PathSegment;
-pub use crate::sid::AccountSid;
-pub use crate::client::Client;
 pub use crate::retry::RetryPolicy;
+pub use crate::sid::AccountSid;
 
 /// Converts a required argument, recording a refusal under its wire name.
-pub fn required<T>(errors: &mut InvalidParams, param: &'static str, value: impl IntoParam<T>) -> Option<T> {
+pub fn required<T>(
+    errors: &mut InvalidParams,
+    param: &'static str,
+    value: impl IntoParam<T>,
+) -> Option<T> {
     match value.into_param() {
         Ok(v) => Some(v),
         Err(reason) => {
@@ -52,14 +57,24 @@ pub fn set<P, T>(
 }
 
 /// Appends one path segment, recording a refusal under the placeholder's name.
-pub fn segment(out: &mut String, errors: &mut InvalidParams, param: &'static str, value: &impl PathSegment) {
+pub fn segment(
+    out: &mut String,
+    errors: &mut InvalidParams,
+    param: &'static str,
+    value: &impl PathSegment,
+) {
     if let Err(reason) = crate::path::push_segment(out, value.segment()) {
         errors.push(param, reason);
     }
 }
 
 /// Checks a declared range on a present value.
-pub fn range<T: RangeCheck + std::fmt::Display>(errors: &mut InvalidParams, param: &'static str, value: Option<&T>, range: Range) {
+pub fn range<T: RangeCheck + std::fmt::Display>(
+    errors: &mut InvalidParams,
+    param: &'static str,
+    value: Option<&T>,
+    range: Range,
+) {
     if let Some(v) = value {
         if !v.in_range(&range) {
             errors.push(param, ParamError::new(format!("must be {range}, got {v}")));
@@ -71,7 +86,10 @@ pub fn range<T: RangeCheck + std::fmt::Display>(errors: &mut InvalidParams, para
 pub fn one_of(errors: &mut InvalidParams, params: &'static [&'static str], set: &[bool]) {
     if !set.iter().any(|s| *s) {
         let names = params.join(", ");
-        errors.push(params[0], ParamError::new(format!("or one of the others in [{names}] must be set")));
+        errors.push(
+            params[0],
+            ParamError::new(format!("or one of the others in [{names}] must be set")),
+        );
     }
 }
 

@@ -68,7 +68,11 @@ fn parse_sid(s: &str, kind: &'static str, prefix: &'static str) -> Result<[u8; 3
             hint,
         });
     }
-    if let Some((position, found)) = s.char_indices().skip(2).find(|(_, c)| !c.is_ascii_hexdigit()) {
+    if let Some((position, found)) = s
+        .char_indices()
+        .skip(2)
+        .find(|(_, c)| !c.is_ascii_hexdigit())
+    {
         return Err(SidError::Digit {
             kind,
             found,
@@ -225,16 +229,29 @@ mod tests {
     fn parses_and_displays() {
         let sid: CallSid = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse().expect("valid");
         assert_eq!(sid.to_string(), "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-        assert_eq!(format!("{sid:?}"), "CallSid(CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)");
+        assert_eq!(
+            format!("{sid:?}"),
+            "CallSid(CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)"
+        );
     }
 
     #[test]
     fn rejects_wrong_prefix_length_and_digits() {
-        assert!(matches!(CallSid::new("PKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), Err(SidError::Prefix { .. })));
-        assert!(matches!(CallSid::new("CA123"), Err(SidError::Length { len: 5, .. })));
+        assert!(matches!(
+            CallSid::new("PKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            Err(SidError::Prefix { .. })
+        ));
+        assert!(matches!(
+            CallSid::new("CA123"),
+            Err(SidError::Length { len: 5, .. })
+        ));
         assert!(matches!(
             CallSid::new("CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaz"),
-            Err(SidError::Digit { found: 'z', position: 33, .. })
+            Err(SidError::Digit {
+                found: 'z',
+                position: 33,
+                ..
+            })
         ));
         // Multi-byte input of the right byte length must not panic on slicing.
         assert!(CallSid::new("CAé234567890123456789012345678901").is_err());
@@ -242,7 +259,8 @@ mod tests {
 
     #[test]
     fn api_key_in_account_slot_says_so() {
-        let err = AccountSid::new("SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").expect_err("not an account");
+        let err =
+            AccountSid::new("SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").expect_err("not an account");
         assert!(err.to_string().contains("API key"), "{err}");
     }
 }

@@ -44,12 +44,15 @@ impl Client {
     }
 
     /// Sends a declared request and decodes the answer. The generated `send` methods call this.
-    pub async fn execute<E: Endpoint>(&self, params: &E, options: &CallOptions) -> Result<E::Response, Error> {
+    pub async fn execute<E: Endpoint>(
+        &self,
+        params: &E,
+        options: &CallOptions,
+    ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params)?;
         let (status, body) = self.send_with_retries(&prepared, options).await?;
-        decode::<E::Response>(status, &body).map_err(|e| {
-            e.with_context(1, prepared.method.as_str(), prepared.path())
-        })
+        decode::<E::Response>(status, &body)
+            .map_err(|e| e.with_context(1, prepared.method.as_str(), prepared.path()))
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
@@ -67,7 +70,11 @@ impl Client {
         })
     }
 
-    async fn send_with_retries(&self, req: &Prepared, options: &CallOptions) -> Result<(u16, bytes::Bytes), Error> {
+    async fn send_with_retries(
+        &self,
+        req: &Prepared,
+        options: &CallOptions,
+    ) -> Result<(u16, bytes::Bytes), Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let started = Instant::now();
@@ -140,9 +147,16 @@ impl Client {
         let body = match read_capped(response, inner.max_response_bytes).await {
             Ok(body) => body,
             Err(BodyError::TooLarge) => {
-                let outcome = if (200..300).contains(&status) { Outcome::Processed } else { Outcome::NotProcessed };
+                let outcome = if (200..300).contains(&status) {
+                    Outcome::Processed
+                } else {
+                    Outcome::NotProcessed
+                };
                 return Attempt::Fail(Error::new(
-                    ErrorKind::BodyTooLarge { status, limit: inner.max_response_bytes },
+                    ErrorKind::BodyTooLarge {
+                        status,
+                        limit: inner.max_response_bytes,
+                    },
                     outcome,
                     false,
                 ));
@@ -150,13 +164,21 @@ impl Client {
             Err(BodyError::Read(e)) => {
                 // The server answered a status but the body broke off.
                 let timed_out = e.is_timeout();
-                let kind = if timed_out { ErrorKind::Timeout } else { ErrorKind::Transport(e) };
+                let kind = if timed_out {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Transport(e)
+                };
                 let (reason, outcome) = if timed_out {
                     (RetryReason::Timeout, Outcome::Unknown)
                 } else {
                     (RetryReason::ConnectionLost, Outcome::Unknown)
                 };
-                let outcome = if (200..300).contains(&status) { Outcome::Processed } else { outcome };
+                let outcome = if (200..300).contains(&status) {
+                    Outcome::Processed
+                } else {
+                    outcome
+                };
                 return if req.replay_safe {
                     Attempt::Retry(reason, None, Error::new(kind, outcome, true))
                 } else {
@@ -171,7 +193,9 @@ impl Client {
         match status {
             429 => Attempt::Retry(RetryReason::TooManyRequests, retry_after, err),
             503 => Attempt::Retry(RetryReason::Unavailable, retry_after, err),
-            500 | 502 | 504 if req.replay_safe => Attempt::Retry(RetryReason::ServerError(status), retry_after, err),
+            500 | 502 | 504 if req.replay_safe => {
+                Attempt::Retry(RetryReason::ServerError(status), retry_after, err)
+            }
             _ => Attempt::Fail(err),
         }
     }
@@ -179,11 +203,19 @@ impl Client {
     fn classify_send_error(&self, req: &Prepared, e: reqwest::Error) -> Attempt {
         if e.is_connect() && !e.is_timeout() {
             // The connection never opened: nothing was sent, any method may go again.
-            return Attempt::Retry(RetryReason::Connect, None, Error::new(ErrorKind::Transport(e), Outcome::NotSent, true));
+            return Attempt::Retry(
+                RetryReason::Connect,
+                None,
+                Error::new(ErrorKind::Transport(e), Outcome::NotSent, true),
+            );
         }
         if e.is_connect() {
             // Connect timeout: still nothing sent.
-            return Attempt::Retry(RetryReason::Connect, None, Error::new(ErrorKind::Timeout, Outcome::NotSent, true));
+            return Attempt::Retry(
+                RetryReason::Connect,
+                None,
+                Error::new(ErrorKind::Timeout, Outcome::NotSent, true),
+            );
         }
         let (reason, kind) = if e.is_timeout() {
             (RetryReason::Timeout, ErrorKind::Timeout)
@@ -207,13 +239,19 @@ fn status_error(status: u16, body: &[u8], replay_safe: bool) -> Error {
     };
     let kind = match ApiError::parse(status, body) {
         Some(api) => ErrorKind::Api(Box::new(api)),
-        None => ErrorKind::Http { status, body_excerpt: excerpt(body) },
+        None => ErrorKind::Http {
+            status,
+            body_excerpt: excerpt(body),
+        },
     };
     Error::new(kind, outcome, retryable)
 }
 
 /// Validates and encodes: `(path + query, form body)`.
-fn encode<E: Endpoint>(params: &E, account: &crate::sid::AccountSid) -> Result<(String, Option<String>), Error> {
+fn encode<E: Endpoint>(
+    params: &E,
+    account: &crate::sid::AccountSid,
+) -> Result<(String, Option<String>), Error> {
     let mut problems = InvalidParams::default();
     if let Err(p) = params.validate() {
         problems.0.extend(p.0);
@@ -253,7 +291,10 @@ enum BodyError {
 }
 
 /// Reads at most `limit` bytes; a larger body is an error, never an allocation of its size.
-async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, BodyError> {
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, BodyError> {
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
@@ -270,10 +311,18 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<by
 /// Parses a success body into the declared response type. An empty body (a DELETE's 204) reads
 /// as JSON `null`, which `()` accepts.
 fn decode<R: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
-    let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     serde_json::from_slice(input).map_err(|e| {
         Error::new(
-            ErrorKind::Decode { status, message: e.to_string(), body_excerpt: excerpt(body) },
+            ErrorKind::Decode {
+                status,
+                message: e.to_string(),
+                body_excerpt: excerpt(body),
+            },
             Outcome::Processed,
             false,
         )

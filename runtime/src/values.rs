@@ -97,7 +97,9 @@ impl Uri {
             )));
         }
         match url::Url::parse(&value) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(Self(value)),
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+                Ok(Self(value))
+            }
             Ok(url) => Err(ParamError::new(format!(
                 "must be an http or https URL, got scheme {:?}",
                 url.scheme()

@@ -1,5 +1,8 @@
+use runtime::{
+    twilio_endpoint, AccountSid, CallSid, CommaSeparated, IdempotencyKey, JsonObject,
+    SpaceSeparated, Uri,
+};
 use rust_decimal::Decimal;
-use runtime::{twilio_endpoint, AccountSid, CallSid, CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};
 
 use super::{BankAccountType, CardType, Input, MatchingInput, Payment, PaymentMethod, TokenType};
 

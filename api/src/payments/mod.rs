@@ -9,6 +9,8 @@ mod model;
 mod update;
 
 pub use create::{create, Create, CreateRequest};
-pub use enums::{BankAccountType, Capture, CardType, Input, MatchingInput, PaymentMethod, Status, TokenType};
+pub use enums::{
+    BankAccountType, Capture, CardType, Input, MatchingInput, PaymentMethod, Status, TokenType,
+};
 pub use model::Payment;
 pub use update::{update, Update, UpdateRequest};

@@ -1,0 +1,5 @@
+//! Twilio webhooks: computing and checking `X-Twilio-Signature`.
+
+mod signature;
+
+pub use signature::compute_signature;
