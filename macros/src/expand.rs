@@ -207,7 +207,7 @@ impl Expander {
     fn check_fields(&mut self) {
         for f in &self.fields {
             let name = f.ident.to_string();
-            if RESERVED.contains(&name.as_str()) {
+            if RESERVED.contains(&name.as_str()) || (self.args.paged && name == "stream") {
                 self.errors.push(syn::Error::new(f.span(), format!("a parameter field cannot be named `{name}`: the request builder has a method of that name; name it otherwise and use `#[twilio(rename = \"…\")]`")));
             }
         }
@@ -516,6 +516,18 @@ impl Expander {
             }
         });
         let builder_doc = format!("A `{} {}` request being built by [`{fn_text}`]: set optional parameters, then [`send`](Self::send) it.", method.as_str(), path.replace('<', "{").replace('>', "}"));
+        let stream_method = if self.args.paged {
+            quote! {
+                /// Every item of every page, fetched lazily one page at a time through `client`
+                /// (with its retries and timeouts). Set the page size with `page_size` and cap the
+                /// total with [`limit`](::runtime::Items::limit).
+                pub fn stream(&self, client: &::runtime::Client) -> ::runtime::Items<<#response_ty as #q::Paged>::Item> {
+                    #q::stream(client, self.params.as_ref(), &self.options)
+                }
+            }
+        } else {
+            quote!()
+        };
         let builder = quote! {
             #[doc = #builder_doc]
             #[must_use = "a request does nothing until it is sent"]
@@ -549,6 +561,8 @@ impl Expander {
                 pub fn into_params(self) -> ::core::result::Result<#struct_ident, #q::InvalidParams> {
                     self.params
                 }
+
+                #stream_method
 
                 /// Sends the request through `client` (with its retries and timeouts) and decodes the answer.
                 pub async fn send(&self, client: &::runtime::Client) -> ::core::result::Result<#response_ty, ::runtime::Error> {

@@ -34,6 +34,8 @@ pub struct Args {
     pub status: Option<LitInt>,
     pub fn_name: Option<Ident>,
     pub one_of: Vec<Vec<Ident>>,
+    /// `paged`: the response is a `Page<T>`; the builder gets `stream(&client)`.
+    pub paged: bool,
 }
 
 impl Parse for Args {
@@ -73,6 +75,7 @@ impl Parse for Args {
             status: None,
             fn_name: None,
             one_of: Vec::new(),
+            paged: false,
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -100,6 +103,7 @@ impl Parse for Args {
                     }
                     args.status = Some(lit);
                 }
+                "paged" => args.paged = true,
                 "one_of" => {
                     let content;
                     syn::parenthesized!(content in input);
@@ -112,7 +116,7 @@ impl Parse for Args {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`: expected `response = Type`, `status = 2xx`, `fn = name` or `one_of(a, b, …)`"),
+                        format!("unknown option `{other}`: expected `response = Type`, `status = 2xx`, `fn = name`, `one_of(a, b, …)` or `paged`"),
                     ))
                 }
             }
