@@ -19,12 +19,16 @@ pub mod date;
 mod endpoint;
 mod enums;
 mod error;
+pub mod model;
+pub mod page;
+mod phone;
 pub mod param;
 pub mod path;
 mod retry;
 pub mod sid;
 mod transport;
 pub mod values;
+mod when;
 pub mod webhook;
 
 #[doc(hidden)]
@@ -40,5 +44,8 @@ pub use error::{ApiError, Error, ErrorKind, Outcome};
 pub use macros::twilio_endpoint;
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
-pub use sid::{AccountSid, CallSid, PaymentSid, SidError};
+pub use page::{Items, Listed, Page, Paged};
+pub use phone::PhoneNumber;
+pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
+pub use when::{Date, DateTime};
 pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};

@@ -12,6 +12,7 @@ pub use crate::param::{
     IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
     Range, RangeCheck,
 };
+pub use crate::page::{stream, Paged};
 pub use crate::path::PathSegment;
 pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;

@@ -55,6 +55,25 @@ impl Client {
             .map_err(|e| e.with_context(1, prepared.method.as_str(), prepared.path()))
     }
 
+    /// GETs a path (with query) relative to the base URL through the same retries, auth and
+    /// body cap as [`execute`](Self::execute); pagination follows `next_page_uri` with it.
+    pub(crate) async fn get_path<R: serde::de::DeserializeOwned>(
+        &self,
+        target: &str,
+        options: &CallOptions,
+    ) -> Result<R, Error> {
+        let prepared = Prepared {
+            method: Method::Get,
+            url: format!("{}{target}", self.inner.base_url),
+            path_len: target.len(),
+            body: None,
+            replay_safe: true,
+        };
+        let (status, body) = self.send_with_retries(&prepared, options).await?;
+        decode::<R>(status, &body)
+            .map_err(|e| e.with_context(1, prepared.method.as_str(), prepared.path()))
+    }
+
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
         let (target, body) = encode(params, self.account_sid())?;
         let base = &self.inner.base_url;
