@@ -88,6 +88,8 @@ struct Expander {
     bound: HashMap<String, usize>,
     /// Whether the `<AccountSid>` path field defaults to the client's account.
     account_default: Option<usize>,
+    /// Whether a body parameter shares the `<AccountSid>` field's wire name.
+    shadowed_account: bool,
 }
 
 impl Expander {
@@ -100,6 +102,7 @@ impl Expander {
             pieces: None,
             bound: HashMap::new(),
             account_default: None,
+            shadowed_account: false,
         }
     }
 
@@ -212,7 +215,16 @@ impl Expander {
             }
         }
         let mut wires: HashMap<&str, &Ident> = HashMap::new();
-        for f in &self.fields {
+        for (i, f) in self.fields.iter().enumerate() {
+            // `<AccountSid>` defaulting to the client's account may share its wire name with a
+            // body parameter (UpdateIncomingPhoneNumber moves a number to `AccountSid`).
+            let shares_with_account = self.account_default.is_some_and(|a| {
+                a != i && self.fields[a].wire == f.wire && !self.bound.values().any(|&b| b == i)
+            });
+            if shares_with_account {
+                self.shadowed_account = true;
+                continue;
+            }
             if let Some(prev) = wires.insert(f.wire.as_str(), &f.ident) {
                 self.errors.push(syn::Error::new(
                     f.span(),
@@ -243,8 +255,8 @@ impl Expander {
     }
 
     fn expand(mut self) -> TokenStream {
-        self.check_fields();
         self.check_template();
+        self.check_fields();
         let q = quote!(::runtime::__private);
         let struct_ident = self.item.ident.clone();
         let vis = self.item.vis.clone();
@@ -307,7 +319,9 @@ impl Expander {
             for (i, f) in named.named.iter_mut().enumerate() {
                 let wire = &self.fields[i].wire;
                 let attr = if places[i] == Place::Path {
-                    if self.fields[i].optional {
+                    if self.shadowed_account && self.account_default == Some(i) {
+                        quote!(#[serde(skip)])
+                    } else if self.fields[i].optional {
                         quote!(#[serde(rename = #wire, skip_serializing, default)])
                     } else {
                         quote!(#[serde(rename = #wire, skip_serializing)])
