@@ -21,15 +21,15 @@ mod enums;
 mod error;
 pub mod model;
 pub mod page;
-mod phone;
 pub mod param;
 pub mod path;
+mod phone;
 mod retry;
 pub mod sid;
 mod transport;
 pub mod values;
-mod when;
 pub mod webhook;
+mod when;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -42,10 +42,10 @@ pub use client::{
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
 pub use error::{ApiError, Error, ErrorKind, Outcome};
 pub use macros::twilio_endpoint;
-pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
-pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use page::{Items, Listed, Page, Paged};
+pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 pub use phone::PhoneNumber;
+pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
-pub use when::{Date, DateTime};
 pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};
+pub use when::{Date, DateTime};

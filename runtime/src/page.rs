@@ -277,7 +277,10 @@ mod tests {
 
     #[test]
     fn page_uris_stay_on_the_clients_host() {
-        assert_eq!(relative("/2010-04-01/A.json?Page=1"), "/2010-04-01/A.json?Page=1");
+        assert_eq!(
+            relative("/2010-04-01/A.json?Page=1"),
+            "/2010-04-01/A.json?Page=1"
+        );
         assert_eq!(
             relative("https://evil.example/2010-04-01/A.json?Page=1"),
             "/2010-04-01/A.json?Page=1"

@@ -8,11 +8,11 @@ pub use serde_json;
 pub use crate::client::Client;
 pub use crate::endpoint::{CallOptions, Endpoint, EndpointInfo, Method, Registration};
 pub use crate::error::Error;
+pub use crate::page::{stream, Paged};
 pub use crate::param::{
     IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
     Range, RangeCheck,
 };
-pub use crate::page::{stream, Paged};
 pub use crate::path::PathSegment;
 pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;

@@ -49,7 +49,10 @@ impl DateTime {
     pub fn to_wire(&self) -> String {
         match self {
             DateTime::Day(d) => d.format(DAY).unwrap_or_default(),
-            DateTime::At(t) => t.to_offset(UtcOffset::UTC).format(INSTANT).unwrap_or_default(),
+            DateTime::At(t) => t
+                .to_offset(UtcOffset::UTC)
+                .format(INSTANT)
+                .unwrap_or_default(),
         }
     }
 
@@ -58,11 +61,13 @@ impl DateTime {
         if t.len() == 10 {
             return parse_day(t).map(DateTime::Day);
         }
-        OffsetDateTime::parse(t, &Rfc3339).map(DateTime::At).map_err(|_| {
-            ParamError::new(format!(
-                "expected YYYY-MM-DDTHH:MM:SSZ (or a date YYYY-MM-DD), got {s:?}"
-            ))
-        })
+        OffsetDateTime::parse(t, &Rfc3339)
+            .map(DateTime::At)
+            .map_err(|_| {
+                ParamError::new(format!(
+                    "expected YYYY-MM-DDTHH:MM:SSZ (or a date YYYY-MM-DD), got {s:?}"
+                ))
+            })
     }
 }
 
@@ -147,7 +152,10 @@ mod tests {
     #[test]
     fn wire_formats() {
         assert_eq!(Date(date!(2024 - 03 - 09)).to_wire(), "2024-03-09");
-        assert_eq!(DateTime::from(date!(2024 - 03 - 09)).to_wire(), "2024-03-09");
+        assert_eq!(
+            DateTime::from(date!(2024 - 03 - 09)).to_wire(),
+            "2024-03-09"
+        );
         let t = datetime!(2024-03-09 10:11:12.5 +02:00);
         assert_eq!(DateTime::from(t).to_wire(), "2024-03-09T08:11:12Z");
         let parsed = DateTime::try_from("2024-03-09T08:11:12Z").expect("parses");
