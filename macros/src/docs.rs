@@ -59,17 +59,28 @@ fn first_line(docs: &[String]) -> String {
         .replace('|', "\\|")
 }
 
+/// What the endpoint section says about the endpoint as a whole.
+pub struct Overview<'a> {
+    pub method: Method,
+    pub path: &'a str,
+    pub response: &'a str,
+    pub status: u16,
+    pub fn_name: &'a str,
+    pub builder: &'a str,
+    pub idempotent: bool,
+}
+
 /// The endpoint section and parameter table appended to the struct's own docs.
-pub fn struct_docs(
-    method: Method,
-    path: &str,
-    response: &str,
-    status: u16,
-    fn_name: &str,
-    builder: &str,
-    fields: &[(&Field, Place, bool)],
-    idempotent: bool,
-) -> Vec<String> {
+pub fn struct_docs(o: &Overview<'_>, fields: &[(&Field, Place, bool)]) -> Vec<String> {
+    let Overview {
+        method,
+        path,
+        response,
+        status,
+        fn_name,
+        builder,
+        idempotent,
+    } = *o;
     let mut d = vec![
         String::new(),
         "# Endpoint".to_owned(),

@@ -307,14 +307,16 @@ impl Expander {
             None => "JSON".to_owned(),
         };
         let struct_docs = docs::struct_docs(
-            method,
-            &path,
-            &response_text,
-            status,
-            &fn_ident.to_string(),
-            &builder_ident.to_string(),
+            &docs::Overview {
+                method,
+                path: &path,
+                response: &response_text,
+                status,
+                fn_name: &fn_ident.to_string(),
+                builder: &builder_ident.to_string(),
+                idempotent: idem.is_some(),
+            },
             &doc_rows,
-            idem.is_some(),
         );
         let summary = model::doc_lines(&self.item.attrs);
         let mut extra_derives = Vec::new();
