@@ -24,7 +24,15 @@ impl Place {
 /// What values a type admits, in a few words (or a link to the type that lists them).
 pub fn allowed(field: &Field) -> String {
     if let Some(r) = &field.range {
-        return format!("`{}`", r.text);
+        // The same words the run-time error uses.
+        return match (r.min, r.max) {
+            (Some(lo), Some(hi)) if r.inclusive => format!("between {lo} and {hi}"),
+            (Some(lo), Some(hi)) => format!("at least {lo} and less than {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) if r.inclusive => format!("at most {hi}"),
+            (None, Some(hi)) => format!("less than {hi}"),
+            (None, None) => r.text.clone(),
+        };
     }
     let inner = innermost(&field.inner);
     let name = type_name(inner).unwrap_or_default();
@@ -45,7 +53,7 @@ pub fn allowed(field: &Field) -> String {
         "Date" => "a date, `YYYY-MM-DD`".to_owned(),
         "OffsetDateTime" => "a date-time, `YYYY-MM-DDTHH:MM:SSZ`".to_owned(),
         n if n.ends_with("Sid") => format!("a [`{}`]", type_text(inner)),
-        _ => format!("see [`{}`]", type_text(inner)),
+        _ => format!("one of [`{}`]", type_text(inner)),
     };
     format!("{base}{list}")
 }

@@ -343,10 +343,13 @@ impl Expander {
                 f.attrs.push(syn::parse_quote!(#attr));
             }
         }
+        // The generated sections follow the declaration's own docs.
+        for line in &struct_docs {
+            self.item.attrs.push(syn::parse_quote!(#[doc = #line]));
+        }
         let item = &self.item;
         let serde_crate = "::runtime::__private::serde";
         let struct_out = quote! {
-            #(#[doc = #struct_docs])*
             #[derive(#q::serde::Serialize, #q::serde::Deserialize, #(#extra_derives),*)]
             #[serde(crate = #serde_crate)]
             #item
