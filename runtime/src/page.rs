@@ -148,8 +148,9 @@ impl<T> Items<T> {
         self
     }
 
-    /// How many items are held in memory now (never more than one page's worth).
-    pub fn buffered(&self) -> usize {
+    /// How many items are held in memory now: never more than one page's worth. (Not named
+    /// `buffered`, which `StreamExt` takes.)
+    pub fn buffered_len(&self) -> usize {
         self.buffer.len()
     }
 
