@@ -66,6 +66,8 @@ pub struct EndpointInfo {
     pub status: u16,
     /// Whether requests carry an `IdempotencyKey`, which makes them safe to resend.
     pub idempotency_key: bool,
+    /// Type-erased entry points (send from wire pairs, the response type's shape), for tools.
+    pub erased: crate::erased::Erased,
 }
 
 impl EndpointInfo {

@@ -18,9 +18,11 @@ mod client;
 pub mod date;
 mod endpoint;
 mod enums;
+mod erased;
 mod error;
 pub mod param;
 pub mod path;
+pub mod reflect;
 mod retry;
 pub mod sid;
 mod transport;
@@ -36,6 +38,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
+pub use erased::{Erased, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome};
 pub use macros::twilio_endpoint;
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
