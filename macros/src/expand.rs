@@ -444,6 +444,7 @@ impl Expander {
                     response: #response_name,
                     status: #status,
                     idempotency_key: #idem_flag,
+                    erased: #q::Erased::of::<Self>(),
                 };
                 fn write_path(&self, account: &#q::AccountSid, out: &mut ::std::string::String) -> ::core::result::Result<(), #q::InvalidParams> {
                     #write_path
