@@ -1,0 +1,366 @@
+//! The static check: each declaration against the spec's operation. Prism cannot do this part
+//! (it ignores unknown parameters and never sees our response types).
+
+use runtime::param::{Kind, ListStyle, Location, ParamInfo, Scalar};
+use runtime::reflect::Shape;
+use runtime::EndpointInfo;
+use serde_json::Value;
+
+use crate::spec::{In, Spec};
+
+/// What the static check found for one endpoint.
+#[derive(Debug, Clone)]
+pub struct StaticReport {
+    /// `METHOD /path/{X}`.
+    pub endpoint: String,
+    /// Parameters declared in Rust.
+    pub declared: usize,
+    /// Parameters the spec lists (0 when the operation is missing).
+    pub in_spec: usize,
+    /// Optional spec parameters the declaration leaves out (reported, not a failure).
+    pub undeclared: Vec<String>,
+    /// Every disagreement; any one fails the suite.
+    pub mismatches: Vec<String>,
+}
+
+/// The spec's form of a declared path: `<X>` becomes `{X}`.
+pub fn spec_path(declared: &str) -> String {
+    declared.replace('<', "{").replace('>', "}")
+}
+
+/// Checks one declaration.
+pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
+    let path = spec_path(info.path);
+    let mut report = StaticReport {
+        endpoint: format!("{} {path}", info.method),
+        declared: info.params.len(),
+        in_spec: 0,
+        undeclared: Vec::new(),
+        mismatches: Vec::new(),
+    };
+    let Some(op) = spec.operation(&path, info.method.as_str()) else {
+        report.mismatches.push(if spec.has_path(&path) {
+            format!("the spec has no {} operation on this path", info.method)
+        } else {
+            "the spec has no such path".to_owned()
+        });
+        return report;
+    };
+    report.in_spec = op.params.len();
+    for p in info.params {
+        let Some(sp) = op.params.iter().find(|s| s.name == p.wire_name) else {
+            report
+                .mismatches
+                .push(format!("{}: not a parameter of this operation", p.wire_name));
+            continue;
+        };
+        let want = match p.location {
+            Location::Path => In::Path,
+            Location::Form => In::Form,
+            Location::Query => In::Query,
+        };
+        if sp.location != want {
+            report.mismatches.push(format!(
+                "{}: declared in the {want:?}, the spec has it in the {:?}",
+                p.wire_name, sp.location
+            ));
+        }
+        if let Err(why) = compatible(p, &sp.schema, spec) {
+            report.mismatches.push(format!("{}: {why}", p.wire_name));
+        }
+    }
+    for sp in &op.params {
+        match info.param(&sp.name) {
+            // A path placeholder is always filled (an optional `<AccountSid>` defaults to the
+            // client's account), so only body and query parameters can miss `required`.
+            Some(p) if sp.required && !p.required && sp.location != In::Path => {
+                report.mismatches.push(format!(
+                    "{}: required by the spec, optional in the declaration",
+                    sp.name
+                ));
+            }
+            Some(_) => {}
+            None if sp.required => report.mismatches.push(format!(
+                "{}: required by the spec, missing from the declaration",
+                sp.name
+            )),
+            None => report.undeclared.push(sp.name.clone()),
+        }
+    }
+    for group in info.one_of {
+        for wire in *group {
+            if op.params.iter().any(|s| s.name == *wire && s.required) {
+                report.mismatches.push(format!(
+                    "{wire}: in a one_of group, but the spec requires it outright"
+                ));
+            }
+        }
+    }
+    check_response(info, &op.successes, spec, &mut report.mismatches);
+    report
+}
+
+fn check_response(
+    info: &EndpointInfo,
+    successes: &[(u16, Option<Value>)],
+    spec: &Spec,
+    mismatches: &mut Vec<String>,
+) {
+    let found = successes.iter().find(|(s, _)| *s == info.status);
+    if found.is_none() {
+        let codes: Vec<String> = successes.iter().map(|(s, _)| s.to_string()).collect();
+        mismatches.push(format!(
+            "status {}: the spec's success statuses are [{}]",
+            info.status,
+            codes.join(", ")
+        ));
+    }
+    // With a wrong status, still judge the response type against the spec's first success.
+    let Some((status, schema)) = found.or(successes.first()) else {
+        return;
+    };
+    let shape = (info.erased.response_shape)();
+    match schema {
+        None => {
+            if matches!(shape, Shape::Struct { .. } | Shape::Scalar) {
+                mismatches.push(format!(
+                    "response: the spec's {status} has no body, but `{}` expects one",
+                    info.response
+                ));
+            }
+        }
+        Some(schema) => {
+            let mut missing = Vec::new();
+            covers(schema, &shape, spec, "", &mut missing, 0);
+            for m in missing {
+                mismatches.push(format!("response `{}`: {m}", info.response));
+            }
+        }
+    }
+}
+
+/// Records every spec property (nested objects and arrays of objects included) that the
+/// response shape does not read.
+fn covers(
+    schema: &Value,
+    shape: &Shape,
+    spec: &Spec,
+    at: &str,
+    missing: &mut Vec<String>,
+    depth: usize,
+) {
+    let schema = spec.resolve(schema);
+    if depth > 12 {
+        return;
+    }
+    if schema["type"] == "array" {
+        return covers(&schema["items"], shape, spec, at, missing, depth + 1);
+    }
+    let Some(props) = schema["properties"].as_object() else {
+        return; // a scalar, or an object without declared properties: nothing to cover
+    };
+    match shape {
+        Shape::Any | Shape::Map | Shape::TooDeep => {}
+        Shape::Unit | Shape::Scalar => missing.push(format!(
+            "{} the spec returns an object with {} fields, the type reads {}",
+            if at.is_empty() { "body:" } else { at },
+            props.len(),
+            if *shape == Shape::Unit {
+                "nothing"
+            } else {
+                "a single value"
+            }
+        )),
+        Shape::Struct { .. } => {
+            for (name, prop) in props {
+                let here = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                match shape.field(name) {
+                    None => missing.push(format!("field `{here}` is in the spec, not in the type")),
+                    Some(inner) => covers(prop, inner, spec, &here, missing, depth + 1),
+                }
+            }
+        }
+    }
+}
+
+/// What a spec schema accepts, in the terms the declarations use.
+#[derive(Debug)]
+enum SpecKind<'a> {
+    Enum(Vec<&'a str>),
+    Array(&'a Value),
+    Boolean,
+    Integer,
+    Number,
+    Uri,
+    Text {
+        format: Option<&'a str>,
+        pattern: Option<&'a str>,
+    },
+    Object,
+    Untyped,
+}
+
+fn spec_kind<'a>(schema: &'a Value, spec: &'a Spec) -> SpecKind<'a> {
+    let schema = spec.resolve(schema);
+    if let Some(values) = schema["enum"].as_array() {
+        return SpecKind::Enum(values.iter().filter_map(Value::as_str).collect());
+    }
+    match schema["type"].as_str() {
+        Some("array") => SpecKind::Array(spec.resolve(&schema["items"])),
+        Some("boolean") => SpecKind::Boolean,
+        Some("integer") => SpecKind::Integer,
+        Some("number") => SpecKind::Number,
+        Some("object") => SpecKind::Object,
+        Some("string") if schema["format"] == "uri" => SpecKind::Uri,
+        Some("string") => SpecKind::Text {
+            format: schema["format"].as_str(),
+            pattern: schema["pattern"].as_str(),
+        },
+        _ => SpecKind::Untyped,
+    }
+}
+
+/// The two-letter prefix of a SID pattern such as `^CA[0-9a-fA-F]{32}$`.
+fn sid_prefix(pattern: &str) -> Option<&str> {
+    let rest = pattern.strip_prefix('^')?;
+    let prefix = rest.get(..2)?;
+    (prefix.chars().all(|c| c.is_ascii_uppercase()) && rest[2..].starts_with("[0-9a-fA-F]{32}"))
+        .then_some(prefix)
+}
+
+/// Whether a declared parameter's kind fits the spec's schema; `Err` says how not.
+fn compatible(p: &ParamInfo, schema: &Value, spec: &Spec) -> Result<(), String> {
+    let kind = spec_kind(schema, spec);
+    match (p.kind.list, &kind) {
+        // Untyped in the spec (the Pay `Parameter`): any value is accepted.
+        (_, SpecKind::Untyped) => Ok(()),
+        (Some(ListStyle::RepeatedKey), SpecKind::Array(items)) => {
+            scalar_fits(p.kind.scalar, &spec_kind(items, spec))
+                .map_err(|why| format!("list items: {why}"))
+        }
+        (Some(ListStyle::RepeatedKey), other) => Err(format!(
+            "declared a list sent as repeated keys ({}), the spec takes one value ({})",
+            p.rust_type,
+            describe(other)
+        )),
+        // A list joined into one string (ValidCardTypes, RequireMatchingInputs): the spec
+        // calls it a string.
+        (Some(ListStyle::Joined(_)), SpecKind::Text { .. }) => Ok(()),
+        (Some(ListStyle::Joined(sep)), other) => Err(format!(
+            "declared a list joined by {sep:?} into one string, the spec takes {}",
+            describe(other)
+        )),
+        (None, SpecKind::Array(_)) => Err(format!(
+            "the spec takes a list (repeated keys), declared a single value ({})",
+            p.rust_type
+        )),
+        (None, other) => scalar_fits(p.kind.scalar, other),
+    }
+}
+
+fn scalar_fits(rust: Scalar, spec: &SpecKind<'_>) -> Result<(), String> {
+    let ok = match (rust, spec) {
+        (_, SpecKind::Untyped) => true,
+        (Scalar::Enum(ours), SpecKind::Enum(theirs)) => {
+            let extra: Vec<&str> = ours
+                .iter()
+                .copied()
+                .filter(|v| !theirs.contains(v))
+                .collect();
+            let missing: Vec<&str> = theirs
+                .iter()
+                .copied()
+                .filter(|v| !ours.contains(v))
+                .collect();
+            if extra.is_empty() && missing.is_empty() {
+                return Ok(());
+            }
+            return Err(format!(
+                "enum values differ: not in the spec {extra:?}, missing from the declaration {missing:?}"
+            ));
+        }
+        // `Confirmation` is the strings "true"/"false" in the spec; a bool sends exactly those.
+        (Scalar::Boolean, SpecKind::Enum(values)) => {
+            values.len() == 2 && values.contains(&"true") && values.contains(&"false")
+        }
+        (Scalar::Boolean, SpecKind::Boolean)
+        | (Scalar::Integer, SpecKind::Integer)
+        | (Scalar::Number, SpecKind::Number)
+        | (Scalar::Uri, SpecKind::Uri)
+        | (Scalar::Json, SpecKind::Object)
+        | (Scalar::String, SpecKind::Text { .. }) => true,
+        // A spec string without format or pattern that we type as an enum (`Input`): our enums
+        // keep unknown values (`Other`), so every string the spec allows can still be sent.
+        (
+            Scalar::Enum(_),
+            SpecKind::Text {
+                format: None,
+                pattern: None,
+            },
+        ) => true,
+        (Scalar::Sid(prefix), SpecKind::Text { pattern, .. }) => {
+            match pattern.and_then(|p| sid_prefix(p)) {
+                Some(theirs) if theirs != prefix => {
+                    return Err(format!(
+                        "declared a {prefix}… SID, the spec's pattern wants {theirs}…"
+                    ))
+                }
+                _ => true,
+            }
+        }
+        (Scalar::PhoneNumber, SpecKind::Text { format, .. }) => {
+            matches!(format, None | Some("phone-number" | "endpoint"))
+        }
+        (Scalar::DateTime, SpecKind::Text { format, .. }) => *format == Some("date-time"),
+        (Scalar::Date, SpecKind::Text { format, .. }) => *format == Some("date"),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "declared {}, the spec takes {}",
+            describe_scalar(rust),
+            describe(spec)
+        ))
+    }
+}
+
+fn describe(kind: &SpecKind<'_>) -> String {
+    match kind {
+        SpecKind::Enum(v) => format!("an enum {v:?}"),
+        SpecKind::Array(_) => "an array".into(),
+        SpecKind::Boolean => "a boolean".into(),
+        SpecKind::Integer => "an integer".into(),
+        SpecKind::Number => "a number".into(),
+        SpecKind::Uri => "a URI".into(),
+        SpecKind::Text {
+            format: Some(f), ..
+        } => format!("a string ({f})"),
+        SpecKind::Text { .. } => "a string".into(),
+        SpecKind::Object => "an object".into(),
+        SpecKind::Untyped => "anything".into(),
+    }
+}
+
+fn describe_scalar(s: Scalar) -> String {
+    match s {
+        Scalar::Enum(v) => format!("an enum {v:?}"),
+        Scalar::Sid(p) => format!("a {p}… SID"),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// A parameter's kind in a few words, for the table.
+pub fn kind_text(kind: &Kind) -> String {
+    let scalar = describe_scalar(kind.scalar);
+    match kind.list {
+        None => scalar,
+        Some(ListStyle::RepeatedKey) => format!("list of {scalar} (repeated keys)"),
+        Some(ListStyle::Joined(sep)) => format!("list of {scalar} joined by {sep:?}"),
+    }
+}
