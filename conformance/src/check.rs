@@ -49,9 +49,10 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
     report.in_spec = op.params.len();
     for p in info.params {
         let Some(sp) = op.params.iter().find(|s| s.name == p.wire_name) else {
-            report
-                .mismatches
-                .push(format!("{}: not a parameter of this operation", p.wire_name));
+            report.mismatches.push(format!(
+                "{}: not a parameter of this operation",
+                p.wire_name
+            ));
             continue;
         };
         let want = match p.location {
@@ -362,5 +363,220 @@ pub fn kind_text(kind: &Kind) -> String {
         None => scalar,
         Some(ListStyle::RepeatedKey) => format!("list of {scalar} (repeated keys)"),
         Some(ListStyle::Joined(sep)) => format!("list of {scalar} joined by {sep:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The rules on a small hand-written spec, with declarations made for these tests.
+
+    use super::*;
+    use runtime::{twilio_endpoint, AccountSid, CallSid, CommaSeparated, JsonObject, Uri};
+    use serde::Deserialize;
+
+    runtime::twilio_enum! {
+        /// Test enum with the spec's values.
+        pub enum Color {
+            /// Red.
+            Red = "red",
+            /// Blue.
+            Blue = "blue",
+        }
+    }
+
+    runtime::twilio_enum! {
+        /// Test enum missing one of the spec's values.
+        pub enum FewColors {
+            /// Red.
+            Red = "red",
+        }
+    }
+
+    /// Reads every field of a thing.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // only its shape is read
+    pub struct Thing {
+        /// Sid.
+        pub sid: String,
+        /// Parts.
+        pub parts: Vec<Part>,
+    }
+
+    /// Reads one field of a part.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // only its shape is read
+    pub struct Part {
+        /// Name.
+        pub name: String,
+    }
+
+    /// Everything right, including the three special cases.
+    #[twilio_endpoint(POST, "/v1/Accounts/<AccountSid>/Things.json", response = Thing, status = 201)]
+    pub struct Good {
+        /// Path.
+        pub account_sid: Option<AccountSid>,
+        /// Required string.
+        pub name: String,
+        /// Enum by `$ref`, same values.
+        pub color: Option<Color>,
+        /// `"true"`/`"false"` enum in the spec.
+        pub confirmation: Option<bool>,
+        /// A string in the spec, a joined list here.
+        pub kinds: Option<CommaSeparated<Color>>,
+        /// Untyped in the spec.
+        pub parameter: Option<JsonObject>,
+        /// Array in the spec.
+        pub events: Option<Vec<String>>,
+        /// SID with the right prefix.
+        pub call_sid: Option<CallSid>,
+        /// URL.
+        pub callback: Option<Uri>,
+    }
+
+    /// Wrong in many ways.
+    #[twilio_endpoint(POST, "/v1/Accounts/<AccountSid>/Things.json", response = Part, status = 201)]
+    pub struct Bad {
+        /// Path.
+        pub account_sid: Option<AccountSid>,
+        /// Required in the spec.
+        pub name: Option<String>,
+        /// One value missing.
+        pub color: Option<FewColors>,
+        /// A single value where the spec takes an array.
+        pub events: Option<String>,
+        /// Free text where the spec has a URL.
+        pub callback: Option<String>,
+        /// Not in the spec.
+        pub extra: Option<u32>,
+        /// Wrong SID prefix.
+        #[twilio(rename = "CallSid")]
+        pub payment: Option<runtime::PaymentSid>,
+    }
+
+    /// No such method on the path.
+    #[twilio_endpoint(DELETE, "/v1/Accounts/<AccountSid>/Things.json")]
+    pub struct NoMethod {
+        /// Path.
+        pub account_sid: Option<AccountSid>,
+    }
+
+    fn spec() -> Spec {
+        let doc = serde_json::json!({
+            "paths": {
+                "/v1/Accounts/{AccountSid}/Things.json": {
+                    "post": {
+                        "parameters": [{"name": "AccountSid", "in": "path", "required": true,
+                            "schema": {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$"}}],
+                        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                            "type": "object",
+                            "required": ["Name"],
+                            "properties": {
+                                "Name": {"type": "string"},
+                                "Color": {"$ref": "#/components/schemas/color"},
+                                "Confirmation": {"type": "string", "enum": ["true", "false"]},
+                                "Kinds": {"type": "string"},
+                                "Parameter": {"description": "untyped"},
+                                "Events": {"type": "array", "items": {"type": "string"}},
+                                "CallSid": {"type": "string", "pattern": "^CA[0-9a-fA-F]{32}$"},
+                                "Callback": {"type": "string", "format": "uri"}
+                            }
+                        }}}},
+                        "responses": {"201": {"content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/thing"}}}}}
+                    }
+                }
+            },
+            "components": {"schemas": {
+                "color": {"type": "string", "enum": ["red", "blue"]},
+                "thing": {"type": "object", "properties": {
+                    "sid": {"type": "string"},
+                    "parts": {"type": "array", "items": {"$ref": "#/components/schemas/part"}}
+                }},
+                "part": {"type": "object", "properties": {"name": {"type": "string"}}}
+            }}
+        });
+        Spec::parse(&doc.to_string()).expect("spec")
+    }
+
+    fn report_of(name: &str) -> StaticReport {
+        let info = runtime::endpoints()
+            .into_iter()
+            .find(|e| e.name.ends_with(name))
+            .expect("declared");
+        check(info, &spec())
+    }
+
+    #[test]
+    fn a_right_declaration_has_no_mismatch() {
+        let r = report_of("::Good");
+        assert_eq!(r.mismatches, Vec::<String>::new());
+        assert_eq!((r.declared, r.in_spec), (9, 9));
+    }
+
+    #[test]
+    fn every_kind_of_wrong_is_reported() {
+        let r = report_of("::Bad");
+        let expected = [
+            "Name: required by the spec, optional in the declaration",
+            "Color: enum values differ: not in the spec [], missing from the declaration [\"blue\"]",
+            "Events: the spec takes a list (repeated keys), declared a single value",
+            "Callback: declared string, the spec takes a URI",
+            "Extra: not a parameter of this operation",
+            "CallSid: declared a PK… SID, the spec's pattern wants CA…",
+            "response `Part`: field `sid` is in the spec, not in the type",
+            "response `Part`: field `parts` is in the spec, not in the type",
+        ];
+        for e in expected {
+            assert!(
+                r.mismatches.iter().any(|m| m.starts_with(e)),
+                "missing {e:?} in {:#?}",
+                r.mismatches
+            );
+        }
+        assert_eq!(r.mismatches.len(), expected.len(), "{:#?}", r.mismatches);
+        assert!(r.undeclared.contains(&"Confirmation".to_owned()));
+    }
+
+    #[test]
+    fn a_missing_operation_is_reported() {
+        let r = report_of("::NoMethod");
+        assert_eq!(
+            r.mismatches,
+            ["the spec has no DELETE operation on this path"]
+        );
+    }
+
+    #[test]
+    fn nested_response_fields_are_checked() {
+        let spec = spec();
+        let thing = serde_json::json!({"$ref": "#/components/schemas/thing"});
+        let mut missing = Vec::new();
+        // A part type without `name` misses the nested field.
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Nameless {
+            id: u32,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            sid: String,
+            parts: Vec<Nameless>,
+        }
+        covers(&thing, &Shape::of::<Outer>(), &spec, "", &mut missing, 0);
+        assert_eq!(
+            missing,
+            ["field `parts.name` is in the spec, not in the type"]
+        );
+        missing.clear();
+        covers(
+            &thing,
+            &Shape::of::<serde_json::Value>(),
+            &spec,
+            "",
+            &mut missing,
+            0,
+        );
+        assert!(missing.is_empty(), "a JSON value reads every field");
     }
 }

@@ -52,25 +52,26 @@ pub async fn main_with(endpoints: &[&'static EndpointInfo]) -> Result<Results, S
     }
     let static_only = args.iter().any(|a| a == "--static-only");
     if let Some(bad) = args.iter().find(|a| *a != "--static-only") {
-        return Err(format!("unknown argument {bad:?} (use --static-only or --spec-path)"));
+        return Err(format!(
+            "unknown argument {bad:?} (use --static-only or --spec-path)"
+        ));
     }
     println!("spec: {} ({})", source.path.display(), source.origin);
     let spec = Spec::load(&source.path)?;
     let prism_url = match (static_only, std::env::var(PRISM_ENV)) {
         (true, _) => None,
         (false, Ok(url)) => Some(url),
-        (false, Err(_)) => {
-            return Err(format!(
-                "{PRISM_ENV} is not set: run scripts/conformance (starts Prism), or pass --static-only"
-            ))
-        }
+        (false, Err(_)) => return Err(format!(
+            "{PRISM_ENV} is not set: run scripts/conformance (starts Prism), or pass --static-only"
+        )),
     };
     if endpoints.is_empty() {
         return Err("no endpoints are registered in this binary".into());
     }
     let started = std::time::Instant::now();
     let results = run(endpoints, &spec, prism_url.as_deref()).await?;
-    print!("{}", results.render());
-    println!("took {:.1} s", started.elapsed().as_secs_f64());
+    print!("{}", results.details());
+    println!("\ntook {:.1} s", started.elapsed().as_secs_f64());
+    println!("{}", results.summary());
     Ok(results)
 }

@@ -62,7 +62,10 @@ pub struct Call {
 
 /// Drives each endpoint twice (required parameters only, then all) against the Prism server at
 /// `base_url`.
-pub async fn drive(endpoints: &[&'static EndpointInfo], base_url: &str) -> Result<Vec<Call>, String> {
+pub async fn drive(
+    endpoints: &[&'static EndpointInfo],
+    base_url: &str,
+) -> Result<Vec<Call>, String> {
     let client = runtime::Client::builder(ACCOUNT_SID, AUTH_TOKEN)
         .base_url(base_url)
         .timeout(Duration::from_secs(30))
@@ -81,7 +84,14 @@ pub async fn drive(endpoints: &[&'static EndpointInfo], base_url: &str) -> Resul
             async move {
                 let verdict = call(client, raw, base_url, info, fill).await;
                 let endpoint = format!("{} {}", info.method, spec_path(info.path));
-                (i, Call { endpoint, fill, verdict })
+                (
+                    i,
+                    Call {
+                        endpoint,
+                        fill,
+                        verdict,
+                    },
+                )
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -126,12 +136,16 @@ async fn call(
                 .iter()
                 .all(|n| info.param(n).is_some_and(|p| !p.required));
             let rest = if droppable {
-                let without: Vec<(String, String)> =
-                    wire.into_iter().filter(|(k, _)| !params.contains(k)).collect();
-                Some(Box::new(match once(client, raw, base_url, info, &without).await {
-                    Ok(()) => Verdict::Accepted,
-                    Err(r) => Verdict::Rejected(r.text),
-                }))
+                let without: Vec<(String, String)> = wire
+                    .into_iter()
+                    .filter(|(k, _)| !params.contains(k))
+                    .collect();
+                Some(Box::new(
+                    match once(client, raw, base_url, info, &without).await {
+                        Ok(()) => Verdict::Accepted,
+                        Err(r) => Verdict::Rejected(r.text),
+                    },
+                ))
             } else {
                 None
             };

@@ -45,8 +45,13 @@ impl Results {
             .map(|c| &c.verdict)
     }
 
-    /// The report, ending with the summary line.
+    /// The report: [`details`](Self::details) then the [`summary`](Self::summary) line.
     pub fn render(&self) -> String {
+        format!("{}\n{}\n", self.details(), self.summary())
+    }
+
+    /// The table and the sections listing mismatches, rejections and set-aside verdicts.
+    pub fn details(&self) -> String {
         let mut out = String::new();
         let width = self
             .statics
@@ -89,7 +94,11 @@ impl Results {
             "mismatches (static check):",
             self.statics
                 .iter()
-                .flat_map(|s| s.mismatches.iter().map(move |m| format!("{}: {m}", s.endpoint)))
+                .flat_map(|s| {
+                    s.mismatches
+                        .iter()
+                        .map(move |m| format!("{}: {m}", s.endpoint))
+                })
                 .collect(),
         );
         let calls = self.calls.as_deref().unwrap_or_default();
@@ -98,8 +107,12 @@ impl Results {
             calls
                 .iter()
                 .filter_map(|c| match &c.verdict {
-                    Verdict::Rejected(why) => Some(format!("{} [{}]: {why}", c.endpoint, c.fill.label())),
-                    Verdict::SetAside { rest: Some(rest), .. } => match rest.as_ref() {
+                    Verdict::Rejected(why) => {
+                        Some(format!("{} [{}]: {why}", c.endpoint, c.fill.label()))
+                    }
+                    Verdict::SetAside {
+                        rest: Some(rest), ..
+                    } => match rest.as_ref() {
                         Verdict::Rejected(why) => Some(format!(
                             "{} [{} minus set-aside arrays]: {why}",
                             c.endpoint,
@@ -142,14 +155,19 @@ impl Results {
                     .collect(),
             );
         }
+        out
+    }
+
+    /// The last line, e.g. `conformance: 2 endpoints, 0 mismatches, 4/4 Prism calls accepted`.
+    pub fn summary(&self) -> String {
         let (ok, total) = self.accepted();
+        let calls = self.calls.as_deref().unwrap_or_default();
         let set_aside = calls
             .iter()
             .filter(|c| matches!(c.verdict, Verdict::SetAside { .. }))
             .count();
-        let _ = write!(
-            out,
-            "\nconformance: {} endpoints, {} mismatches, {ok}/{total} Prism calls accepted",
+        let mut out = format!(
+            "conformance: {} endpoints, {} mismatches, {ok}/{total} Prism calls accepted",
             self.statics.len(),
             self.mismatches(),
         );
@@ -157,9 +175,11 @@ impl Results {
             out.push_str(" (Prism not run)");
         }
         if set_aside > 0 {
-            let _ = write!(out, ", {set_aside} verdicts set aside (repeated-key arrays)");
+            let _ = write!(
+                out,
+                ", {set_aside} verdicts set aside (repeated-key arrays)"
+            );
         }
-        out.push('\n');
         out
     }
 }

@@ -40,8 +40,8 @@ pub fn locate() -> Result<SpecSource, String> {
             origin: "default location ../shared/twilio-oai",
         });
     }
-    let npm = crate_dir
-        .join("node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json");
+    let npm =
+        crate_dir.join("node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json");
     if npm.is_file() {
         return Ok(SpecSource {
             path: npm,

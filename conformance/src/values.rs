@@ -29,7 +29,11 @@ pub const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 /// `(wire name, value)` pairs for one call; a repeated-key list gives several pairs.
 pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
-    let first_of_groups: Vec<&str> = info.one_of.iter().filter_map(|g| g.first().copied()).collect();
+    let first_of_groups: Vec<&str> = info
+        .one_of
+        .iter()
+        .filter_map(|g| g.first().copied())
+        .collect();
     let mut out = Vec::new();
     for p in info.params {
         let wanted = match fill {
@@ -111,5 +115,46 @@ fn number(range: Option<Range>, i: usize) -> String {
         v.to_string()
     } else {
         format!("{v}.5")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(min: Option<i128>, max: Option<i128>, max_inclusive: bool) -> Option<Range> {
+        Some(Range {
+            min,
+            max,
+            max_inclusive,
+        })
+    }
+
+    #[test]
+    fn numbers_stay_in_their_range() {
+        assert_eq!(value(Scalar::Integer, 0, None), "1");
+        assert_eq!(value(Scalar::Integer, 0, range(Some(5), None, false)), "5");
+        assert_eq!(
+            value(Scalar::Integer, 3, range(Some(0), Some(2), true)),
+            "2"
+        );
+        assert_eq!(
+            value(Scalar::Integer, 3, range(Some(0), Some(2), false)),
+            "1"
+        );
+        assert_eq!(
+            value(Scalar::Number, 0, range(Some(0), Some(1_000_000), false)),
+            "1.5"
+        );
+        assert_eq!(value(Scalar::Number, 0, range(None, Some(1), true)), "1");
+    }
+
+    #[test]
+    fn list_items_are_distinct_enum_values() {
+        let colors = Scalar::Enum(&["red", "blue", "green"]);
+        assert_eq!(value(colors, 0, None), "red");
+        assert_eq!(value(colors, 1, None), "blue");
+        assert_eq!(value(Scalar::Sid("CA"), 0, None).len(), 34);
+        assert_eq!(value(Scalar::Sid("AC"), 1, None), ACCOUNT_SID);
     }
 }

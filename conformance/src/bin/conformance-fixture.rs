@@ -88,9 +88,7 @@ fn expectations(r: &Results) -> Vec<(String, bool)> {
             .flat_map(|s| &s.mismatches)
             .any(|m| m.contains(needle))
     };
-    let rejected = |endpoint: &str, fill: Fill, needle: &str| {
-        matches!(r.verdict(endpoint, fill), Some(Verdict::Rejected(why)) if why.contains(needle))
-    };
+    let rejected = |endpoint: &str, fill: Fill, needle: &str| matches!(r.verdict(endpoint, fill), Some(Verdict::Rejected(why)) if why.contains(needle));
     let prism = r.calls.is_some();
     let mut out = vec![
         (
@@ -188,7 +186,11 @@ async fn main() -> ExitCode {
     println!(
         "conformance-fixture: {caught}/{} expectations met; the suite {} on the wrong declarations",
         checks.len(),
-        if suite_failed { "fails" } else { "PASSES (wrong!)" }
+        if suite_failed {
+            "fails"
+        } else {
+            "PASSES (wrong!)"
+        }
     );
     if caught == checks.len() && suite_failed {
         ExitCode::SUCCESS
