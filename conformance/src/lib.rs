@@ -61,9 +61,11 @@ pub async fn main_with(endpoints: &[&'static EndpointInfo]) -> Result<Results, S
     let prism_url = match (static_only, std::env::var(PRISM_ENV)) {
         (true, _) => None,
         (false, Ok(url)) => Some(url),
-        (false, Err(_)) => return Err(format!(
+        (false, Err(_)) => {
+            return Err(format!(
             "{PRISM_ENV} is not set: run scripts/conformance (starts Prism), or pass --static-only"
-        )),
+        ))
+        }
     };
     if endpoints.is_empty() {
         return Err("no endpoints are registered in this binary".into());
