@@ -6,7 +6,7 @@ use runtime::reflect::Shape;
 use runtime::EndpointInfo;
 use serde_json::Value;
 
-use crate::spec::{In, Spec};
+use crate::spec::{In, Operation, Spec};
 
 /// What the static check found for one endpoint.
 #[derive(Debug, Clone)]
@@ -48,17 +48,20 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
     };
     report.in_spec = op.params.len();
     for p in info.params {
-        let Some(sp) = op.params.iter().find(|s| s.name == p.wire_name) else {
+        let want = place(p.location);
+        // A name can be both a path placeholder and a body field (`AccountSid` when moving a
+        // number to another account): match the place first.
+        let Some(sp) = op
+            .params
+            .iter()
+            .find(|s| s.name == p.wire_name && s.location == want)
+            .or_else(|| op.params.iter().find(|s| s.name == p.wire_name))
+        else {
             report.mismatches.push(format!(
                 "{}: not a parameter of this operation",
                 p.wire_name
             ));
             continue;
-        };
-        let want = match p.location {
-            Location::Path => In::Path,
-            Location::Form => In::Form,
-            Location::Query => In::Query,
         };
         if sp.location != want {
             report.mismatches.push(format!(
@@ -71,7 +74,12 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
         }
     }
     for sp in &op.params {
-        match info.param(&sp.name) {
+        let declared = info
+            .params
+            .iter()
+            .find(|p| p.wire_name == sp.name && place(p.location) == sp.location)
+            .or_else(|| info.param(&sp.name));
+        match declared {
             // A path placeholder is always filled (an optional `<AccountSid>` defaults to the
             // client's account), so only body and query parameters can miss `required`.
             Some(p) if sp.required && !p.required && sp.location != In::Path => {
@@ -97,23 +105,28 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
             }
         }
     }
-    check_response(info, &op.successes, spec, &mut report.mismatches);
+    check_response(info, &op, spec, &mut report.mismatches);
     report
 }
 
-fn check_response(
-    info: &EndpointInfo,
-    successes: &[(u16, Option<Value>)],
-    spec: &Spec,
-    mismatches: &mut Vec<String>,
-) {
+fn place(location: Location) -> In {
+    match location {
+        Location::Path => In::Path,
+        Location::Form => In::Form,
+        Location::Query => In::Query,
+    }
+}
+
+fn check_response(info: &EndpointInfo, op: &Operation, spec: &Spec, mismatches: &mut Vec<String>) {
+    let (successes, documented) = (&op.successes, &op.statuses);
     let found = successes.iter().find(|(s, _)| *s == info.status);
     if found.is_none() {
         let codes: Vec<String> = successes.iter().map(|(s, _)| s.to_string()).collect();
         mismatches.push(format!(
-            "status {}: the spec's success statuses are [{}]",
+            "status {}: the spec's success statuses are [{}] (documented: [{}])",
             info.status,
-            codes.join(", ")
+            codes.join(", "),
+            documented.join(", ")
         ));
     }
     // With a wrong status, still judge the response type against the spec's first success.

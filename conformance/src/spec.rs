@@ -85,6 +85,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// `(status, schema of the JSON body if any)` for each 2xx response.
     pub successes: Vec<(u16, Option<Value>)>,
+    /// Every documented response status, for messages.
+    pub statuses: Vec<String>,
 }
 
 /// A loaded spec.
@@ -159,8 +161,10 @@ impl Spec {
             }
         }
         let mut successes = Vec::new();
+        let mut statuses = Vec::new();
         if let Some(responses) = op["responses"].as_object() {
             for (code, resp) in responses {
+                statuses.push(code.clone());
                 let Ok(status) = code.parse::<u16>() else {
                     continue;
                 };
@@ -174,7 +178,11 @@ impl Spec {
                 successes.push((status, schema));
             }
         }
-        Some(Operation { params, successes })
+        Some(Operation {
+            params,
+            successes,
+            statuses,
+        })
     }
 
     /// Follows `$ref` (local `#/...` references) until a schema without one.

@@ -36,6 +36,17 @@ pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
         .collect();
     let mut out = Vec::new();
     for p in info.params {
+        // A path field that shares its wire name with a body or query parameter (the optional
+        // `<AccountSid>` when a number moves to another account) cannot be given by name: it
+        // keeps the client's default and the name goes to the other parameter.
+        let shadowed = p.location == Location::Path
+            && info
+                .params
+                .iter()
+                .any(|q| q.wire_name == p.wire_name && q.location != Location::Path);
+        if shadowed {
+            continue;
+        }
         let wanted = match fill {
             Fill::All => true,
             Fill::Required => {
