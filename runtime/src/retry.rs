@@ -59,6 +59,20 @@ type Hook = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
 
 /// How failed attempts are retried. Defaults: 3 attempts, backoff from 250 ms doubling to at
 /// most 5 s with full jitter, `Retry-After` honoured up to 30 s, 60 s overall deadline.
+///
+/// Set one on the client with [`ClientBuilder::retry`](crate::ClientBuilder::retry), or for
+/// one call with the request builder's `with_retry`; [`RetryPolicy::none`] switches retries off.
+///
+/// ```
+/// use std::time::Duration;
+/// use runtime::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .max_attempts(5)
+///     .deadline(Some(Duration::from_secs(120)))
+///     .on_retry(|e| eprintln!("attempt {} failed ({}), next in {:?}", e.attempt, e.reason, e.delay));
+/// # let _ = patient;
+/// ```
 #[derive(Clone)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,
@@ -96,10 +110,11 @@ impl fmt::Debug for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// No retries: one attempt.
+    /// No retries: one attempt, bounded only by the timeout (no separate deadline).
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
+            deadline: None,
             ..Self::default()
         }
     }
