@@ -343,3 +343,38 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_refusal_does_not_undo_an_earlier_maybe() {
+        use Outcome::*;
+        assert_eq!(Unknown.merge(NotProcessed), Unknown);
+        assert_eq!(NotProcessed.merge(Unknown), Unknown);
+        assert_eq!(Processed.merge(NotProcessed), Processed);
+        assert_eq!(Unknown.merge(Processed), Processed);
+        assert_eq!(NotSent.merge(NotProcessed), NotProcessed);
+        let e = Error::new(ErrorKind::Timeout, NotProcessed, true)
+            .with_context(2, "POST", "/x.json", true, Unknown);
+        assert!(e.is_outcome_unknown() && !e.definitely_failed());
+    }
+
+    #[test]
+    fn the_message_says_whether_a_resend_is_safe() {
+        let unknown = |replay_safe| {
+            Error::new(ErrorKind::Timeout, Outcome::Unknown, replay_safe)
+                .with_context(1, "POST", "/x.json", replay_safe, Outcome::NotSent)
+                .to_string()
+        };
+        assert!(unknown(true).contains("outcome is unknown"));
+        assert!(unknown(true).contains("same idempotency key"));
+        assert!(unknown(false).contains("outcome is unknown"));
+        assert!(unknown(false).contains("no idempotency key"));
+        let refused = Error::new(ErrorKind::Timeout, Outcome::NotSent, true)
+            .with_context(3, "GET", "/x.json", true, Outcome::NotSent)
+            .to_string();
+        assert!(!refused.contains("unknown") && refused.contains("after 3 attempts"));
+    }
+}

@@ -209,4 +209,28 @@ mod tests {
             Duration::from_secs(2)
         );
     }
+
+    #[test]
+    fn none_makes_one_attempt_bounded_only_by_the_timeout() {
+        let p = RetryPolicy::none();
+        assert_eq!(p.max_attempts, 1);
+        assert_eq!(p.deadline, None);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = RetryPolicy::default()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(350));
+        for _ in 0..200 {
+            assert!(p.delay(1, None) <= Duration::from_millis(100));
+            assert!(p.delay(2, None) <= Duration::from_millis(200));
+            assert!(p.delay(3, None) <= Duration::from_millis(350));
+            assert!(p.delay(40, None) <= Duration::from_millis(350));
+        }
+        // Full jitter: over many draws the waits spread across the range, not one value.
+        let draws: std::collections::BTreeSet<_> = (0..50).map(|_| p.delay(3, None)).collect();
+        assert!(draws.len() > 10);
+    }
 }

@@ -705,3 +705,31 @@ async fn the_deadline_bounds_the_whole_call() {
     })
     .await;
 }
+
+// --- The detector itself ---
+
+#[tokio::test]
+async fn the_duplicate_detector_catches_a_resend_with_a_new_key() {
+    bounded(async {
+        // What a naive client does after a timeout: send the same create with a fresh key.
+        // The server must count that as a second session on the call, or the checks above
+        // would prove nothing.
+        let server = FaultServer::start().await;
+        let client = client(&server, RetryPolicy::none());
+        let call = call_sid(7);
+        for key in ["first-try", "naive-resend"] {
+            create(call.as_str(), key, "https://example.com/pay/status")
+                .send(&client)
+                .await
+                .expect("healthy");
+        }
+        // The same key again is the safe resend: no new session.
+        create(call.as_str(), "first-try", "https://example.com/pay/status")
+            .send(&client)
+            .await
+            .expect("healthy");
+        assert_eq!(server.sessions_on_call(&call).len(), 2);
+        assert_eq!(server.duplicates(), 1);
+    })
+    .await;
+}
