@@ -360,6 +360,7 @@ async fn persistent_faults_end_in_typed_errors_without_duplicates() {
         let problems = run_cases(&server, &client, cases).await;
         assert!(problems.is_empty(), "{problems:#?}");
         // Each stalled attempt ended because the client hung up, not because the server quit.
+        server.wait_for_hangups(3).await;
         assert_eq!(server.hangups(), 3);
     })
     .await;
@@ -700,7 +701,8 @@ async fn the_deadline_bounds_the_whole_call() {
         assert!(matches!(e.kind(), ErrorKind::Timeout), "{e}");
         // 200 ms attempts inside a 500 ms deadline: two full ones and a shortened third.
         assert!((2..=4).contains(&e.attempts()), "{} attempts", e.attempts());
-        assert!(took >= ms(400) && took < ms(1500), "{took:?}");
+        // Without the deadline, 50 attempts of 200 ms would take 10 s.
+        assert!(took >= ms(400) && took < ms(3000), "{took:?}");
         assert_eq!(server.sessions_on_call(&run.call).len(), 1);
     })
     .await;

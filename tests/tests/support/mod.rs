@@ -178,14 +178,14 @@ struct State {
     notes: u64,
     /// Attempts seen per key (or per path without a key), for the random plan.
     attempts: HashMap<String, u64>,
-    /// Client hang-ups observed during stalls.
-    hangups: u64,
 }
 
 /// The server; dropping it stops accepting.
 pub struct FaultServer {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
+    /// Client hang-ups observed during stalls (a channel, so a test can wait for one).
+    hangups: Arc<tokio::sync::watch::Sender<u64>>,
     accept: JoinHandle<()>,
 }
 
@@ -205,15 +205,18 @@ impl FaultServer {
             plan: Some(Plan::Healthy),
             ..State::default()
         }));
+        let hangups = Arc::new(tokio::sync::watch::Sender::new(0));
         let accept_state = state.clone();
+        let accept_hangups = hangups.clone();
         let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, accept_state.clone()));
+                tokio::spawn(serve(stream, accept_state.clone(), accept_hangups.clone()));
             }
         });
         Self {
             addr,
             state,
+            hangups,
             accept,
         }
     }
@@ -269,8 +272,17 @@ impl FaultServer {
         self.state.lock().unwrap().notes
     }
 
+    /// Waits until the server has seen `n` clients hang up on a stall. The client closes a
+    /// timed-out connection from a background task, so this can lag the call's return.
+    pub async fn wait_for_hangups(&self, n: u64) {
+        let mut seen = self.hangups.subscribe();
+        seen.wait_for(|count| *count >= n)
+            .await
+            .expect("the server owns the sender");
+    }
+
     pub fn hangups(&self) -> u64 {
-        self.state.lock().unwrap().hangups
+        *self.hangups.borrow()
     }
 
     /// How many requests received each fault.
@@ -295,7 +307,11 @@ pub fn call_sid(n: u64) -> String {
     format!("CA{n:032x}")
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
+async fn serve(
+    mut stream: TcpStream,
+    state: Arc<Mutex<State>>,
+    hangups: Arc<tokio::sync::watch::Sender<u64>>,
+) {
     let mut buf = Vec::new();
     loop {
         let request = match read_request(&mut stream, &mut buf).await {
@@ -319,7 +335,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
                     .await
                     .is_ok()
             }
-            Some(fault) => misbehave(&mut stream, &state, fault, processed).await,
+            Some(fault) => misbehave(&mut stream, &hangups, fault, processed).await,
         };
         if !keep_going {
             return;
@@ -330,7 +346,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
 /// Plays one fault; returns whether the connection can serve another request.
 async fn misbehave(
     stream: &mut TcpStream,
-    state: &Mutex<State>,
+    hangups: &tokio::sync::watch::Sender<u64>,
     fault: Fault,
     processed: Option<(u16, String)>,
 ) -> bool {
@@ -359,7 +375,7 @@ async fn misbehave(
             .await
             .is_ok();
             if hung_up {
-                state.lock().unwrap().hangups += 1;
+                hangups.send_modify(|n| *n += 1);
             }
             return false;
         }
