@@ -437,19 +437,27 @@ impl Expander {
             };
             Some(quote!(#q::range(&mut errors, #wire, #value, #range);))
         });
-        let one_of_checks = self.args.one_of.iter().map(|group| {
-            let wires: Vec<String> = group
-                .iter()
-                .map(|id| {
-                    self.fields
-                        .iter()
-                        .find(|f| &f.ident == id)
-                        .map(|f| f.wire.clone())
-                        .unwrap_or_default()
-                })
-                .collect();
+        let one_of_wires: Vec<Vec<String>> = self
+            .args
+            .one_of
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|id| {
+                        self.fields
+                            .iter()
+                            .find(|f| &f.ident == id)
+                            .map(|f| f.wire.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let one_of_checks = self.args.one_of.iter().zip(&one_of_wires).map(|(group, wires)| {
             quote!(#q::one_of(&mut errors, &[#(#wires),*], &[#(self.#group.is_some()),*]);)
         });
+        let one_of_info = one_of_wires.iter().map(|wires| quote!(&[#(#wires),*]));
         let idem_body = match idem {
             Some(i) => {
                 let ident = &self.fields[i].ident;
@@ -477,6 +485,8 @@ impl Expander {
                     response: #response_name,
                     status: #status,
                     idempotency_key: #idem_flag,
+                    one_of: &[#(#one_of_info),*],
+                    erased: #q::Erased::of::<Self>(),
                 };
                 fn write_path(&self, account: &#q::AccountSid, out: &mut ::std::string::String) -> ::core::result::Result<(), #q::InvalidParams> {
                     #write_path

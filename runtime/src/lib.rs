@@ -18,12 +18,14 @@ mod client;
 pub mod date;
 mod endpoint;
 mod enums;
+mod erased;
 mod error;
 pub mod model;
 pub mod page;
 pub mod param;
 pub mod path;
 mod phone;
+pub mod reflect;
 mod retry;
 pub mod sid;
 mod transport;
@@ -40,6 +42,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
+pub use erased::{Erased, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome};
 pub use macros::twilio_endpoint;
 pub use page::{Items, Listed, Page, Paged};

@@ -7,6 +7,7 @@ pub use serde_json;
 
 pub use crate::client::Client;
 pub use crate::endpoint::{CallOptions, Endpoint, EndpointInfo, Method, Registration};
+pub use crate::erased::Erased;
 pub use crate::error::Error;
 pub use crate::page::{stream, Paged};
 pub use crate::param::{
