@@ -168,7 +168,8 @@ impl Spec {
                 let Ok(status) = code.parse::<u16>() else {
                     continue;
                 };
-                if !(200..300).contains(&status) {
+                // A documented 3xx with a body is that operation's answer (a redirect).
+                if !(200..400).contains(&status) {
                     continue;
                 }
                 let resp = self.resolve(resp);

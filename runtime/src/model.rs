@@ -70,6 +70,37 @@ pub mod date_option {
     }
 }
 
+/// `Option<SID>` fields: `null`, absent and `""` (how Twilio often says "none") mean `None`;
+/// anything else must be a SID of the field's kind.
+pub mod sid_option {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serializes the SID, or `null`.
+    pub fn serialize<S: Serializer, T: Display>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(sid) => s.collect_str(sid),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a SID; empty text is `None`.
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: Display,
+    {
+        let text: Option<std::borrow::Cow<'de, str>> = Option::deserialize(d)?;
+        match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => t.parse().map(Some).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
@@ -79,6 +110,26 @@ mod tests {
     struct Priced {
         #[serde(default, with = "super::decimal_option")]
         price: Option<Decimal>,
+    }
+
+    #[derive(Deserialize)]
+    struct Linked {
+        #[serde(default, with = "super::sid_option")]
+        call_sid: Option<crate::CallSid>,
+    }
+
+    #[test]
+    fn empty_sids_are_none_and_wrong_kinds_fail() {
+        let l: Linked = serde_json::from_str(r#"{"call_sid":""}"#).expect("empty");
+        assert!(l.call_sid.is_none());
+        let l: Linked =
+            serde_json::from_str(r#"{"call_sid":"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#)
+                .expect("sid");
+        assert!(l.call_sid.is_some());
+        assert!(serde_json::from_str::<Linked>(
+            r#"{"call_sid":"PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#
+        )
+        .is_err());
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct Prepared {
     path_len: usize,
     body: Option<bytes::Bytes>,
     replay_safe: bool,
+    /// The declared success status; a 3xx one (a documented redirect) is an answer too.
+    expected: u16,
 }
 
 impl Prepared {
@@ -83,6 +85,7 @@ impl Client {
             path_len: target.len(),
             body: None,
             replay_safe: true,
+            expected: 200,
         };
         let done = self.send_with_retries(&prepared, options).await?;
         decode::<R>(done.status, &done.body).map_err(|e| {
@@ -108,6 +111,7 @@ impl Client {
             url,
             body: body.map(bytes::Bytes::from),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
+            expected: E::INFO.status,
         })
     }
 
@@ -209,7 +213,7 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let success = (200..300).contains(&status);
+        let success = (200..300).contains(&status) || status == req.expected;
         let body = match read_capped(response, inner.max_response_bytes).await {
             Ok(body) => body,
             // An error status decides by itself what happened and whether to retry; its body

@@ -345,6 +345,10 @@ fn model_struct(segs: &[String], model: &Model, uses: &mut Uses, body: &mut Stri
         };
         let (attr, ty) = match &f.ty {
             ModelTy::Scalar(t) => (String::new(), uses.name(segs, t)),
+            ModelTy::Sid(t) => (
+                ", with = \"runtime::model::sid_option\"".to_owned(),
+                uses.name(segs, t),
+            ),
             ModelTy::Vec(t) => (String::new(), format!("Vec<{}>", uses.name(segs, t))),
             ModelTy::Rfc2822 => {
                 uses.paths.insert("time::OffsetDateTime".into());

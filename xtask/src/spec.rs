@@ -155,6 +155,8 @@ pub struct Op {
 #[derive(Clone, Debug)]
 pub enum ModelTy {
     Scalar(TypeRef),
+    /// A SID type; `""` reads as `None`.
+    Sid(TypeRef),
     Vec(TypeRef),
     Rfc2822,
     Date,
@@ -210,6 +212,7 @@ pub fn read(spec: &Value) -> Result<Tree, String> {
         .ok_or("no paths")?;
     let mut b = Builder {
         schemas,
+        examples: examples(paths),
         modules: BTreeMap::new(),
         model_owner: BTreeMap::new(),
         enum_owner: BTreeMap::new(),
@@ -271,6 +274,8 @@ fn module_of(path: &str) -> Result<Vec<String>, String> {
 
 struct Builder<'a> {
     schemas: &'a serde_json::Map<String, Value>,
+    /// Example response objects per model schema, from the operations' examples.
+    examples: BTreeMap<String, Vec<Value>>,
     modules: BTreeMap<Vec<String>, Module>,
     model_owner: BTreeMap<String, (Vec<String>, String)>,
     enum_owner: BTreeMap<String, (Vec<String>, String)>,
@@ -460,11 +465,8 @@ impl Builder<'_> {
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let status = if (200..300).contains(&code) {
-            code
-        } else {
-            200
-        };
+        // 3xx stays: the add-on payload data answers a documented redirect.
+        let status = code;
         let decl_path = path.replace('{', "<").replace('}', ">");
         Ok(Op {
             kind,
@@ -654,7 +656,11 @@ impl Builder<'_> {
             .unwrap_or_default();
         let mut fields = Vec::new();
         for (prop, p) in &props {
-            let ty = self.model_type(segs, p)?;
+            let mut ty = self.model_type(segs, p)?;
+            if matches!(ty, ModelTy::Sid(_)) && self.contradicted(schema, prop, p) {
+                // The spec's own examples put another kind of SID here: keep the text.
+                ty = ModelTy::Scalar(TypeRef::Plain("String".into()));
+            }
             let id = ident(&snake(prop));
             fields.push(ModelField {
                 name: prop.clone(),
@@ -693,7 +699,7 @@ impl Builder<'_> {
                 ModelTy::Scalar(TypeRef::Local(vec![], "HttpMethod".into()))
             }
             (Some("string"), _) => match sid_type(p) {
-                Some(sid) => ModelTy::Scalar(TypeRef::Runtime("sid", sid.to_owned())),
+                Some(sid) => ModelTy::Sid(TypeRef::Runtime("sid", sid.to_owned())),
                 None => ModelTy::Scalar(TypeRef::Plain("String".into())),
             },
             (Some("boolean"), _) => ModelTy::Scalar(TypeRef::Plain("bool".into())),
@@ -703,6 +709,76 @@ impl Builder<'_> {
                 ModelTy::Scalar(TypeRef::Plain("BTreeMap<String, String>".into()))
             }
             _ => ModelTy::Scalar(TypeRef::Plain("serde_json::Value".into())),
+        })
+    }
+}
+
+/// Example objects of each model schema, from every operation's response examples.
+fn examples(paths: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<Value>> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for item in paths.values() {
+        for method in ["get", "post", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            let Ok((_, Some(schema))) = response_of(op) else {
+                continue;
+            };
+            let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+                continue;
+            };
+            for r in responses.values() {
+                let Some(examples) = r
+                    .pointer("/content/application~1json/examples")
+                    .and_then(Value::as_object)
+                else {
+                    continue;
+                };
+                for ex in examples.values().filter_map(|e| e.get("value")) {
+                    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+                        out.entry(ref_name(r).to_owned())
+                            .or_default()
+                            .push(ex.clone());
+                    } else if let Some(props) = schema.get("properties").and_then(Value::as_object)
+                    {
+                        for (key, p) in props {
+                            let (Some(r), Some(items)) = (
+                                p.pointer("/items/$ref").and_then(Value::as_str),
+                                ex.get(key).and_then(Value::as_array),
+                            ) else {
+                                continue;
+                            };
+                            out.entry(ref_name(r).to_owned())
+                                .or_default()
+                                .extend(items.iter().cloned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Builder<'_> {
+    /// Whether an example of `schema` has a non-empty `prop` that breaks its SID pattern.
+    fn contradicted(&self, schema: &str, prop: &str, p: &Value) -> bool {
+        let Some(prefix) = p
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(|pat| pat.trim_start_matches(['^', '(']))
+        else {
+            return false;
+        };
+        let accepted: Vec<&str> = prefix
+            .split(')')
+            .next()
+            .unwrap_or("")
+            .split('|')
+            .map(|a| a.get(..2).unwrap_or(a))
+            .collect();
+        self.examples.get(schema).into_iter().flatten().any(|ex| {
+            ex.get(prop)
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty() && !accepted.iter().any(|a| v.starts_with(a)))
         })
     }
 }

@@ -31,10 +31,10 @@ pub struct Account {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// Owner account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub owner_account_sid: Option<AccountSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AccountSid>,
     /// Status.
     #[serde(default)]

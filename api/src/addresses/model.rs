@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Address {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// City.
     #[serde(default)]
@@ -45,7 +45,7 @@ pub struct Address {
     #[serde(default)]
     pub region: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddressSid>,
     /// Street.
     #[serde(default)]

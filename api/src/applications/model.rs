@@ -17,7 +17,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct Application {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -38,7 +38,7 @@ pub struct Application {
     #[serde(default)]
     pub public_application_connect_enabled: Option<bool>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ApplicationSid>,
     /// SMS fallback method.
     #[serde(default)]

@@ -16,7 +16,7 @@ use super::Permission;
 #[non_exhaustive]
 pub struct AuthorizedConnectApp {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Connect app company name.
     #[serde(default)]
@@ -31,7 +31,7 @@ pub struct AuthorizedConnectApp {
     #[serde(default)]
     pub connect_app_homepage_url: Option<String>,
     /// Connect app SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub connect_app_sid: Option<ConnectAppSid>,
     /// Permissions.
     #[serde(default)]

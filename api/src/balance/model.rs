@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Balance {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Balance.
     #[serde(default)]

@@ -19,7 +19,7 @@ use super::Status;
 #[non_exhaustive]
 pub struct Call {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Answered by.
     #[serde(default)]
@@ -58,10 +58,10 @@ pub struct Call {
     #[serde(default)]
     pub group_sid: Option<String>,
     /// Parent call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub parent_call_sid: Option<CallSid>,
     /// Phone number SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub phone_number_sid: Option<PhoneNumberSid>,
     /// Price.
     #[serde(default)]
@@ -73,7 +73,7 @@ pub struct Call {
     #[serde(default)]
     pub queue_time: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<CallSid>,
     /// Start time (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -91,7 +91,7 @@ pub struct Call {
     #[serde(default)]
     pub to_formatted: Option<String>,
     /// Trunk SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
     #[serde(default)]

@@ -19,13 +19,13 @@ use super::{ReasonConferenceEnded, Status};
 #[non_exhaustive]
 pub struct Conference {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID ending conference.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid_ending_conference: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -43,7 +43,7 @@ pub struct Conference {
     #[serde(default)]
     pub region: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ConferenceSid>,
     /// Status.
     #[serde(default)]

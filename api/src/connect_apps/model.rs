@@ -17,7 +17,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct ConnectApp {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Authorize redirect URL.
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct ConnectApp {
     #[serde(default)]
     pub permissions: Option<Vec<Permission>>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ConnectAppSid>,
     /// URI.
     #[serde(default)]

@@ -24,7 +24,7 @@ pub struct Key {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ApiKeySid>,
 }
 
@@ -52,6 +52,6 @@ pub struct NewKey {
     #[serde(default)]
     pub secret: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ApiKeySid>,
 }

@@ -19,7 +19,7 @@ use super::{Direction, Status};
 #[non_exhaustive]
 pub struct Message {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -49,7 +49,7 @@ pub struct Message {
     #[serde(default)]
     pub from: Option<String>,
     /// Messaging service SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub messaging_service_sid: Option<MessagingServiceSid>,
     /// Num media.
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct Message {
     #[serde(default)]
     pub price_unit: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<MessageSid>,
     /// Status.
     #[serde(default)]

@@ -17,13 +17,13 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct Notification {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -53,7 +53,7 @@ pub struct Notification {
     #[serde(default)]
     pub request_url: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<NotificationSid>,
     /// URI.
     #[serde(default)]
@@ -72,13 +72,13 @@ impl Listed for Notification {
 #[non_exhaustive]
 pub struct NotificationDetails {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -117,7 +117,7 @@ pub struct NotificationDetails {
     #[serde(default)]
     pub response_headers: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<NotificationSid>,
     /// URI.
     #[serde(default)]

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct OutgoingCallerId {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -30,7 +30,7 @@ pub struct OutgoingCallerId {
     #[serde(default)]
     pub phone_number: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<PhoneNumberSid>,
     /// URI.
     #[serde(default)]
@@ -49,10 +49,10 @@ impl Listed for OutgoingCallerId {
 #[non_exhaustive]
 pub struct ValidationRequest {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Friendly name.
     #[serde(default)]

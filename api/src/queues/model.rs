@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Queue {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Average wait time.
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct Queue {
     #[serde(default)]
     pub max_size: Option<i64>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<QueueSid>,
     /// URI.
     #[serde(default)]

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Token {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]

@@ -2,7 +2,7 @@
 
 //! What Twilio answers: [`DependentPhoneNumber`].
 
-use runtime::sid::{AccountSid, AddressSid, ApplicationSid, PhoneNumberSid, TrunkSid};
+use runtime::sid::{AccountSid, AddressSid, ApplicationSid, PhoneNumberSid};
 use runtime::Listed;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -18,7 +18,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct DependentPhoneNumber {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Address requirements.
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct DependentPhoneNumber {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Emergency address SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub emergency_address_sid: Option<AddressSid>,
     /// Emergency status.
     #[serde(default)]
@@ -48,10 +48,10 @@ pub struct DependentPhoneNumber {
     #[serde(default)]
     pub phone_number: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<PhoneNumberSid>,
     /// SMS application SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
     #[serde(default)]
@@ -73,12 +73,12 @@ pub struct DependentPhoneNumber {
     pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
     #[serde(default)]
-    pub trunk_sid: Option<TrunkSid>,
+    pub trunk_sid: Option<String>,
     /// URI.
     #[serde(default)]
     pub uri: Option<String>,
     /// Voice application SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub voice_application_sid: Option<ApplicationSid>,
     /// Voice caller ID lookup.
     #[serde(default)]

@@ -16,10 +16,10 @@ use super::Status;
 #[non_exhaustive]
 pub struct RealtimeTranscription {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date updated (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]

@@ -14,16 +14,16 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct UserDefinedMessageSubscription {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<UserDefinedMessageSubscriptionSid>,
     /// URI.
     #[serde(default)]

@@ -14,10 +14,10 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct UserDefinedMessage {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]

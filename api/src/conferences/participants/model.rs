@@ -17,19 +17,19 @@ use super::Status;
 #[non_exhaustive]
 pub struct Participant {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Call SID to coach.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid_to_coach: Option<CallSid>,
     /// Coaching.
     #[serde(default)]
     pub coaching: Option<bool>,
     /// Conference SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub conference_sid: Option<ConferenceSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]

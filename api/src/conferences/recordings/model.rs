@@ -17,19 +17,19 @@ use super::{Source, Status};
 #[non_exhaustive]
 pub struct Recording {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Channels.
     #[serde(default)]
     pub channels: Option<i64>,
     /// Conference SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub conference_sid: Option<ConferenceSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -53,7 +53,7 @@ pub struct Recording {
     #[serde(default)]
     pub price_unit: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<RecordingSid>,
     /// Source.
     #[serde(default)]

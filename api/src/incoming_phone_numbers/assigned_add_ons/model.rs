@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct AssignedAddOn {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Configuration.
     #[serde(default)]
@@ -35,10 +35,10 @@ pub struct AssignedAddOn {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// Resource SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub resource_sid: Option<PhoneNumberSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnSid>,
     /// Subresource URIs.
     #[serde(default)]

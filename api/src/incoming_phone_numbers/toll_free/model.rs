@@ -20,13 +20,13 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct IncomingPhoneNumber {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Address requirements.
     #[serde(default)]
     pub address_requirements: Option<AddressRequirement>,
     /// Address SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub address_sid: Option<AddressSid>,
     /// API version.
     #[serde(default)]
@@ -35,7 +35,7 @@ pub struct IncomingPhoneNumber {
     #[serde(default)]
     pub beta: Option<bool>,
     /// Bundle SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub bundle_sid: Option<BundleSid>,
     /// Capabilities.
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct IncomingPhoneNumber {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Emergency address SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub emergency_address_sid: Option<AddressSid>,
     /// Emergency address status.
     #[serde(default)]
@@ -59,7 +59,7 @@ pub struct IncomingPhoneNumber {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// Identity SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub identity_sid: Option<IdentitySid>,
     /// Origin.
     #[serde(default)]
@@ -68,10 +68,10 @@ pub struct IncomingPhoneNumber {
     #[serde(default)]
     pub phone_number: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<PhoneNumberSid>,
     /// SMS application SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
     #[serde(default)]
@@ -95,13 +95,13 @@ pub struct IncomingPhoneNumber {
     #[serde(default)]
     pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
     #[serde(default)]
     pub uri: Option<String>,
     /// Voice application SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub voice_application_sid: Option<ApplicationSid>,
     /// Voice caller ID lookup.
     #[serde(default)]

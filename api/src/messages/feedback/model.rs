@@ -16,7 +16,7 @@ use super::Outcome;
 #[non_exhaustive]
 pub struct Feedback {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -25,7 +25,7 @@ pub struct Feedback {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Message SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub message_sid: Option<MessageSid>,
     /// Outcome.
     #[serde(default)]

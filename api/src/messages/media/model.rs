@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Media {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Content type.
     #[serde(default)]
@@ -27,10 +27,10 @@ pub struct Media {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Parent SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub parent_sid: Option<MessageSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<MediaSid>,
     /// URI.
     #[serde(default)]

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Member {
     /// Call SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date enqueued (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -24,7 +24,7 @@ pub struct Member {
     #[serde(default)]
     pub position: Option<i64>,
     /// Queue SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub queue_sid: Option<QueueSid>,
     /// URI.
     #[serde(default)]

@@ -19,10 +19,10 @@ use super::Status;
 #[non_exhaustive]
 pub struct AddOnResult {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Add on configuration SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_configuration_sid: Option<AddOnSid>,
     /// Add on SID.
     #[serde(default)]
@@ -37,10 +37,10 @@ pub struct AddOnResult {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Reference SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub reference_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnResultSid>,
     /// Status.
     #[serde(default)]

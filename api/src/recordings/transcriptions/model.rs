@@ -18,7 +18,7 @@ use super::Status;
 #[non_exhaustive]
 pub struct Transcription {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -39,10 +39,10 @@ pub struct Transcription {
     #[serde(default)]
     pub price_unit: Option<String>,
     /// Recording SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub recording_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<TranscriptionSid>,
     /// Status.
     #[serde(default)]

@@ -19,7 +19,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct Domain {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct Domain {
     #[serde(default)]
     pub auth_type: Option<String>,
     /// BYOC trunk SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub byoc_trunk_sid: Option<ByocTrunkSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -40,7 +40,7 @@ pub struct Domain {
     #[serde(default)]
     pub domain_name: Option<String>,
     /// Emergency caller SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub emergency_caller_sid: Option<PhoneNumberSid>,
     /// Emergency calling enabled.
     #[serde(default)]
@@ -52,7 +52,7 @@ pub struct Domain {
     #[serde(default)]
     pub secure: Option<bool>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<SipDomainSid>,
     /// SIP registration.
     #[serde(default)]

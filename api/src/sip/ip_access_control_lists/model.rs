@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct IpAccessControlList {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -29,7 +29,7 @@ pub struct IpAccessControlList {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<IpAccessControlListSid>,
     /// Subresource URIs.
     #[serde(default)]

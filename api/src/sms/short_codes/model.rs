@@ -17,7 +17,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct ShortCode {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -35,7 +35,7 @@ pub struct ShortCode {
     #[serde(default)]
     pub short_code: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ShortCodeSid>,
     /// SMS fallback method.
     #[serde(default)]

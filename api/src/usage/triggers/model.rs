@@ -18,7 +18,7 @@ use crate::HttpMethod;
 #[non_exhaustive]
 pub struct Trigger {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct Trigger {
     #[serde(default)]
     pub recurring: Option<Recurring>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<UsageTriggerSid>,
     /// Trigger by.
     #[serde(default)]

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Extension {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Assigned add on SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub assigned_add_on_sid: Option<AddOnSid>,
     /// Enabled.
     #[serde(default)]
@@ -29,10 +29,10 @@ pub struct Extension {
     #[serde(default)]
     pub product_name: Option<String>,
     /// Resource SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub resource_sid: Option<PhoneNumberSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnExtensionSid>,
     /// Unique name.
     #[serde(default)]

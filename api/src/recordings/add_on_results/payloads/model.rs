@@ -17,13 +17,13 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Payload {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Add on configuration SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_configuration_sid: Option<AddOnSid>,
     /// Add on result SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_result_sid: Option<AddOnResultSid>,
     /// Add on SID.
     #[serde(default)]
@@ -41,10 +41,10 @@ pub struct Payload {
     #[serde(default)]
     pub label: Option<String>,
     /// Reference SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub reference_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnPayloadSid>,
     /// Subresource URIs.
     #[serde(default)]

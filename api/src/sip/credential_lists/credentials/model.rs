@@ -15,10 +15,10 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct Credential {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Credential list SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub credential_list_sid: Option<CredentialListSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -27,7 +27,7 @@ pub struct Credential {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<CredentialSid>,
     /// URI.
     #[serde(default)]

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct CredentialListMapping {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -24,13 +24,13 @@ pub struct CredentialListMapping {
     #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Domain SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub domain_sid: Option<SipDomainSid>,
     /// Friendly name.
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<CredentialListSid>,
     /// URI.
     #[serde(default)]

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct IpAddress {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// CIDR prefix length.
     #[serde(default)]
@@ -30,13 +30,13 @@ pub struct IpAddress {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// IP access control list SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub ip_access_control_list_sid: Option<IpAccessControlListSid>,
     /// IP address.
     #[serde(default)]
     pub ip_address: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<IpAddressSid>,
     /// URI.
     #[serde(default)]

@@ -18,7 +18,7 @@ use time::Date;
 #[non_exhaustive]
 pub struct Record {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
     #[serde(default)]

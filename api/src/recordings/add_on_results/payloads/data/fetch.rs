@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Data;
 
 /// Fetches the data.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<PayloadSid>/Data.json", response = Data)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<PayloadSid>/Data.json", response = Data, status = 307)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

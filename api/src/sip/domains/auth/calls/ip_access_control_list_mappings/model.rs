@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 #[non_exhaustive]
 pub struct IpAccessControlListMapping {
     /// Account SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
     #[serde(default, with = "runtime::date::rfc2822_option")]
@@ -27,7 +27,7 @@ pub struct IpAccessControlListMapping {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// SID.
-    #[serde(default)]
+    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<IpAccessControlListSid>,
 }
 
