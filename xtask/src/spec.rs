@@ -283,27 +283,21 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn ensure(&mut self, segs: &[String], path: &str) {
+        let display = path
+            .trim_start_matches("/2010-04-01")
+            .trim_end_matches(".json");
         for n in 1..=segs.len() {
             let key = segs[..n].to_vec();
-            self.modules.entry(key).or_default();
+            let prefix = display_prefix(display, n, n == segs.len());
+            let m = self.modules.entry(key).or_default();
+            // The shortest path naming the resource: its collection, not one instance.
+            if m.display_path.is_empty() || prefix.len() < m.display_path.len() {
+                m.display_path = prefix;
+            }
             if n > 1 {
                 if let Some(parent) = self.modules.get_mut(&segs[..n - 1]) {
                     parent.children.insert(segs[n - 1].clone());
                 }
-            }
-        }
-        if let Some(m) = self.modules.get_mut(segs) {
-            let display = path
-                .trim_start_matches("/2010-04-01")
-                .trim_end_matches(".json")
-                .to_owned();
-            let collection = display
-                .rsplit_once('/')
-                .filter(|(_, last)| last.starts_with('{'))
-                .map(|(head, _)| head.to_owned())
-                .unwrap_or(display);
-            if m.display_path.is_empty() || collection.len() < m.display_path.len() {
-                m.display_path = collection;
             }
         }
     }
@@ -649,10 +643,11 @@ impl Builder<'_> {
             .schemas
             .get(schema)
             .ok_or_else(|| format!("no schema {schema}"))?;
-        let props = s
+        // Sorted here, not by the JSON map, so the output cannot depend on serde_json features.
+        let props: BTreeMap<String, Value> = s
             .get("properties")
             .and_then(Value::as_object)
-            .cloned()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default();
         let mut fields = Vec::new();
         for (prop, p) in &props {
@@ -781,6 +776,31 @@ impl Builder<'_> {
                 .is_some_and(|v| !v.is_empty() && !accepted.iter().any(|a| v.starts_with(a)))
         })
     }
+}
+
+/// The path up to the `n`th resource segment (`/Accounts/{AccountSid}` not counted), and for
+/// the last one without its trailing `{Sid}`.
+fn display_prefix(display: &str, n: usize, last: bool) -> String {
+    let account = "/Accounts/{AccountSid}";
+    let (head, rest) = match display.strip_prefix(account) {
+        Some(rest) => (account, rest),
+        None => ("", display),
+    };
+    let mut out = head.to_owned();
+    let mut literals = 0;
+    for seg in rest.split('/').filter(|s| !s.is_empty()) {
+        if !seg.starts_with('{') {
+            if literals == n {
+                break;
+            }
+            literals += 1;
+        } else if literals == n && last {
+            break;
+        }
+        out.push('/');
+        out.push_str(seg);
+    }
+    out
 }
 
 fn ref_name(r: &str) -> &str {
