@@ -12,7 +12,7 @@ async fn main() -> Result<(), runtime::Error> {
     let mut calls = api::calls::list()
         .start_time_after(date!(2024 - 01 - 01))
         .status(api::calls::Status::Completed)
-        .page_size(100u32)
+        .page_size(100)
         .stream(&client)
         .limit(500);
     while let Some(call) = calls.try_next().await? {

@@ -14,7 +14,7 @@
 //! let client = runtime::Client::from_env()?;
 //! let mut calls = api::calls::list()
 //!     .start_time_after(date!(2024 - 01 - 01))
-//!     .page_size(100u32)
+//!     .page_size(100)
 //!     .stream(&client)
 //!     .limit(500);
 //! while let Some(call) = calls.try_next().await? {
