@@ -1,0 +1,181 @@
+//! A callback receiver for examples and tests: an HTTP server on loopback that checks the
+//! `X-Twilio-Signature` of every request and hands each one over as it arrives.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use tokio::sync::{mpsc, oneshot};
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The full URL it was sent to (as the sender signed it).
+    pub url: String,
+    /// The form fields, in wire order.
+    pub params: Vec<(String, String)>,
+    /// Whether `X-Twilio-Signature` matched the auth token (unsigned requests do not).
+    pub signature_valid: bool,
+    /// The `I-Twilio-Idempotency-Token` header: the same on every retry of one callback.
+    pub idempotency_token: Option<String>,
+    /// What the receiver answered: 200, 403 for a bad signature, 500 while told to fail.
+    pub answered: u16,
+}
+
+impl Received {
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+struct Inner {
+    auth_token: String,
+    base: String,
+    fail_first: AtomicU32,
+    tx: mpsc::UnboundedSender<Received>,
+}
+
+/// A loopback callback receiver. Answers 200 to a correctly signed POST, 403 otherwise.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let mut receiver = sandbox::Receiver::start("the account's auth token").await?;
+/// let status_callback = receiver.url("/pay/status");
+/// // ... start a pay session with `status_callback` ...
+/// if let Some(cb) = receiver.next(std::time::Duration::from_secs(5)).await {
+///     assert!(cb.signature_valid);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Receiver {
+    inner: Arc<Inner>,
+    rx: mpsc::UnboundedReceiver<Received>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Receiver {
+    /// Starts a receiver on `127.0.0.1` (a free port) checking signatures with `auth_token`.
+    pub async fn start(auth_token: impl Into<String>) -> std::io::Result<Self> {
+        Self::start_failing_first(auth_token, 0).await
+    }
+
+    /// Like [`start`](Self::start), but answers 500 to the first `n` requests (to exercise the
+    /// sender's retries).
+    pub async fn start_failing_first(
+        auth_token: impl Into<String>,
+        n: u32,
+    ) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            auth_token: auth_token.into(),
+            base: format!("http://{addr}"),
+            fail_first: AtomicU32::new(n),
+            tx,
+        });
+        let app = axum::Router::new()
+            .fallback(receive)
+            .with_state(inner.clone());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stop.await;
+            });
+            if let Err(error) = server.await {
+                tracing::warn!(%error, "callback receiver stopped");
+            }
+        });
+        Ok(Self {
+            inner,
+            rx,
+            addr,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// The absolute URL of `path` on this receiver, e.g. `http://127.0.0.1:PORT/pay/status`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.inner.base)
+    }
+
+    /// The receiver's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The next request, or `None` if none arrives within `timeout`.
+    pub async fn next(&mut self, timeout: Duration) -> Option<Received> {
+        tokio::time::timeout(timeout, self.rx.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn receive(
+    State(inner): State<Arc<Inner>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let url = format!(
+        "{}{}",
+        inner.base,
+        uri.path_and_query().map_or("/", |p| p.as_str())
+    );
+    let params: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap_or_default();
+    let signature = headers
+        .get("X-Twilio-Signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let signature_valid =
+        crate::verify::signature_valid(&inner.auth_token, &url, &params, signature);
+    let failing = inner
+        .fail_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let answered = if failing {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else if signature_valid {
+        StatusCode::OK
+    } else {
+        StatusCode::FORBIDDEN
+    };
+    let _ = inner.tx.send(Received {
+        url,
+        params,
+        signature_valid,
+        idempotency_token: headers
+            .get("I-Twilio-Idempotency-Token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        answered: answered.as_u16(),
+    });
+    answered
+}
