@@ -44,7 +44,7 @@ use runtime::{AccountSid, CallSid};
 use tokio::sync::oneshot;
 
 pub use cards::TestCard;
-pub use receiver::{Received, Receiver};
+pub use receiver::{Received, Receiver, ReceiverBuilder};
 
 use app::{Config, Shared};
 use delivery::{RetrySettings, Stats};

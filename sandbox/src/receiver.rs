@@ -36,6 +36,77 @@ impl Received {
     }
 }
 
+/// Settings for a [`Receiver`].
+#[derive(Clone)]
+pub struct ReceiverBuilder {
+    auth_token: String,
+    port: u16,
+    public_base: Option<String>,
+    fail_first: u32,
+}
+
+impl std::fmt::Debug for ReceiverBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiverBuilder")
+            .field("port", &self.port)
+            .field("public_base", &self.public_base)
+            .field("fail_first", &self.fail_first)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReceiverBuilder {
+    /// Listens on this loopback port (default: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The public URL senders reach the receiver at (a tunnel such as
+    /// `https://abc.ngrok.app`): URLs are built, and signatures checked, against it.
+    pub fn public_base(mut self, url: impl Into<String>) -> Self {
+        self.public_base = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Answers 500 to the first `n` requests (to exercise the sender's retries).
+    pub fn fail_first(mut self, n: u32) -> Self {
+        self.fail_first = n;
+        self
+    }
+
+    /// Starts the receiver.
+    pub async fn start(self) -> std::io::Result<Receiver> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            auth_token: self.auth_token,
+            base: self.public_base.unwrap_or_else(|| format!("http://{addr}")),
+            fail_first: AtomicU32::new(self.fail_first),
+            tx,
+        });
+        let app = axum::Router::new()
+            .fallback(receive)
+            .with_state(inner.clone());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stop.await;
+            });
+            if let Err(error) = server.await {
+                tracing::warn!(%error, "callback receiver stopped");
+            }
+        });
+        Ok(Receiver {
+            inner,
+            rx,
+            addr,
+            shutdown: Some(shutdown),
+        })
+    }
+}
+
 struct Inner {
     auth_token: String,
     base: String,
@@ -73,42 +144,17 @@ impl std::fmt::Debug for Receiver {
 impl Receiver {
     /// Starts a receiver on `127.0.0.1` (a free port) checking signatures with `auth_token`.
     pub async fn start(auth_token: impl Into<String>) -> std::io::Result<Self> {
-        Self::start_failing_first(auth_token, 0).await
+        Self::builder(auth_token).start().await
     }
 
-    /// Like [`start`](Self::start), but answers 500 to the first `n` requests (to exercise the
-    /// sender's retries).
-    pub async fn start_failing_first(
-        auth_token: impl Into<String>,
-        n: u32,
-    ) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let (tx, rx) = mpsc::unbounded_channel();
-        let inner = Arc::new(Inner {
+    /// A builder for a fixed port, a public URL (behind a tunnel) or failing answers.
+    pub fn builder(auth_token: impl Into<String>) -> ReceiverBuilder {
+        ReceiverBuilder {
             auth_token: auth_token.into(),
-            base: format!("http://{addr}"),
-            fail_first: AtomicU32::new(n),
-            tx,
-        });
-        let app = axum::Router::new()
-            .fallback(receive)
-            .with_state(inner.clone());
-        let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stop.await;
-            });
-            if let Err(error) = server.await {
-                tracing::warn!(%error, "callback receiver stopped");
-            }
-        });
-        Ok(Self {
-            inner,
-            rx,
-            addr,
-            shutdown: Some(shutdown),
-        })
+            port: 0,
+            public_base: None,
+            fail_first: 0,
+        }
     }
 
     /// The absolute URL of `path` on this receiver, e.g. `http://127.0.0.1:PORT/pay/status`.
