@@ -16,10 +16,15 @@ async fn full_charge_flow_sends_every_callback_signed_and_in_order() {
     assert_eq!(session.account_sid.as_str(), env.sandbox.account_sid());
     assert!(session.date_created.is_some());
     for field in CARD_FIELDS {
-        let answer = env.capture(call, session.sid, field).await.expect("capture");
+        let answer = env
+            .capture(call, session.sid, field)
+            .await
+            .expect("capture");
         assert_eq!(answer.sid, session.sid);
     }
-    env.finish(call, session.sid, Status::Complete).await.expect("complete");
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
     let callbacks = env.until_result().await;
 
     assert_eq!(capture_sequence(&callbacks), expected_capture_sequence());
@@ -40,7 +45,10 @@ async fn full_charge_flow_sends_every_callback_signed_and_in_order() {
     }
     let card_done = callbacks
         .iter()
-        .find(|cb| cb.get("Capture") == Some("payment-card-number") && cb.get("PartialResult") == Some("false"))
+        .find(|cb| {
+            cb.get("Capture") == Some("payment-card-number")
+                && cb.get("PartialResult") == Some("false")
+        })
         .expect("card number captured");
     assert_eq!(card_done.get("PaymentCardNumber"), Some("xxxxxxxxxxxx4242"));
     assert_eq!(card_done.get("PaymentCardType"), Some("visa"));
@@ -50,16 +58,23 @@ async fn full_charge_flow_sends_every_callback_signed_and_in_order() {
     );
     let code_done = callbacks
         .iter()
-        .find(|cb| cb.get("Capture") == Some("security-code") && cb.get("PartialResult") == Some("false"))
+        .find(|cb| {
+            cb.get("Capture") == Some("security-code") && cb.get("PartialResult") == Some("false")
+        })
         .expect("security code captured");
     assert_eq!(code_done.get("SecurityCode"), Some("xxx"));
     assert_eq!(code_done.get("Required"), Some("postal-code"));
     let last = callbacks.last().expect("final");
     assert_eq!(last.get("Result"), Some("success"));
-    assert!(last.get("PaymentConfirmationCode").is_some_and(|c| c.starts_with("ch_")));
+    assert!(last
+        .get("PaymentConfirmationCode")
+        .is_some_and(|c| c.starts_with("ch_")));
     assert_eq!(last.get("PaymentToken"), None);
     assert_eq!(last.get("PaymentCardPostalCode"), Some("94105"));
-    assert_eq!(last.get("ExpirationDate"), Some(TestCard::visa().expiration_date.as_str()));
+    assert_eq!(
+        last.get("ExpirationDate"),
+        Some(TestCard::visa().expiration_date.as_str())
+    );
     assert!(env.sandbox.wait_for_callbacks(WAIT).await);
     let stats = env.sandbox.callback_stats();
     assert_eq!(stats.delivered, callbacks.len() as u64);
@@ -76,13 +91,19 @@ async fn tokenization_returns_a_payment_token() {
         .await
         .expect("create");
     for field in CARD_FIELDS {
-        env.capture(call, session.sid, field).await.expect("capture");
+        env.capture(call, session.sid, field)
+            .await
+            .expect("capture");
     }
-    env.finish(call, session.sid, Status::Complete).await.expect("complete");
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
     let callbacks = env.until_result().await;
     let last = callbacks.last().expect("final");
     assert_eq!(last.get("Result"), Some("success"));
-    assert!(last.get("PaymentToken").is_some_and(|t| t.starts_with("tok_")));
+    assert!(last
+        .get("PaymentToken")
+        .is_some_and(|t| t.starts_with("tok_")));
     assert_eq!(last.get("PaymentConfirmationCode"), None);
     assert_eq!(last.get("TokenType"), Some("reusable"));
     assert_eq!(last.get("ChargeAmount"), Some(""));
@@ -96,9 +117,13 @@ async fn a_declined_card_ends_with_payment_connector_error() {
     let call = env.sandbox.start_call();
     let session = env.start(call, "decline/start").await.expect("create");
     for field in CARD_FIELDS {
-        env.capture(call, session.sid, field).await.expect("capture");
+        env.capture(call, session.sid, field)
+            .await
+            .expect("capture");
     }
-    env.finish(call, session.sid, Status::Complete).await.expect("complete");
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
     let callbacks = env.until_result().await;
     let last = callbacks.last().expect("final");
     assert_eq!(last.get("Result"), Some("payment-connector-error"));
@@ -111,7 +136,9 @@ async fn an_invalid_card_number_is_refused_while_captured_and_stays_required() {
     let mut env = env().await;
     let call = env.sandbox.start_call_with_card(TestCard::invalid_number());
     let session = env.start(call, "invalid/start").await.expect("create");
-    env.capture(call, session.sid, Capture::PaymentCardNumber).await.expect("capture");
+    env.capture(call, session.sid, Capture::PaymentCardNumber)
+        .await
+        .expect("capture");
     let last = loop {
         let cb = env.next().await;
         if cb.get("PartialResult") == Some("false") {
@@ -120,8 +147,13 @@ async fn an_invalid_card_number_is_refused_while_captured_and_stays_required() {
     };
     assert_eq!(last.get("ErrorType"), Some("invalid-card-number"));
     assert_eq!(last.get("PaymentCardNumber"), None);
-    assert!(last.get("Required").is_some_and(|r| r.starts_with("payment-card-number")));
-    let err = env.finish(call, session.sid, Status::Complete).await.expect_err("64019");
+    assert!(last
+        .get("Required")
+        .is_some_and(|r| r.starts_with("payment-card-number")));
+    let err = env
+        .finish(call, session.sid, Status::Complete)
+        .await
+        .expect_err("64019");
     assert_twilio_error(&err, 400, 64019);
 }
 
@@ -135,7 +167,9 @@ async fn a_card_brand_outside_valid_card_types_is_refused() {
         .send(&env.client)
         .await
         .expect("create");
-    env.capture(call, session.sid, Capture::PaymentCardNumber).await.expect("capture");
+    env.capture(call, session.sid, Capture::PaymentCardNumber)
+        .await
+        .expect("capture");
     let last = loop {
         let cb = env.next().await;
         if cb.get("PartialResult") == Some("false") {
@@ -160,8 +194,11 @@ async fn api_key_credentials_work_too() {
 #[tokio::test]
 async fn a_relative_status_callback_resolves_against_the_configured_base() {
     // The receiver must exist before the sandbox to give it its base URL.
-    let sandbox_builder = Sandbox::builder().account("AC0123456789abcdef0123456789abcdef", "shared-token");
-    let mut receiver = sandbox::Receiver::start("shared-token").await.expect("receiver");
+    let sandbox_builder =
+        Sandbox::builder().account("AC0123456789abcdef0123456789abcdef", "shared-token");
+    let mut receiver = sandbox::Receiver::start("shared-token")
+        .await
+        .expect("receiver");
     let sandbox = sandbox_builder
         .callback_base(receiver.url("/hooks/"))
         .start()
@@ -187,7 +224,9 @@ async fn a_relative_status_callback_resolves_against_the_configured_base() {
 async fn a_receiver_with_another_token_rejects_the_signature() {
     // The receiver's check is real: with the wrong token every callback fails it.
     let env = env().await;
-    let mut wrong = sandbox::Receiver::start("not-the-token").await.expect("receiver");
+    let mut wrong = sandbox::Receiver::start("not-the-token")
+        .await
+        .expect("receiver");
     let call = env.sandbox.start_call();
     let status = wrong.url("/pay");
     let session = create(call, "wrong/start", status.as_str())

@@ -16,7 +16,10 @@ async fn replaying_a_create_returns_the_same_session_and_starts_no_other() {
     assert_eq!(again, first, "the original answer, dates included");
     // Had a second session been started, a third create would now fail with 64021 anyway, so
     // check through the session itself: it is still the only one, and open.
-    let err = env.start(call, "idem/other").await.expect_err("still one open session");
+    let err = env
+        .start(call, "idem/other")
+        .await
+        .expect_err("still one open session");
     assert_twilio_error(&err, 400, 64021);
     assert!(err.to_string().contains(first.sid.as_str()), "{err}");
 }
@@ -32,7 +35,9 @@ async fn replaying_a_capture_sends_no_callbacks_again() {
     let replay = request.send(&env.client).await.expect("replayed capture");
     assert_eq!(first, replay);
     // Only the first request's callbacks arrive: 3 partial + 1 final, then the next step's.
-    env.capture(call, session.sid, Capture::ExpirationDate).await.expect("expiry");
+    env.capture(call, session.sid, Capture::ExpirationDate)
+        .await
+        .expect("expiry");
     let mut seen = Vec::new();
     while seen.len() < 6 {
         let cb = env.next().await;
@@ -40,7 +45,14 @@ async fn replaying_a_capture_sends_no_callbacks_again() {
     }
     assert_eq!(
         seen,
-        ["payment-card-number", "payment-card-number", "payment-card-number", "payment-card-number", "expiration-date", "expiration-date"]
+        [
+            "payment-card-number",
+            "payment-card-number",
+            "payment-card-number",
+            "payment-card-number",
+            "expiration-date",
+            "expiration-date"
+        ]
     );
     assert!(env.sandbox.wait_for_callbacks(WAIT).await);
     assert_eq!(env.sandbox.callback_stats().delivered, 6);
@@ -52,7 +64,9 @@ async fn replaying_complete_after_the_session_ended_returns_the_original_answer(
     let call = env.sandbox.start_call();
     let session = env.start(call, "done/start").await.expect("create");
     for field in CARD_FIELDS {
-        env.capture(call, session.sid, field).await.expect("capture");
+        env.capture(call, session.sid, field)
+            .await
+            .expect("capture");
     }
     let request =
         update(call, session.sid, "done/complete", env.status.as_str()).status(Status::Complete);
@@ -63,7 +77,10 @@ async fn replaying_complete_after_the_session_ended_returns_the_original_answer(
         .expect("replay after the session ended");
     assert_eq!(first, replay);
     // A new step with a fresh key is refused: the session is over.
-    let err = env.finish(call, session.sid, Status::Complete).await.expect_err("over");
+    let err = env
+        .finish(call, session.sid, Status::Complete)
+        .await
+        .expect_err("over");
     assert_twilio_error(&err, 400, 64020);
 }
 

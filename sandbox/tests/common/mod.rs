@@ -24,7 +24,9 @@ pub async fn env() -> Env {
 pub async fn env_with(builder: sandbox::SandboxBuilder) -> Env {
     let sandbox = builder.start().await.expect("sandbox");
     let client = sandbox.client().expect("client");
-    let receiver = Receiver::start(sandbox.auth_token()).await.expect("receiver");
+    let receiver = Receiver::start(sandbox.auth_token())
+        .await
+        .expect("receiver");
     let status = receiver.url("/pay/status");
     Env {
         sandbox,
@@ -55,10 +57,15 @@ impl Env {
         sid: PaymentSid,
         field: Capture,
     ) -> Result<Payment, runtime::Error> {
-        update(call, sid, format!("{sid}/{field}/{}", fastrand::u64(..)), self.status.as_str())
-            .capture(field)
-            .send(&self.client)
-            .await
+        update(
+            call,
+            sid,
+            format!("{sid}/{field}/{}", fastrand::u64(..)),
+            self.status.as_str(),
+        )
+        .capture(field)
+        .send(&self.client)
+        .await
     }
 
     pub async fn finish(
@@ -67,15 +74,24 @@ impl Env {
         sid: PaymentSid,
         status: Status,
     ) -> Result<Payment, runtime::Error> {
-        update(call, sid, format!("{sid}/{status}/{}", fastrand::u64(..)), self.status.as_str())
-            .status(status)
-            .send(&self.client)
-            .await
+        update(
+            call,
+            sid,
+            format!("{sid}/{status}/{}", fastrand::u64(..)),
+            self.status.as_str(),
+        )
+        .status(status)
+        .send(&self.client)
+        .await
     }
 
     /// The next callback, which must arrive within `WAIT` and be correctly signed.
     pub async fn next(&mut self) -> Received {
-        let cb = self.receiver.next(WAIT).await.expect("a callback within the timeout");
+        let cb = self
+            .receiver
+            .next(WAIT)
+            .await
+            .expect("a callback within the timeout");
         assert!(cb.signature_valid, "bad signature on {cb:?}");
         cb
     }
@@ -167,5 +183,10 @@ pub fn assert_twilio_error(err: &runtime::Error, status: u16, code: u32) {
     assert_eq!(err.status(), Some(status), "{err}");
     assert_eq!(err.code(), Some(code), "{err}");
     let api = err.api_error().expect("a Twilio error body");
-    assert!(api.more_info.as_deref().is_some_and(|m| m.contains(&code.to_string())), "{api:?}");
+    assert!(
+        api.more_info
+            .as_deref()
+            .is_some_and(|m| m.contains(&code.to_string())),
+        "{api:?}"
+    );
 }
