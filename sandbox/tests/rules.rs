@@ -328,7 +328,8 @@ async fn requests_are_validated_by_the_api_declarations() {
     let call = env.sandbox.start_call();
     let path = env.payments_path(call);
     let cb = ("StatusCallback", "https://example.com/cb");
-    let cases: &[(&[(&str, &str)], u32, &str)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], u32, &'a str);
+    let cases: &[Case] = &[
         (&[cb], 20001, "IdempotencyKey"),
         (&[("IdempotencyKey", "k1")], 20001, "StatusCallback"),
         (
