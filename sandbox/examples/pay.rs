@@ -14,7 +14,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use api::payments::{create, update, Capture, Status, TokenType};
+use api::payments::{create, update, Capture, PayStatusCallback, Status, TokenType};
 use runtime::{CallSid, Client, PaymentSid};
 use rust_decimal::Decimal;
 use sandbox::{Received, Receiver, Sandbox, TestCard};
@@ -36,7 +36,7 @@ struct Target {
 /// One session's outcome, as the final callback tells it.
 struct Outcome {
     result: String,
-    final_callback: Received,
+    final_callback: PayStatusCallback,
 }
 
 #[tokio::main]
@@ -60,8 +60,8 @@ async fn run(more: bool) -> Result<(), String> {
             .await?;
         let code = out
             .final_callback
-            .get("PaymentConfirmationCode")
-            .unwrap_or("");
+            .payment_confirmation_code
+            .unwrap_or_default();
         if out.result != "success" || code.is_empty() {
             return Err(format!(
                 "the charge did not succeed (Result={})",
@@ -77,7 +77,7 @@ async fn run(more: bool) -> Result<(), String> {
     let out = target
         .session(call, None, Some(TokenType::Reusable))
         .await?;
-    let token = out.final_callback.get("PaymentToken").unwrap_or("");
+    let token = out.final_callback.payment_token.unwrap_or_default();
     if out.result != "success" || token.is_empty() {
         return Err(format!(
             "tokenization did not succeed (Result={})",
@@ -98,8 +98,8 @@ async fn run(more: bool) -> Result<(), String> {
     println!(
         "✓ declined as expected: Result={} PaymentError={:?} ConnectorError={:?}",
         out.result,
-        out.final_callback.get("PaymentError").unwrap_or(""),
-        out.final_callback.get("ConnectorError").unwrap_or("")
+        out.final_callback.payment_error.unwrap_or_default(),
+        out.final_callback.connector_error.unwrap_or_default()
     );
     Ok(())
 }
@@ -245,9 +245,12 @@ impl Target {
         );
         loop {
             let cb = self.next_callback().await?;
-            if let Some(result) = cb.get("Result").filter(|r| !r.is_empty()) {
+            if cb.stage().is_final() {
                 return Ok(Outcome {
-                    result: result.to_owned(),
+                    result: cb
+                        .result
+                        .as_ref()
+                        .map_or_else(String::new, |r| r.to_string()),
                     final_callback: cb,
                 });
             }
@@ -275,12 +278,14 @@ impl Target {
         println!("→ POST …/Payments/{sid}.json  Capture={field}\n    ← 202 Accepted");
         loop {
             let cb = self.next_callback().await?;
-            let done = cb.get("Capture") == Some(field.as_str())
-                && cb.get("PartialResult") == Some("false");
+            if cb.stage().is_final() {
+                return Err(format!("the session ended while capturing {field}"));
+            }
+            let done = cb.capture.as_ref() == Some(&field) && cb.partial_result == Some(false);
             if !done {
                 continue;
             }
-            return match cb.get("ErrorType").filter(|e| !e.is_empty()) {
+            return match &cb.error_type {
                 // A real caller is asked again; the simulated one would key in the same digits.
                 Some(error) if self.sandbox.is_some() => {
                     Err(format!("capturing {field} failed: ErrorType={error}"))
@@ -291,69 +296,87 @@ impl Target {
     }
 
     /// The next callback, printed; an unsigned or badly signed one is a failure.
-    async fn next_callback(&mut self) -> Result<Received, String> {
-        let cb = self
+    async fn next_callback(&mut self) -> Result<PayStatusCallback, String> {
+        let received: Received = self
             .receiver
             .next(self.wait)
             .await
             .ok_or_else(|| format!("no status callback within {:?}", self.wait))?;
-        print_callback(&cb);
-        if !cb.signature_valid {
+        let cb = received
+            .callback()
+            .map_err(|e| format!("callback to {}: {e}", received.url))?;
+        print_callback(&cb, received.signature_valid);
+        if !received.signature_valid {
             return Err(format!(
                 "callback to {} has a bad X-Twilio-Signature",
-                cb.url
+                received.url
             ));
         }
         Ok(cb)
     }
 }
 
-fn print_callback(cb: &Received) {
-    let get = |k: &str| cb.get(k).filter(|v| !v.is_empty());
-    let mut line = String::from("    ⇠ callback");
-    if let Some(result) = get("Result") {
-        line.push_str(&format!("  Result={result}"));
-        for k in [
-            "PaymentConfirmationCode",
-            "PaymentToken",
-            "PaymentError",
-            "PayErrorCode",
-        ] {
-            if let Some(v) = get(k) {
+fn print_callback(cb: &PayStatusCallback, signature_valid: bool) {
+    let mut line = format!("    ⇠ callback  {:<10}", format!("{:?}", cb.stage()));
+    if let Some(result) = &cb.result {
+        line.push_str(&format!(" Result={result}"));
+        let extra = [
+            (
+                "PaymentConfirmationCode",
+                cb.payment_confirmation_code.clone(),
+            ),
+            ("PaymentToken", cb.payment_token.clone()),
+            ("PaymentError", cb.payment_error.clone()),
+            ("PayErrorCode", cb.pay_error_code.map(|c| c.to_string())),
+        ];
+        for (k, v) in extra {
+            if let Some(v) = v {
                 line.push_str(&format!("  {k}={v}"));
             }
         }
     } else {
-        let stage = match get("PartialResult") {
-            Some("true") => "typing",
-            _ => "captured",
+        let typing = if cb.partial_result == Some(true) {
+            "typing"
+        } else {
+            "done"
         };
-        let capture = get("Capture").unwrap_or("-");
-        line.push_str(&format!("  {capture:<20} {stage:<8}"));
+        let capture = cb.capture.as_ref().map_or("-", |c| c.as_str());
+        line.push_str(&format!(" {capture:<20} {typing:<6}"));
         // Only the field being captured: the callback also repeats the earlier ones.
-        let shown: &[&str] = match capture {
-            "payment-card-number" => &["PaymentCardNumber", "PaymentCardType"],
-            "expiration-date" => &["ExpirationDate"],
-            "security-code" => &["SecurityCode"],
-            "postal-code" => &["PaymentCardPostalCode"],
-            "bank-routing-number" => &["BankRoutingNumber"],
-            "bank-account-number" => &["BankAccountNumber"],
-            _ => &[],
+        let shown = match capture {
+            "payment-card-number" => cb.payment_card_number.as_ref().map(|n| {
+                let brand = cb.payment_card_type.as_ref().map_or("", |t| t.as_str());
+                format!("PaymentCardNumber={n} {brand}")
+            }),
+            "expiration-date" => cb
+                .expiration_date
+                .as_ref()
+                .map(|d| format!("ExpirationDate={d}")),
+            "security-code" => cb
+                .security_code
+                .as_ref()
+                .map(|c| format!("SecurityCode={c}")),
+            "postal-code" => cb
+                .payment_card_postal_code
+                .as_ref()
+                .map(|p| format!("PaymentCardPostalCode={p}")),
+            _ => None,
         };
-        for k in shown {
-            if let Some(v) = get(k) {
-                line.push_str(&format!(" {k}={v}"));
-            }
+        line.push_str(&format!(" {:<40}", shown.unwrap_or_default()));
+        if let Some(error) = &cb.error_type {
+            line.push_str(&format!(" ErrorType={error}"));
         }
-        if let Some(error) = get("ErrorType") {
-            line.push_str(&format!("  ErrorType={error}"));
-        }
+        let required: Vec<&str> = cb.required.iter().map(|r| r.as_str()).collect();
         line.push_str(&format!(
-            "  | required: {}",
-            get("Required").unwrap_or("nothing")
+            " required: {}",
+            if required.is_empty() {
+                "nothing".to_owned()
+            } else {
+                required.join(", ")
+            }
         ));
     }
-    line.push_str(if cb.signature_valid {
+    line.push_str(if signature_valid {
         "  [signature ok]"
     } else {
         "  [BAD SIGNATURE]"

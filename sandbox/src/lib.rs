@@ -33,7 +33,6 @@ mod delivery;
 mod error;
 mod receiver;
 mod session;
-mod verify;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;

@@ -1,5 +1,6 @@
 //! A callback receiver for examples and tests: an HTTP server on loopback that checks the
-//! `X-Twilio-Signature` of every request and hands each one over as it arrives.
+//! `X-Twilio-Signature` of every request with `runtime::webhook::Validator` and hands each one
+//! over as it arrives.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -9,6 +10,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
+use runtime::webhook::{PublicUrl, Validator};
 use tokio::sync::{mpsc, oneshot};
 
 /// One request the receiver got.
@@ -18,6 +20,8 @@ pub struct Received {
     pub url: String,
     /// The form fields, in wire order.
     pub params: Vec<(String, String)>,
+    /// The raw body, as signed.
+    pub body: Vec<u8>,
     /// Whether `X-Twilio-Signature` matched the auth token (unsigned requests do not).
     pub signature_valid: bool,
     /// The `I-Twilio-Idempotency-Token` header: the same on every retry of one callback.
@@ -33,6 +37,13 @@ impl Received {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as a Pay status callback.
+    pub fn callback(
+        &self,
+    ) -> Result<api::payments::PayStatusCallback, api::payments::CallbackError> {
+        api::payments::PayStatusCallback::from_form(&self.body)
     }
 }
 
@@ -80,9 +91,14 @@ impl ReceiverBuilder {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = mpsc::unbounded_channel();
+        let base = self.public_base.unwrap_or_else(|| format!("http://{addr}"));
+        let public = PublicUrl::new(&base).map_err(|e| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{base:?}: {e}"))
+        })?;
         let inner = Arc::new(Inner {
-            auth_token: self.auth_token,
-            base: self.public_base.unwrap_or_else(|| format!("http://{addr}")),
+            validator: Validator::new(self.auth_token),
+            public,
+            base,
             fail_first: AtomicU32::new(self.fail_first),
             tx,
         });
@@ -108,7 +124,8 @@ impl ReceiverBuilder {
 }
 
 struct Inner {
-    auth_token: String,
+    validator: Validator,
+    public: PublicUrl,
     base: String,
     fail_first: AtomicU32,
     tx: mpsc::UnboundedSender<Received>,
@@ -190,18 +207,18 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let url = format!(
-        "{}{}",
-        inner.base,
-        uri.path_and_query().map_or("/", |p| p.as_str())
-    );
+    // The URL the sender signed: the public base plus this request's path and query.
+    let url = inner
+        .public
+        .url_for(uri.path_and_query().map_or("/", |p| p.as_str()));
     let params: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap_or_default();
     let signature = headers
         .get("X-Twilio-Signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let signature_valid =
-        crate::verify::signature_valid(&inner.auth_token, &url, &params, signature);
+        .and_then(|v| v.to_str().ok());
+    let signature_valid = inner
+        .validator
+        .validate_form_body(&url, &body, signature)
+        .is_ok();
     let failing = inner
         .fail_first
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -216,6 +233,7 @@ async fn receive(
     let _ = inner.tx.send(Received {
         url,
         params,
+        body: body.to_vec(),
         signature_valid,
         idempotency_token: headers
             .get("I-Twilio-Idempotency-Token")

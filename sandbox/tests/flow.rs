@@ -3,7 +3,7 @@
 
 mod common;
 
-use api::payments::{create, Capture, CardType, Status, TokenType};
+use api::payments::{create, Capture, CardType, PayStage, PayStatusCallback, Status, TokenType};
 use common::*;
 use sandbox::{Sandbox, TestCard};
 
@@ -75,6 +75,43 @@ async fn full_charge_flow_sends_every_callback_signed_and_in_order() {
         last.get("ExpirationDate"),
         Some(TestCard::visa().expiration_date.as_str())
     );
+
+    // The typed callback of the api crate reads every one of them.
+    let typed: Vec<PayStatusCallback> = callbacks
+        .iter()
+        .map(|cb| cb.callback().expect("a Pay status callback"))
+        .collect();
+    let (last_typed, capturing) = typed.split_last().expect("callbacks");
+    assert!(capturing.iter().all(|cb| cb.stage() == PayStage::Capturing));
+    assert!(capturing
+        .iter()
+        .all(|cb| cb.sid == session.sid && cb.call_sid == call));
+    assert_eq!(last_typed.stage(), PayStage::Completed);
+    assert_eq!(
+        last_typed.charge_amount,
+        Some(rust_decimal::Decimal::new(1999, 2))
+    );
+    assert!(last_typed.date_created.is_some() && last_typed.date_updated.is_some());
+    let card_typed = &typed[3];
+    assert_eq!(card_typed.capture, Some(Capture::PaymentCardNumber));
+    assert_eq!(card_typed.partial_result, Some(false));
+    assert_eq!(
+        card_typed
+            .payment_card_number
+            .as_ref()
+            .and_then(|n| n.last4()),
+        Some("4242")
+    );
+    assert_eq!(card_typed.payment_card_type, Some(CardType::Visa));
+    assert_eq!(
+        card_typed.required,
+        [
+            Capture::ExpirationDate,
+            Capture::SecurityCode,
+            Capture::PostalCode
+        ]
+    );
+
     assert!(env.sandbox.wait_for_callbacks(WAIT).await);
     let stats = env.sandbox.callback_stats();
     assert_eq!(stats.delivered, callbacks.len() as u64);
