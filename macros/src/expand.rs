@@ -124,8 +124,14 @@ impl Expander {
             Ok(p) => p,
             Err(problems) => {
                 for p in problems {
-                    self.errors
-                        .push(template::error_at(&lit, p.start, p.end, &p.message));
+                    self.errors.push(template::error_at(
+                        &lit,
+                        p.start,
+                        p.end,
+                        "malformed path template",
+                        &p.message,
+                        None,
+                    ));
                 }
                 return;
             }
@@ -140,7 +146,9 @@ impl Expander {
                     &lit,
                     *start,
                     *end,
-                    &format!("duplicate placeholder `<{name}>`: each placeholder appears once"),
+                    &format!("duplicate placeholder `<{name}>`"),
+                    "appears a second time here",
+                    Some("each placeholder appears once; a path cannot repeat a value"),
                 ));
                 ok = false;
                 continue;
@@ -152,21 +160,30 @@ impl Expander {
                 None => {
                     ok = false;
                     let wanted = snake_case(name);
-                    let suggestion = self
+                    let nearest = self
                         .fields
                         .iter()
                         .map(|f| (strsim::levenshtein(&wanted, &f.ident.to_string()), f))
                         .filter(|(d, _)| *d <= 2.max(wanted.len() / 3))
                         .min_by_key(|(d, _)| *d)
-                        .map(|(_, f)| {
-                            format!("\nhelp: a field `{}` exists (wire name `{}`): rename the placeholder to `<{}>`, or mark the field `#[twilio(rename = \"{name}\")]`", f.ident, f.wire, f.wire)
-                        })
-                        .unwrap_or_else(|| format!("\nhelp: add a field `{wanted}`, or mark an existing field `#[twilio(rename = \"{name}\")]`"));
+                        .map(|(_, f)| f);
+                    let (label, help) = match nearest {
+                        Some(f) => (
+                            format!("did you mean `<{}>`?", f.wire),
+                            format!("the field `{}` binds `<{}>`; or mark it `#[twilio(rename = \"{name}\")]`", f.ident, f.wire),
+                        ),
+                        None => (
+                            format!("no field `{wanted}`"),
+                            format!("add a field `{wanted}` to `{}`, or mark an existing one `#[twilio(rename = \"{name}\")]`", self.item.ident),
+                        ),
+                    };
                     self.errors.push(template::error_at(
                         &lit,
                         *start,
                         *end,
-                        &format!("no field for placeholder `<{name}>`{suggestion}"),
+                        &format!("no field for placeholder `<{name}>`"),
+                        &label,
+                        Some(&help),
                     ));
                 }
             }
@@ -177,13 +194,14 @@ impl Expander {
         bound.sort_by_key(|(_, i)| *i);
         for (name, i) in bound {
             let f = &self.fields[i];
+            let before = self.errors.len();
             if f.optional {
                 if name == "AccountSid" && type_name(&f.inner).as_deref() == Some("AccountSid") {
                     self.account_default = Some(i);
                 } else {
                     self.errors.push(syn::Error::new(
                         f.ty.span(),
-                        format!("`{}` fills `<{name}>` in the path, so it cannot be optional\nnote: only `<AccountSid>` may be `Option<AccountSid>` (it then defaults to the client's account)", f.ident),
+                        format!("`{}` fills `<{name}>` in the path, so it cannot be optional\n       = note: only `<AccountSid>` may be `Option<AccountSid>` (it then defaults to the client's account)", f.ident),
                     ));
                 }
             } else if matches!(
@@ -197,6 +215,9 @@ impl Expander {
                         f.ident
                     ),
                 ));
+            }
+            if self.errors.len() > before {
+                ok = false;
             }
         }
         if ok {
@@ -286,14 +307,16 @@ impl Expander {
             None => "JSON".to_owned(),
         };
         let struct_docs = docs::struct_docs(
-            method,
-            &path,
-            &response_text,
-            status,
-            &fn_ident.to_string(),
-            &builder_ident.to_string(),
+            &docs::Overview {
+                method,
+                path: &path,
+                response: &response_text,
+                status,
+                fn_name: &fn_ident.to_string(),
+                builder: &builder_ident.to_string(),
+                idempotent: idem.is_some(),
+            },
             &doc_rows,
-            idem.is_some(),
         );
         let summary = model::doc_lines(&self.item.attrs);
         let mut extra_derives = Vec::new();
@@ -320,24 +343,17 @@ impl Expander {
                 f.attrs.push(syn::parse_quote!(#attr));
             }
         }
+        // The generated sections follow the declaration's own docs.
+        for line in &struct_docs {
+            self.item.attrs.push(syn::parse_quote!(#[doc = #line]));
+        }
         let item = &self.item;
         let serde_crate = "::runtime::__private::serde";
         let struct_out = quote! {
-            #(#[doc = #struct_docs])*
             #[derive(#q::serde::Serialize, #q::serde::Deserialize, #(#extra_derives),*)]
             #[serde(crate = #serde_crate)]
             #item
         };
-
-        // --- compile-time type assertions, spanned on each field's type ---
-        let asserts = self.fields.iter().enumerate().map(|(i, f)| {
-            let inner = &f.inner;
-            if places[i] == Place::Path {
-                quote_spanned!(inner.span()=> #q::assert_path_segment::<#inner>();)
-            } else {
-                quote_spanned!(inner.span()=> #q::assert_param::<#inner>();)
-            }
-        });
 
         // --- Endpoint impl ---
         let method_tokens = match method {
@@ -376,11 +392,14 @@ impl Expander {
                     Piece::Placeholder { name, .. } => {
                         let i = self.bound[name];
                         let ident = &self.fields[i].ident;
-                        if self.account_default == Some(i) {
-                            quote!(#q::segment(out, &mut errors, #name, self.#ident.as_ref().unwrap_or(account));)
+                        // Spanned on the field's type, so a type that cannot be a segment is
+                        // reported there.
+                        let value = if self.account_default == Some(i) {
+                            quote!(self.#ident.as_ref().unwrap_or(account))
                         } else {
-                            quote!(#q::segment(out, &mut errors, #name, &self.#ident);)
-                        }
+                            quote_spanned!(self.fields[i].ty.span()=> &self.#ident)
+                        };
+                        quote!(#q::segment(out, &mut errors, #name, #value);)
                     }
                 });
                 quote! {
@@ -459,7 +478,6 @@ impl Expander {
                 }
             }
             #q::inventory::submit! { #q::Registration(&<#struct_ident as #q::Endpoint>::INFO) }
-            const _: () = { #(#asserts)* };
         };
 
         // --- builder and start function ---

@@ -96,7 +96,10 @@ impl Parse for Args {
                     let lit: LitInt = input.parse()?;
                     let code: u16 = lit.base10_parse()?;
                     if !(200..300).contains(&code) {
-                        return Err(syn::Error::new(lit.span(), "the success status is a 2xx code"));
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            "the success status is a 2xx code",
+                        ));
                     }
                     args.status = Some(lit);
                 }
@@ -105,15 +108,23 @@ impl Parse for Args {
                     syn::parenthesized!(content in input);
                     let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
                     if names.len() < 2 {
-                        return Err(syn::Error::new(key.span(), "`one_of(…)` names at least two fields"));
+                        return Err(syn::Error::new(
+                            key.span(),
+                            "`one_of(…)` names at least two fields",
+                        ));
                     }
                     args.one_of.push(names.into_iter().collect());
                 }
                 other => {
+                    let hint = ["response", "status", "one_of", "fn"]
+                        .into_iter()
+                        .find(|known| strsim::levenshtein(other, known) <= 2)
+                        .map(|known| format!("; did you mean `{known}`?"))
+                        .unwrap_or_default();
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`: expected `response = Type`, `status = 2xx`, `fn = name` or `one_of(a, b, …)`"),
-                    ))
+                        format!("unknown option `{other}`{hint}\n       = note: options are `response = Type`, `status = 2xx`, `fn = name` and `one_of(a, b, …)`"),
+                    ));
                 }
             }
         }

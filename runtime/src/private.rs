@@ -97,9 +97,3 @@ pub fn one_of(errors: &mut InvalidParams, params: &'static [&'static str], set: 
 pub fn invalid(errors: &InvalidParams) -> Error {
     Error::invalid(errors.clone())
 }
-
-/// Asserts at compile time that a path field's type can fill a path segment.
-pub const fn assert_path_segment<T: PathSegment + ?Sized>() {}
-
-/// Asserts at compile time that a field's type can be a request parameter.
-pub const fn assert_param<T: ParamType + ?Sized>() {}
