@@ -281,7 +281,11 @@ impl Target {
             if cb.stage().is_final() {
                 return Err(format!("the session ended while capturing {field}"));
             }
-            let done = cb.capture.as_ref() == Some(&field) && cb.partial_result == Some(false);
+            // Done when the field is no longer required, or was refused (real traffic does
+            // not always send PartialResult=false, so that alone is not the signal).
+            let done = cb.capture.as_ref() == Some(&field)
+                && cb.partial_result != Some(true)
+                && (!cb.required.contains(&field) || cb.error_type.is_some());
             if !done {
                 continue;
             }

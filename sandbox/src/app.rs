@@ -78,6 +78,7 @@ impl Shared {
         let now = OffsetDateTime::now_utc();
         let mut store = self.lock();
         let sid = loop {
+            // Proof of invariant: `new_sid` returns the prefix and 32 hex digits.
             let sid = CallSid::new(&new_sid("CA")).unwrap_or_else(|_| unreachable!());
             if !store.calls.contains_key(&sid) {
                 break sid;
@@ -488,6 +489,7 @@ fn create_payment(shared: &Shared, account: &str, call: &str, body: &[u8], path:
     }
     check_create_rules(shared, &params)?;
     let sid = loop {
+        // Proof of invariant: `new_sid` returns the prefix and 32 hex digits.
         let sid = PaymentSid::new(&new_sid("PK")).unwrap_or_else(|_| unreachable!());
         if !store.sessions.contains_key(&sid) {
             break sid;

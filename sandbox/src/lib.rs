@@ -192,8 +192,8 @@ impl Drop for Sandbox {
     }
 }
 
-/// Settings for a [`Sandbox`].
-#[derive(Debug, Clone)]
+/// Settings for a [`Sandbox`]. `Debug` does not show the auth token.
+#[derive(Clone)]
 pub struct SandboxBuilder {
     bind: SocketAddr,
     account_sid: Option<String>,
@@ -204,6 +204,18 @@ pub struct SandboxBuilder {
     attempts: u32,
     first_delay: Duration,
     callback_timeout: Duration,
+}
+
+impl std::fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxBuilder")
+            .field("bind", &self.bind)
+            .field("account_sid", &self.account_sid)
+            .field("test_card", &self.test_card)
+            .field("callback_base", &self.callback_base)
+            .field("connectors", &self.connectors)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for SandboxBuilder {

@@ -66,7 +66,7 @@ async fn run() -> Result<(), String> {
     println!("  TWILIO_API_KEY={}", sandbox.api_key_sid());
     println!("  TWILIO_API_SECRET={}", sandbox.api_key_secret());
     println!(
-        "Start a call: curl -u $TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN {}/2010-04-01/Accounts/{}/Calls.json -d To=+15005550006 -d From=+15005550001 -d Url=https://example.com/twiml",
+        "Start a call: curl -u $TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN {}/2010-04-01/Accounts/{}/Calls.json --data-urlencode To=+15005550006 --data-urlencode From=+15005550001 -d Url=https://example.com/twiml",
         sandbox.base_url(),
         sandbox.account_sid()
     );

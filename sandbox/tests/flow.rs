@@ -279,3 +279,15 @@ async fn a_receiver_with_another_token_rejects_the_signature() {
     assert!(!cb.signature_valid);
     assert_eq!(cb.answered, 403);
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_the_secrets() {
+    let builder =
+        Sandbox::builder().account("AC0123456789abcdef0123456789abcdef", "very-secret-token");
+    assert!(!format!("{builder:?}").contains("very-secret-token"));
+    let sandbox = builder.start().await.expect("sandbox");
+    let shown = format!("{sandbox:?}");
+    assert!(!shown.contains("very-secret-token"), "{shown}");
+    assert!(!shown.contains(sandbox.api_key_secret()), "{shown}");
+    assert!(shown.contains(sandbox.account_sid()), "{shown}");
+}

@@ -14,8 +14,7 @@ async fn replaying_a_create_returns_the_same_session_and_starts_no_other() {
     let first = env.start(call, "idem/start").await.expect("create");
     let again = env.start(call, "idem/start").await.expect("replay");
     assert_eq!(again, first, "the original answer, dates included");
-    // Had a second session been started, a third create would now fail with 64021 anyway, so
-    // check through the session itself: it is still the only one, and open.
+    // The replay started nothing: the original session is still the call's one open session.
     let err = env
         .start(call, "idem/other")
         .await
