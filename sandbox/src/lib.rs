@@ -26,13 +26,15 @@
 //! ```
 #![deny(missing_docs)]
 
-mod app;
 mod auth;
 mod cards;
 mod delivery;
 mod error;
+mod params;
 mod receiver;
+mod routes;
 mod session;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -45,8 +47,8 @@ use tokio::sync::oneshot;
 pub use cards::TestCard;
 pub use receiver::{Received, Receiver, ReceiverBuilder};
 
-use app::{Config, Shared};
 use delivery::{RetrySettings, Stats};
+use store::{Config, Shared};
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
@@ -326,7 +328,7 @@ impl SandboxBuilder {
         let listener = tokio::net::TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
-            .fallback(app::handle)
+            .fallback(routes::handle)
             .with_state(shared.clone());
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(async move {
