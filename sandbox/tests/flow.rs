@@ -291,3 +291,93 @@ async fn debug_output_never_shows_the_secrets() {
     assert!(!shown.contains(sandbox.api_key_secret()), "{shown}");
     assert!(shown.contains(sandbox.account_sid()), "{shown}");
 }
+
+#[tokio::test]
+async fn an_ach_session_captures_bank_details() {
+    use api::payments::{BankAccountType, PaymentMethod};
+    let mut env = env().await;
+    let call = env.sandbox.start_call();
+    let parameter = serde_json::json!({"customer": "cus_123"});
+    let session = create(call, "ach/start", env.status.as_str())
+        .charge_amount(rust_decimal::Decimal::new(5000, 2))
+        .payment_method(PaymentMethod::AchDebit)
+        .bank_account_type(BankAccountType::ConsumerSavings)
+        .parameter(parameter)
+        .send(&env.client)
+        .await
+        .expect("create");
+    let err = env
+        .capture(call, session.sid, Capture::PaymentCardNumber)
+        .await
+        .expect_err("card data in an ACH session");
+    assert_twilio_error(&err, 400, 64013);
+    env.capture(call, session.sid, Capture::BankRoutingNumber)
+        .await
+        .expect("routing");
+    env.capture(call, session.sid, Capture::BankAccountNumber)
+        .await
+        .expect("account");
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
+    let callbacks = env.until_result().await;
+    let last = callbacks.last().expect("final");
+    assert_eq!(last.get("Result"), Some("success"));
+    assert_eq!(last.get("PaymentMethod"), Some("ach-debit"));
+    assert_eq!(last.get("BankAccountType"), Some("consumer-savings"));
+    assert_eq!(last.get("BankRoutingNumber"), Some("121000358"));
+    assert_eq!(last.get("BankAccountNumber"), Some("xxxxxxxxxx89"));
+    let typed = last.callback().expect("typed");
+    assert_eq!(
+        typed.bank_account_number.as_ref().and_then(|n| n.last2()),
+        Some("89")
+    );
+}
+
+#[tokio::test]
+async fn require_matching_inputs_adds_the_matcher_captures() {
+    use api::payments::MatchingInput;
+    let mut env = env().await;
+    let call = env.sandbox.start_call();
+    let session = create(call, "match/start", env.status.as_str())
+        .postal_code(false)
+        .require_matching_inputs([MatchingInput::PaymentCardNumber])
+        .send(&env.client)
+        .await
+        .expect("create");
+    // The matcher before the field it confirms fails as a mismatch.
+    env.capture(call, session.sid, Capture::PaymentCardNumberMatcher)
+        .await
+        .expect("accepted");
+    let cb = env.next().await;
+    assert_eq!(cb.get("ErrorType"), Some("input-matching-failed"));
+    for field in [
+        Capture::PaymentCardNumber,
+        Capture::ExpirationDate,
+        Capture::SecurityCode,
+    ] {
+        env.capture(call, session.sid, field)
+            .await
+            .expect("capture");
+    }
+    let err = env
+        .finish(call, session.sid, Status::Complete)
+        .await
+        .expect_err("matcher missing");
+    assert_twilio_error(&err, 400, 64019);
+    assert!(
+        err.to_string().contains("payment-card-number-matcher"),
+        "{err}"
+    );
+    env.capture(call, session.sid, Capture::PaymentCardNumberMatcher)
+        .await
+        .expect("matcher");
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
+    let callbacks = env.until_result().await;
+    assert_eq!(
+        callbacks.last().and_then(|c| c.get("Result")),
+        Some("success")
+    );
+}
