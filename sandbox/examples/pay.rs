@@ -199,7 +199,7 @@ impl Target {
         charge: Option<Decimal>,
         token_type: Option<TokenType>,
     ) -> Result<Outcome, String> {
-        let run = format!("{:08x}", fastrand_u32());
+        let run = format!("{:08x}", fastrand::u32(..));
         let mut request = create(call, format!("{run}/start"), self.status_callback.as_str());
         let what = match (charge, &token_type) {
             (Some(amount), _) => {
@@ -386,12 +386,4 @@ fn print_callback(cb: &PayStatusCallback, signature_valid: bool) {
         "  [BAD SIGNATURE]"
     });
     println!("{line}");
-}
-
-/// A short random tag that keeps idempotency keys unique per run.
-fn fastrand_u32() -> u32 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    nanos ^ std::process::id().rotate_left(16)
 }
