@@ -77,7 +77,12 @@ async fn run(more: bool) -> Result<(), String> {
     let out = target
         .session(call, None, Some(TokenType::Reusable))
         .await?;
-    let token = out.final_callback.payment_token.unwrap_or_default();
+    let token = out
+        .final_callback
+        .payment_token
+        .as_ref()
+        .map(|t| t.expose().to_owned())
+        .unwrap_or_default();
     if out.result != "success" || token.is_empty() {
         return Err(format!(
             "tokenization did not succeed (Result={})",
@@ -329,7 +334,10 @@ fn print_callback(cb: &PayStatusCallback, signature_valid: bool) {
                 "PaymentConfirmationCode",
                 cb.payment_confirmation_code.clone(),
             ),
-            ("PaymentToken", cb.payment_token.clone()),
+            (
+                "PaymentToken",
+                cb.payment_token.as_ref().map(|t| t.expose().to_owned()),
+            ),
             ("PaymentError", cb.payment_error.clone()),
             ("PayErrorCode", cb.pay_error_code.map(|c| c.to_string())),
         ];
