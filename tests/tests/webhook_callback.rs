@@ -190,7 +190,14 @@ fn completed_tokenization_real_traffic_shaped() {
         common()
     ));
     assert_eq!(cb.charge_amount, None);
-    assert_eq!(cb.payment_token.as_deref(), Some("tok_1AbCdEf"));
+    assert_eq!(
+        cb.payment_token.as_ref().map(|t| t.expose()),
+        Some("tok_1AbCdEf")
+    );
+    assert!(
+        !format!("{cb:?}").contains("tok_1AbCdEf"),
+        "Debug must hide the token"
+    );
     assert_eq!(cb.profile_id.as_deref(), Some("cus_9XyZ"));
     assert_eq!(cb.payment_confirmation_code, None);
     assert_eq!(cb.pay_error_code, None);

@@ -13,6 +13,7 @@
 mod enums;
 mod lenient;
 mod masked;
+mod token;
 
 use runtime::{AccountSid, CallSid, PaymentSid};
 use rust_decimal::Decimal;
@@ -21,6 +22,7 @@ use time::OffsetDateTime;
 
 pub use enums::{ErrorType, PayResult};
 pub use masked::{MaskedAccountNumber, MaskedCardNumber, MaskedSecurityCode};
+pub use token::PaymentToken;
 
 use super::{BankAccountType, Capture, CardType, PaymentMethod, TokenType};
 
@@ -196,13 +198,13 @@ pub struct PayStatusCallback {
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_confirmation_code: Option<String>,
-    /// The token of a tokenization session.
+    /// The token of a tokenization session (hidden from `Debug`).
     #[serde(
         default,
         deserialize_with = "lenient::parsed",
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_token: Option<String>,
+    pub payment_token: Option<PaymentToken>,
     /// The connector's customer profile for the token.
     #[serde(
         default,

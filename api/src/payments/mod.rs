@@ -11,7 +11,7 @@ mod update;
 
 pub use callback::{
     CallbackError, ErrorType, MaskedAccountNumber, MaskedCardNumber, MaskedSecurityCode, PayResult,
-    PayStage, PayStatusCallback,
+    PayStage, PayStatusCallback, PaymentToken,
 };
 pub use create::{create, Create, CreateRequest};
 pub use enums::{
