@@ -12,6 +12,7 @@
 use proc_macro::TokenStream;
 
 mod docs;
+mod emit;
 mod expand;
 mod model;
 mod template;
