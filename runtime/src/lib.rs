@@ -19,6 +19,7 @@ pub mod date;
 mod endpoint;
 mod enums;
 mod error;
+mod inline;
 pub mod param;
 pub mod path;
 mod retry;
