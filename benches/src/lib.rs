@@ -5,7 +5,9 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod cpu;
 pub mod fixture;
+pub mod floor;
 pub mod load;
 pub mod rss;
 pub mod server;

@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use benches::{baseline, fixture};
+use benches::{baseline, fixture, floor};
 
 struct Counting;
 
@@ -69,6 +69,7 @@ fn main() {
     let client = fixture::client(None);
     let params = fixture::full_params();
     let inputs = baseline::full_inputs();
+    let rendered = floor::rendered();
     let (path, body) = match client.encode(&params) {
         Ok(out) => out,
         Err(e) => {
@@ -84,6 +85,10 @@ fn main() {
         (
             "baseline_encode",
             count(|| baseline::encode(std::hint::black_box(&inputs))),
+        ),
+        (
+            "floor_encode",
+            count(|| floor::encode(std::hint::black_box(&rendered))),
         ),
         (
             "ours_build_and_encode",

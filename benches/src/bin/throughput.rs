@@ -3,6 +3,7 @@
 //!
 //! - `ours`: `api::payments::create(..)…send(&client)` (build, validate, encode, send, decode);
 //! - `raw`: reqwest with the body and headers built once, reading the answer's bytes;
+//! - `raw_decode`: the same, then parsing the answer into `api::payments::Payment`;
 //! - `openapi`: `twilio_openapi::apis::default_api::create_payments`.
 //!
 //! `throughput [--quick] [--requests N] [--rounds R] [--out FILE]` starts the server (this binary,
@@ -14,11 +15,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use benches::{fixture, load, rss, server};
+use benches::{cpu, fixture, load, rss, server};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::{Deserialize, Serialize};
 
-const MODES: [&str; 3] = ["ours", "raw", "openapi"];
+const MODES: [&str; 4] = ["ours", "raw", "raw_decode", "openapi"];
 const CONCURRENCY: [usize; 2] = [1, 32];
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -28,6 +29,7 @@ struct Run {
     requests: usize,
     secs: f64,
     rps: f64,
+    cpu_us_per_request: Option<f64>,
     peak_rss_kib: Option<u64>,
 }
 
@@ -37,6 +39,7 @@ struct Summary {
     concurrency: usize,
     rps_median: f64,
     rps_runs: Vec<f64>,
+    cpu_us_per_request_median: Option<f64>,
     peak_rss_kib: Option<u64>,
 }
 
@@ -106,7 +109,7 @@ impl Drop for ServerGuard {
 fn drive(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
     let requests = number(args, "--requests", if quick { 200 } else { 20_000 })?;
-    let rounds = number(args, "--rounds", if quick { 1 } else { 3 })?;
+    let rounds = number(args, "--rounds", if quick { 1 } else { 5 })?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(&exe)
         .arg("server")
@@ -141,8 +144,9 @@ fn drive(args: &[String]) -> Result<(), String> {
                 let run: Run = serde_json::from_slice(&out.stdout)
                     .map_err(|e| format!("client {mode} output: {e}"))?;
                 eprintln!(
-                    "round {round}/{rounds}  {mode:>7}  c={concurrency:<2}  {:>9.0} req/s  peak RSS {} KiB",
+                    "round {round}/{rounds}  {mode:>7}  c={concurrency:<2}  {:>9.0} req/s  {:>6.1} CPU µs/req  peak RSS {} KiB",
                     run.rps,
+                    run.cpu_us_per_request.unwrap_or(f64::NAN),
                     run.peak_rss_kib.map_or("?".into(), |k| k.to_string())
                 );
                 runs.push(run);
@@ -159,11 +163,13 @@ fn drive(args: &[String]) -> Result<(), String> {
                 .filter(|r| r.mode == mode && r.concurrency == concurrency)
                 .collect();
             let rps_runs: Vec<f64> = mine.iter().map(|r| r.rps).collect();
+            let cpu: Vec<f64> = mine.iter().filter_map(|r| r.cpu_us_per_request).collect();
             results.push(Summary {
                 mode: mode.to_owned(),
                 concurrency,
                 rps_median: median(&rps_runs),
                 rps_runs,
+                cpu_us_per_request_median: (!cpu.is_empty()).then(|| median(&cpu)),
                 peak_rss_kib: mine.iter().filter_map(|r| r.peak_rss_kib).max(),
             });
         }
@@ -199,26 +205,33 @@ fn run_client(args: &[String]) -> Result<(), String> {
     let base = format!("http://{addr}");
     // Untimed warm-up: opens every connection the timed part will use.
     let warmup = (concurrency * 4).max(requests / 20);
+    // CPU time is read around the timed part only (warm-up excluded).
+    let mut cpu: (Option<u64>, Option<u64>) = (None, None);
     let elapsed = runtime()?.block_on(async {
+        macro_rules! measure {
+            ($call:expr) => {{
+                let call = $call;
+                load::run(concurrency, warmup, call.clone()).await?;
+                cpu.0 = cpu::process_cpu_ns();
+                let elapsed = load::run(concurrency, requests, call).await;
+                cpu.1 = cpu::process_cpu_ns();
+                elapsed
+            }};
+        }
         match mode.as_str() {
-            "ours" => {
-                let call = ours(&base);
-                load::run(concurrency, warmup, call.clone()).await?;
-                load::run(concurrency, requests, call).await
-            }
-            "raw" => {
-                let call = raw(&base)?;
-                load::run(concurrency, warmup, call.clone()).await?;
-                load::run(concurrency, requests, call).await
-            }
-            "openapi" => {
-                let call = openapi(&base);
-                load::run(concurrency, warmup, call.clone()).await?;
-                load::run(concurrency, requests, call).await
-            }
+            "ours" => measure!(ours(&base)),
+            "raw" => measure!(raw(&base, false)?),
+            "raw_decode" => measure!(raw(&base, true)?),
+            "openapi" => measure!(openapi(&base)),
             other => Err(format!("unknown mode {other:?}")),
         }
     })?;
+    let cpu_us_per_request = match cpu {
+        (Some(before), Some(after)) if requests > 0 => {
+            Some(after.saturating_sub(before) as f64 / 1000.0 / requests as f64)
+        }
+        _ => None,
+    };
     let secs = elapsed.max(Duration::from_nanos(1)).as_secs_f64();
     let run = Run {
         mode,
@@ -226,6 +239,7 @@ fn run_client(args: &[String]) -> Result<(), String> {
         requests,
         secs,
         rps: requests as f64 / secs,
+        cpu_us_per_request,
         peak_rss_kib: rss::peak_rss_kib(),
     };
     println!(
@@ -253,8 +267,12 @@ fn ours(base: &str) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
     }
 }
 
-/// The floor: the exact bytes our client sends, built once; the answer is read, not parsed.
-fn raw(base: &str) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
+/// The floor: the exact bytes our client sends, built once; the answer is read, and parsed into
+/// our `Payment` only when `decode` is set.
+fn raw(
+    base: &str,
+    decode: bool,
+) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
     let ours = fixture::client(Some(base));
     let (target, body) = ours
         .encode(&fixture::full_params())
@@ -293,7 +311,13 @@ fn raw(base: &str) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, 
                 return Err(format!("raw: status {}", response.status()));
             }
             let bytes = response.bytes().await.map_err(|e| e.to_string())?;
-            std::hint::black_box(bytes);
+            if decode {
+                let payment: api::payments::Payment =
+                    serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                std::hint::black_box(payment);
+            } else {
+                std::hint::black_box(bytes);
+            }
             Ok(())
         }) as Call
     })
