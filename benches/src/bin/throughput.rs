@@ -109,7 +109,7 @@ impl Drop for ServerGuard {
 fn drive(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
     let requests = number(args, "--requests", if quick { 200 } else { 20_000 })?;
-    let rounds = number(args, "--rounds", if quick { 1 } else { 5 })?;
+    let rounds = number(args, "--rounds", if quick { 1 } else { 9 })?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(&exe)
         .arg("server")
