@@ -24,7 +24,15 @@ impl Place {
 /// What values a type admits, in a few words (or a link to the type that lists them).
 pub fn allowed(field: &Field) -> String {
     if let Some(r) = &field.range {
-        return format!("`{}`", r.text);
+        // The same words the run-time error uses.
+        return match (r.min, r.max) {
+            (Some(lo), Some(hi)) if r.inclusive => format!("between {lo} and {hi}"),
+            (Some(lo), Some(hi)) => format!("at least {lo} and less than {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) if r.inclusive => format!("at most {hi}"),
+            (None, Some(hi)) => format!("less than {hi}"),
+            (None, None) => r.text.clone(),
+        };
     }
     let inner = innermost(&field.inner);
     let name = type_name(inner).unwrap_or_default();
@@ -45,7 +53,7 @@ pub fn allowed(field: &Field) -> String {
         "Date" => "a date, `YYYY-MM-DD`".to_owned(),
         "OffsetDateTime" => "a date-time, `YYYY-MM-DDTHH:MM:SSZ`".to_owned(),
         n if n.ends_with("Sid") => format!("a [`{}`]", type_text(inner)),
-        _ => format!("see [`{}`]", type_text(inner)),
+        _ => format!("one of [`{}`]", type_text(inner)),
     };
     format!("{base}{list}")
 }
@@ -59,17 +67,28 @@ fn first_line(docs: &[String]) -> String {
         .replace('|', "\\|")
 }
 
+/// What the endpoint section says about the endpoint as a whole.
+pub struct Overview<'a> {
+    pub method: Method,
+    pub path: &'a str,
+    pub response: &'a str,
+    pub status: u16,
+    pub fn_name: &'a str,
+    pub builder: &'a str,
+    pub idempotent: bool,
+}
+
 /// The endpoint section and parameter table appended to the struct's own docs.
-pub fn struct_docs(
-    method: Method,
-    path: &str,
-    response: &str,
-    status: u16,
-    fn_name: &str,
-    builder: &str,
-    fields: &[(&Field, Place, bool)],
-    idempotent: bool,
-) -> Vec<String> {
+pub fn struct_docs(o: &Overview<'_>, fields: &[(&Field, Place, bool)]) -> Vec<String> {
+    let Overview {
+        method,
+        path,
+        response,
+        status,
+        fn_name,
+        builder,
+        idempotent,
+    } = *o;
     let mut d = vec![
         String::new(),
         "# Endpoint".to_owned(),

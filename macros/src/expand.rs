@@ -88,6 +88,8 @@ struct Expander {
     bound: HashMap<String, usize>,
     /// Whether the `<AccountSid>` path field defaults to the client's account.
     account_default: Option<usize>,
+    /// Whether a body parameter shares the `<AccountSid>` field's wire name.
+    shadowed_account: bool,
 }
 
 impl Expander {
@@ -100,6 +102,7 @@ impl Expander {
             pieces: None,
             bound: HashMap::new(),
             account_default: None,
+            shadowed_account: false,
         }
     }
 
@@ -124,8 +127,14 @@ impl Expander {
             Ok(p) => p,
             Err(problems) => {
                 for p in problems {
-                    self.errors
-                        .push(template::error_at(&lit, p.start, p.end, &p.message));
+                    self.errors.push(template::error_at(
+                        &lit,
+                        p.start,
+                        p.end,
+                        "malformed path template",
+                        &p.message,
+                        None,
+                    ));
                 }
                 return;
             }
@@ -140,7 +149,9 @@ impl Expander {
                     &lit,
                     *start,
                     *end,
-                    &format!("duplicate placeholder `<{name}>`: each placeholder appears once"),
+                    &format!("duplicate placeholder `<{name}>`"),
+                    "appears a second time here",
+                    Some("each placeholder appears once; a path cannot repeat a value"),
                 ));
                 ok = false;
                 continue;
@@ -152,21 +163,30 @@ impl Expander {
                 None => {
                     ok = false;
                     let wanted = snake_case(name);
-                    let suggestion = self
+                    let nearest = self
                         .fields
                         .iter()
                         .map(|f| (strsim::levenshtein(&wanted, &f.ident.to_string()), f))
                         .filter(|(d, _)| *d <= 2.max(wanted.len() / 3))
                         .min_by_key(|(d, _)| *d)
-                        .map(|(_, f)| {
-                            format!("\nhelp: a field `{}` exists (wire name `{}`): rename the placeholder to `<{}>`, or mark the field `#[twilio(rename = \"{name}\")]`", f.ident, f.wire, f.wire)
-                        })
-                        .unwrap_or_else(|| format!("\nhelp: add a field `{wanted}`, or mark an existing field `#[twilio(rename = \"{name}\")]`"));
+                        .map(|(_, f)| f);
+                    let (label, help) = match nearest {
+                        Some(f) => (
+                            format!("did you mean `<{}>`?", f.wire),
+                            format!("the field `{}` binds `<{}>`; or mark it `#[twilio(rename = \"{name}\")]`", f.ident, f.wire),
+                        ),
+                        None => (
+                            format!("no field `{wanted}`"),
+                            format!("add a field `{wanted}` to `{}`, or mark an existing one `#[twilio(rename = \"{name}\")]`", self.item.ident),
+                        ),
+                    };
                     self.errors.push(template::error_at(
                         &lit,
                         *start,
                         *end,
-                        &format!("no field for placeholder `<{name}>`{suggestion}"),
+                        &format!("no field for placeholder `<{name}>`"),
+                        &label,
+                        Some(&help),
                     ));
                 }
             }
@@ -177,13 +197,14 @@ impl Expander {
         bound.sort_by_key(|(_, i)| *i);
         for (name, i) in bound {
             let f = &self.fields[i];
+            let before = self.errors.len();
             if f.optional {
                 if name == "AccountSid" && type_name(&f.inner).as_deref() == Some("AccountSid") {
                     self.account_default = Some(i);
                 } else {
                     self.errors.push(syn::Error::new(
                         f.ty.span(),
-                        format!("`{}` fills `<{name}>` in the path, so it cannot be optional\nnote: only `<AccountSid>` may be `Option<AccountSid>` (it then defaults to the client's account)", f.ident),
+                        format!("`{}` fills `<{name}>` in the path, so it cannot be optional\n       = note: only `<AccountSid>` may be `Option<AccountSid>` (it then defaults to the client's account)", f.ident),
                     ));
                 }
             } else if matches!(
@@ -198,6 +219,9 @@ impl Expander {
                     ),
                 ));
             }
+            if self.errors.len() > before {
+                ok = false;
+            }
         }
         if ok {
             self.pieces = Some(pieces);
@@ -207,12 +231,21 @@ impl Expander {
     fn check_fields(&mut self) {
         for f in &self.fields {
             let name = f.ident.to_string();
-            if RESERVED.contains(&name.as_str()) {
+            if RESERVED.contains(&name.as_str()) || (self.args.paged && name == "stream") {
                 self.errors.push(syn::Error::new(f.span(), format!("a parameter field cannot be named `{name}`: the request builder has a method of that name; name it otherwise and use `#[twilio(rename = \"…\")]`")));
             }
         }
         let mut wires: HashMap<&str, &Ident> = HashMap::new();
-        for f in &self.fields {
+        for (i, f) in self.fields.iter().enumerate() {
+            // `<AccountSid>` defaulting to the client's account may share its wire name with a
+            // body parameter (UpdateIncomingPhoneNumber moves a number to `AccountSid`).
+            let shares_with_account = self.account_default.is_some_and(|a| {
+                a != i && self.fields[a].wire == f.wire && !self.bound.values().any(|&b| b == i)
+            });
+            if shares_with_account {
+                self.shadowed_account = true;
+                continue;
+            }
             if let Some(prev) = wires.insert(f.wire.as_str(), &f.ident) {
                 self.errors.push(syn::Error::new(
                     f.span(),
@@ -243,8 +276,8 @@ impl Expander {
     }
 
     fn expand(mut self) -> TokenStream {
-        self.check_fields();
         self.check_template();
+        self.check_fields();
         let q = quote!(::runtime::__private);
         let struct_ident = self.item.ident.clone();
         let vis = self.item.vis.clone();
@@ -286,14 +319,16 @@ impl Expander {
             None => "JSON".to_owned(),
         };
         let struct_docs = docs::struct_docs(
-            method,
-            &path,
-            &response_text,
-            status,
-            &fn_ident.to_string(),
-            &builder_ident.to_string(),
+            &docs::Overview {
+                method,
+                path: &path,
+                response: &response_text,
+                status,
+                fn_name: &fn_ident.to_string(),
+                builder: &builder_ident.to_string(),
+                idempotent: idem.is_some(),
+            },
             &doc_rows,
-            idem.is_some(),
         );
         let summary = model::doc_lines(&self.item.attrs);
         let mut extra_derives = Vec::new();
@@ -307,7 +342,9 @@ impl Expander {
             for (i, f) in named.named.iter_mut().enumerate() {
                 let wire = &self.fields[i].wire;
                 let attr = if places[i] == Place::Path {
-                    if self.fields[i].optional {
+                    if self.shadowed_account && self.account_default == Some(i) {
+                        quote!(#[serde(skip)])
+                    } else if self.fields[i].optional {
                         quote!(#[serde(rename = #wire, skip_serializing, default)])
                     } else {
                         quote!(#[serde(rename = #wire, skip_serializing)])
@@ -320,24 +357,17 @@ impl Expander {
                 f.attrs.push(syn::parse_quote!(#attr));
             }
         }
+        // The generated sections follow the declaration's own docs.
+        for line in &struct_docs {
+            self.item.attrs.push(syn::parse_quote!(#[doc = #line]));
+        }
         let item = &self.item;
         let serde_crate = "::runtime::__private::serde";
         let struct_out = quote! {
-            #(#[doc = #struct_docs])*
             #[derive(#q::serde::Serialize, #q::serde::Deserialize, #(#extra_derives),*)]
             #[serde(crate = #serde_crate)]
             #item
         };
-
-        // --- compile-time type assertions, spanned on each field's type ---
-        let asserts = self.fields.iter().enumerate().map(|(i, f)| {
-            let inner = &f.inner;
-            if places[i] == Place::Path {
-                quote_spanned!(inner.span()=> #q::assert_path_segment::<#inner>();)
-            } else {
-                quote_spanned!(inner.span()=> #q::assert_param::<#inner>();)
-            }
-        });
 
         // --- Endpoint impl ---
         let method_tokens = match method {
@@ -376,11 +406,14 @@ impl Expander {
                     Piece::Placeholder { name, .. } => {
                         let i = self.bound[name];
                         let ident = &self.fields[i].ident;
-                        if self.account_default == Some(i) {
-                            quote!(#q::segment(out, &mut errors, #name, self.#ident.as_ref().unwrap_or(account));)
+                        // Spanned on the field's type, so a type that cannot be a segment is
+                        // reported there.
+                        let value = if self.account_default == Some(i) {
+                            quote!(self.#ident.as_ref().unwrap_or(account))
                         } else {
-                            quote!(#q::segment(out, &mut errors, #name, &self.#ident);)
-                        }
+                            quote_spanned!(self.fields[i].ty.span()=> &self.#ident)
+                        };
+                        quote!(#q::segment(out, &mut errors, #name, #value);)
                     }
                 });
                 quote! {
@@ -404,19 +437,27 @@ impl Expander {
             };
             Some(quote!(#q::range(&mut errors, #wire, #value, #range);))
         });
-        let one_of_checks = self.args.one_of.iter().map(|group| {
-            let wires: Vec<String> = group
-                .iter()
-                .map(|id| {
-                    self.fields
-                        .iter()
-                        .find(|f| &f.ident == id)
-                        .map(|f| f.wire.clone())
-                        .unwrap_or_default()
-                })
-                .collect();
+        let one_of_wires: Vec<Vec<String>> = self
+            .args
+            .one_of
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|id| {
+                        self.fields
+                            .iter()
+                            .find(|f| &f.ident == id)
+                            .map(|f| f.wire.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let one_of_checks = self.args.one_of.iter().zip(&one_of_wires).map(|(group, wires)| {
             quote!(#q::one_of(&mut errors, &[#(#wires),*], &[#(self.#group.is_some()),*]);)
         });
+        let one_of_info = one_of_wires.iter().map(|wires| quote!(&[#(#wires),*]));
         let idem_body = match idem {
             Some(i) => {
                 let ident = &self.fields[i].ident;
@@ -444,6 +485,8 @@ impl Expander {
                     response: #response_name,
                     status: #status,
                     idempotency_key: #idem_flag,
+                    one_of: &[#(#one_of_info),*],
+                    erased: #q::Erased::of::<Self>(),
                 };
                 fn write_path(&self, account: &#q::AccountSid, out: &mut ::std::string::String) -> ::core::result::Result<(), #q::InvalidParams> {
                     #write_path
@@ -459,7 +502,6 @@ impl Expander {
                 }
             }
             #q::inventory::submit! { #q::Registration(&<#struct_ident as #q::Endpoint>::INFO) }
-            const _: () = { #(#asserts)* };
         };
 
         // --- builder and start function ---
@@ -516,6 +558,18 @@ impl Expander {
             }
         });
         let builder_doc = format!("A `{} {}` request being built by [`{fn_text}`]: set optional parameters, then [`send`](Self::send) it.", method.as_str(), path.replace('<', "{").replace('>', "}"));
+        let stream_method = if self.args.paged {
+            quote! {
+                /// Every item of every page, fetched lazily one page at a time through `client`
+                /// (with its retries and timeouts). Set the page size with `page_size` and cap the
+                /// total with [`limit`](::runtime::Items::limit).
+                pub fn stream(&self, client: &::runtime::Client) -> ::runtime::Items<<#response_ty as #q::Paged>::Item> {
+                    #q::stream(client, self.params.as_ref(), &self.options)
+                }
+            }
+        } else {
+            quote!()
+        };
         let builder = quote! {
             #[doc = #builder_doc]
             #[must_use = "a request does nothing until it is sent"]
@@ -549,6 +603,8 @@ impl Expander {
                 pub fn into_params(self) -> ::core::result::Result<#struct_ident, #q::InvalidParams> {
                     self.params
                 }
+
+                #stream_method
 
                 /// Sends the request through `client` (with its retries and timeouts) and decodes the answer.
                 pub async fn send(&self, client: &::runtime::Client) -> ::core::result::Result<#response_ty, ::runtime::Error> {

@@ -20,7 +20,8 @@ mod template;
 /// README for the full syntax.
 ///
 /// `#[twilio_endpoint(METHOD, "/path/<Placeholder>.json", response = Type, status = 201,
-/// fn = name, one_of(a, b))]`: everything after the path is optional.
+/// fn = name, one_of(a, b), paged)]`: everything after the path is optional. `paged` marks a
+/// list whose response is a `runtime::Page<T>`: its builder also gets `stream(&client)`.
 #[proc_macro_attribute]
 pub fn twilio_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::endpoint(args.into(), input.into()).into()

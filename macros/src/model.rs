@@ -34,6 +34,8 @@ pub struct Args {
     pub status: Option<LitInt>,
     pub fn_name: Option<Ident>,
     pub one_of: Vec<Vec<Ident>>,
+    /// `paged`: the response is a `Page<T>`; the builder gets `stream(&client)`.
+    pub paged: bool,
 }
 
 impl Parse for Args {
@@ -73,6 +75,7 @@ impl Parse for Args {
             status: None,
             fn_name: None,
             one_of: Vec::new(),
+            paged: false,
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -95,25 +98,39 @@ impl Parse for Args {
                     input.parse::<Token![=]>()?;
                     let lit: LitInt = input.parse()?;
                     let code: u16 = lit.base10_parse()?;
-                    if !(200..300).contains(&code) {
-                        return Err(syn::Error::new(lit.span(), "the success status is a 2xx code"));
+                    // A 3xx only where Twilio documents a redirect as the answer (the payload
+                    // data of a recording add-on result): the transport decodes its body too.
+                    if !(200..400).contains(&code) {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            "the success status is a 2xx code (or a documented 3xx redirect)",
+                        ));
                     }
                     args.status = Some(lit);
                 }
+                "paged" => args.paged = true,
                 "one_of" => {
                     let content;
                     syn::parenthesized!(content in input);
                     let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
                     if names.len() < 2 {
-                        return Err(syn::Error::new(key.span(), "`one_of(…)` names at least two fields"));
+                        return Err(syn::Error::new(
+                            key.span(),
+                            "`one_of(…)` names at least two fields",
+                        ));
                     }
                     args.one_of.push(names.into_iter().collect());
                 }
                 other => {
+                    let hint = ["response", "status", "one_of", "fn", "paged"]
+                        .into_iter()
+                        .find(|known| strsim::levenshtein(other, known) <= 2)
+                        .map(|known| format!("; did you mean `{known}`?"))
+                        .unwrap_or_default();
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`: expected `response = Type`, `status = 2xx`, `fn = name` or `one_of(a, b, …)`"),
-                    ))
+                        format!("unknown option `{other}`{hint}\n       = note: options are `response = Type`, `status = 2xx`, `fn = name`, `one_of(a, b, …)` and `paged`"),
+                    ));
                 }
             }
         }

@@ -149,21 +149,34 @@ fn is_pascal_ident(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
-/// An error about `start..end` of the template literal.
+/// An error about `start..end` of the template literal, with a short `label` for that part and
+/// an optional `help` line.
 ///
 /// Where the compiler can point inside a string literal (nightly), the span covers just those
-/// characters; on stable it covers the literal, and the message draws a caret line under the
-/// exact characters so the reader still sees which part is wrong.
-pub fn error_at(lit: &LitStr, start: usize, end: usize, message: &str) -> syn::Error {
+/// characters; on stable it covers the literal, and the message draws the template with a caret
+/// line under the exact characters, so the reader still sees which part is wrong.
+pub fn error_at(
+    lit: &LitStr,
+    start: usize,
+    end: usize,
+    message: &str,
+    label: &str,
+    help: Option<&str>,
+) -> syn::Error {
     let template = lit.value();
-    // +1 skips the opening quote; valid while the literal has no escapes, which templates don't.
-    let sub = lit.token().subspan(start + 1..end + 1);
-    match sub {
-        Some(span) => syn::Error::new(span, message),
+    // +1 skips the opening quote; exact while the literal has no escapes, which templates don't.
+    let help = help
+        .map(|h| format!("\n       = help: {h}"))
+        .unwrap_or_default();
+    match lit.token().subspan(start + 1..end + 1) {
+        Some(span) => syn::Error::new(span, format!("{message}: {label}{help}")),
         None => {
             let width = end.saturating_sub(start).max(1);
-            let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
-            syn::Error::new(lit.span(), format!("{message}\n  {template}\n  {caret}"))
+            let caret = format!("{}{} {label}", " ".repeat(start), "^".repeat(width));
+            syn::Error::new(
+                lit.span(),
+                format!("{message}\n         {template}\n         {caret}{help}"),
+            )
         }
     }
 }

@@ -66,6 +66,11 @@ pub struct EndpointInfo {
     pub status: u16,
     /// Whether requests carry an `IdempotencyKey`, which makes them safe to resend.
     pub idempotency_key: bool,
+    /// Groups of optional parameters (wire names) of which at least one must be set, as
+    /// declared with `one_of(...)`.
+    pub one_of: &'static [&'static [&'static str]],
+    /// Type-erased entry points (send from wire pairs, the response type's shape), for tools.
+    pub erased: crate::erased::Erased,
 }
 
 impl EndpointInfo {

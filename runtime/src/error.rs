@@ -8,6 +8,13 @@ use serde::Deserialize;
 use crate::param::InvalidParams;
 
 /// Whether the request took effect on Twilio's side.
+///
+/// For a call that made several attempts this describes the call as a whole, not only its last
+/// attempt: if an earlier attempt may have been acted on, the outcome stays [`Unknown`]
+/// (or [`Processed`]) even when the last attempt was plainly refused.
+///
+/// [`Unknown`]: Outcome::Unknown
+/// [`Processed`]: Outcome::Processed
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Nothing was sent (bad parameters, bad configuration, or the connection never opened).
@@ -21,6 +28,28 @@ pub enum Outcome {
     Processed,
 }
 
+impl Outcome {
+    /// How much the outcome says Twilio may have done, for merging attempts: a later attempt
+    /// that was refused does not undo an earlier one that may have been acted on.
+    fn weight(self) -> u8 {
+        match self {
+            Outcome::NotSent => 0,
+            Outcome::NotProcessed => 1,
+            Outcome::Unknown => 2,
+            Outcome::Processed => 3,
+        }
+    }
+
+    /// The outcome of a call whose attempts had outcomes `self` and `other`.
+    pub(crate) fn merge(self, other: Outcome) -> Outcome {
+        if other.weight() > self.weight() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// The error of a Twilio call.
 #[derive(Debug)]
 pub struct Error {
@@ -29,6 +58,9 @@ pub struct Error {
     retryable: bool,
     attempts: u32,
     request: Option<Box<str>>,
+    /// Whether the request could be replayed safely (GET, DELETE, or a POST with an
+    /// idempotency key); only shapes the advice given for an unknown outcome.
+    replay_safe: bool,
 }
 
 /// What went wrong.
@@ -142,6 +174,7 @@ impl Error {
             retryable,
             attempts: 0,
             request: None,
+            replay_safe: false,
         }
     }
 
@@ -153,9 +186,20 @@ impl Error {
         Self::new(ErrorKind::Config(message.into()), Outcome::NotSent, false)
     }
 
-    pub(crate) fn with_context(mut self, attempts: u32, method: &str, path: &str) -> Self {
+    /// Adds what only the retry loop knows: the number of attempts, the request, whether it
+    /// was replay-safe, and the merged outcome of every attempt.
+    pub(crate) fn with_context(
+        mut self,
+        attempts: u32,
+        method: &str,
+        path: &str,
+        replay_safe: bool,
+        earlier: Outcome,
+    ) -> Self {
         self.attempts = attempts;
         self.request = Some(format!("{method} {path}").into_boxed_str());
+        self.replay_safe = replay_safe;
+        self.outcome = earlier.merge(self.outcome);
         self
     }
 
@@ -258,8 +302,11 @@ impl fmt::Display for Error {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
         match self.outcome {
+            Outcome::Unknown if self.replay_safe => f.write_str(
+                "; the outcome is unknown: Twilio may have acted on the request; it is safe to resend only unchanged (same idempotency key)",
+            ),
             Outcome::Unknown => f.write_str(
-                "; the outcome is UNKNOWN: Twilio may have acted on the request, so resend it only with the same idempotency key",
+                "; the outcome is unknown: Twilio may have acted on the request, and it was not resent because it carries no idempotency key (resending could act twice)",
             ),
             Outcome::Processed => f.write_str("; Twilio did act on the request"),
             Outcome::NotSent | Outcome::NotProcessed => Ok(()),
@@ -295,4 +342,39 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_refusal_does_not_undo_an_earlier_maybe() {
+        use Outcome::*;
+        assert_eq!(Unknown.merge(NotProcessed), Unknown);
+        assert_eq!(NotProcessed.merge(Unknown), Unknown);
+        assert_eq!(Processed.merge(NotProcessed), Processed);
+        assert_eq!(Unknown.merge(Processed), Processed);
+        assert_eq!(NotSent.merge(NotProcessed), NotProcessed);
+        let e = Error::new(ErrorKind::Timeout, NotProcessed, true)
+            .with_context(2, "POST", "/x.json", true, Unknown);
+        assert!(e.is_outcome_unknown() && !e.definitely_failed());
+    }
+
+    #[test]
+    fn the_message_says_whether_a_resend_is_safe() {
+        let unknown = |replay_safe| {
+            Error::new(ErrorKind::Timeout, Outcome::Unknown, replay_safe)
+                .with_context(1, "POST", "/x.json", replay_safe, Outcome::NotSent)
+                .to_string()
+        };
+        assert!(unknown(true).contains("outcome is unknown"));
+        assert!(unknown(true).contains("same idempotency key"));
+        assert!(unknown(false).contains("outcome is unknown"));
+        assert!(unknown(false).contains("no idempotency key"));
+        let refused = Error::new(ErrorKind::Timeout, Outcome::NotSent, true)
+            .with_context(3, "GET", "/x.json", true, Outcome::NotSent)
+            .to_string();
+        assert!(!refused.contains("unknown") && refused.contains("after 3 attempts"));
+    }
 }

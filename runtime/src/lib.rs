@@ -18,15 +18,21 @@ mod client;
 pub mod date;
 mod endpoint;
 mod enums;
+mod erased;
 mod error;
 mod inline;
+pub mod model;
+pub mod page;
 pub mod param;
 pub mod path;
+mod phone;
+pub mod reflect;
 mod retry;
 pub mod sid;
 mod transport;
 pub mod values;
 pub mod webhook;
+mod when;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -37,9 +43,13 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
+pub use erased::{Erased, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome};
 pub use macros::twilio_endpoint;
+pub use page::{Items, Listed, Page, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
+pub use phone::PhoneNumber;
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
-pub use sid::{AccountSid, CallSid, PaymentSid, SidError};
+pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
 pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};
+pub use when::{Date, DateTime};

@@ -7,7 +7,9 @@ pub use serde_json;
 
 pub use crate::client::Client;
 pub use crate::endpoint::{CallOptions, Endpoint, EndpointInfo, Method, Registration};
+pub use crate::erased::Erased;
 pub use crate::error::Error;
+pub use crate::page::{stream, Paged};
 pub use crate::param::{
     IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
     Range, RangeCheck,
@@ -97,9 +99,3 @@ pub fn one_of(errors: &mut InvalidParams, params: &'static [&'static str], set: 
 pub fn invalid(errors: &InvalidParams) -> Error {
     Error::invalid(errors.clone())
 }
-
-/// Asserts at compile time that a path field's type can fill a path segment.
-pub const fn assert_path_segment<T: PathSegment + ?Sized>() {}
-
-/// Asserts at compile time that a field's type can be a request parameter.
-pub const fn assert_param<T: ParamType + ?Sized>() {}

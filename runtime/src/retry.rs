@@ -59,6 +59,20 @@ type Hook = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
 
 /// How failed attempts are retried. Defaults: 3 attempts, backoff from 250 ms doubling to at
 /// most 5 s with full jitter, `Retry-After` honoured up to 30 s, 60 s overall deadline.
+///
+/// Set one on the client with [`ClientBuilder::retry`](crate::ClientBuilder::retry), or for
+/// one call with the request builder's `with_retry`; [`RetryPolicy::none`] switches retries off.
+///
+/// ```
+/// use std::time::Duration;
+/// use runtime::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .max_attempts(5)
+///     .deadline(Some(Duration::from_secs(120)))
+///     .on_retry(|e| eprintln!("attempt {} failed ({}), next in {:?}", e.attempt, e.reason, e.delay));
+/// # let _ = patient;
+/// ```
 #[derive(Clone)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,
@@ -96,10 +110,11 @@ impl fmt::Debug for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// No retries: one attempt.
+    /// No retries: one attempt, bounded only by the timeout (no separate deadline).
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
+            deadline: None,
             ..Self::default()
         }
     }
@@ -193,5 +208,29 @@ mod tests {
             p.delay(1, Some(Duration::from_secs(60))),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn none_makes_one_attempt_bounded_only_by_the_timeout() {
+        let p = RetryPolicy::none();
+        assert_eq!(p.max_attempts, 1);
+        assert_eq!(p.deadline, None);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = RetryPolicy::default()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(350));
+        for _ in 0..200 {
+            assert!(p.delay(1, None) <= Duration::from_millis(100));
+            assert!(p.delay(2, None) <= Duration::from_millis(200));
+            assert!(p.delay(3, None) <= Duration::from_millis(350));
+            assert!(p.delay(40, None) <= Duration::from_millis(350));
+        }
+        // Full jitter: over many draws the waits spread across the range, not one value.
+        let draws: std::collections::BTreeSet<_> = (0..50).map(|_| p.delay(3, None)).collect();
+        assert!(draws.len() > 10);
     }
 }

@@ -46,7 +46,12 @@ pub enum SidError {
 }
 
 /// Checks `s` against `prefix` and returns the SID's bytes.
-fn parse_sid(s: &str, kind: &'static str, prefix: &'static str) -> Result<[u8; 34], SidError> {
+fn parse_sid(
+    s: &str,
+    kind: &'static str,
+    prefix: &'static str,
+    also: &[&str],
+) -> Result<[u8; 34], SidError> {
     if s.len() != 34 {
         return Err(SidError::Length {
             kind,
@@ -55,7 +60,7 @@ fn parse_sid(s: &str, kind: &'static str, prefix: &'static str) -> Result<[u8; 3
         });
     }
     let bytes = s.as_bytes();
-    if &bytes[..2] != prefix.as_bytes() {
+    if &bytes[..2] != prefix.as_bytes() && !also.iter().any(|p| &bytes[..2] == p.as_bytes()) {
         let hint = if prefix == "AC" && bytes.starts_with(b"SK") {
             " (that is an API key SID: with API-key auth the account SID `AC…` is still needed for the URL)"
         } else {
@@ -86,7 +91,7 @@ fn parse_sid(s: &str, kind: &'static str, prefix: &'static str) -> Result<[u8; 3
 
 /// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
 macro_rules! sid_types {
-    ($($(#[$meta:meta])* $name:ident = $prefix:literal;)*) => {$(
+    ($($(#[$meta:meta])* $name:ident = $prefix:literal $(| $also:literal)*;)*) => {$(
         $(#[$meta])*
         ///
         #[doc = concat!("Parses from `\"", $prefix, "\"` followed by 32 hex digits; displays and serializes as that string.")]
@@ -99,7 +104,7 @@ macro_rules! sid_types {
 
             /// Parses and validates a SID.
             pub fn new(s: &str) -> Result<Self, SidError> {
-                parse_sid(s, stringify!($name), $prefix).map(Self)
+                parse_sid(s, stringify!($name), $prefix, &[$($also),*]).map(Self)
             }
 
             /// The SID as a string slice.
@@ -217,8 +222,54 @@ sid_types! {
     QueueSid = "QU";
     /// An incoming phone number (`PN…`).
     PhoneNumberSid = "PN";
-    /// A message (`SM…` or `MM…` in practice; `SM` here).
-    MessageSid = "SM";
+    /// A message: `SM…` (SMS) or `MM…` (MMS).
+    MessageSid = "SM" | "MM";
+    /// An address (`AD…`).
+    AddressSid = "AD";
+    /// A SIP IP access control list (`AL…`).
+    IpAccessControlListSid = "AL";
+    /// A regulatory bundle (`BU…`).
+    BundleSid = "BU";
+    /// A BYOC trunk (`BY…`).
+    ByocTrunkSid = "BY";
+    /// A SIP credential list (`CL…`).
+    CredentialListSid = "CL";
+    /// A Connect App (`CN…`).
+    ConnectAppSid = "CN";
+    /// A SIP credential (`CR…`).
+    CredentialSid = "CR";
+    /// A Content API template (`HX…`).
+    ContentSid = "HX";
+    /// A SIP IP address entry (`IP…`).
+    IpAddressSid = "IP";
+    /// A media item of an MMS (`ME…`).
+    MediaSid = "ME";
+    /// A Messaging Service (`MG…`).
+    MessagingServiceSid = "MG";
+    /// A notification (debugger log entry) (`NO…`).
+    NotificationSid = "NO";
+    /// A regulatory end-user identity (`RI…`).
+    IdentitySid = "RI";
+    /// A short code (`SC…`).
+    ShortCodeSid = "SC";
+    /// A SIP domain (`SD…`).
+    SipDomainSid = "SD";
+    /// An Elastic SIP trunk (`TK…`).
+    TrunkSid = "TK";
+    /// A transcription (`TR…`).
+    TranscriptionSid = "TR";
+    /// A usage trigger (`UT…`).
+    UsageTriggerSid = "UT";
+    /// An installed Marketplace add-on, or its assignment to a number (`XE…`).
+    AddOnSid = "XE";
+    /// An extension of an assigned add-on (`XF…`).
+    AddOnExtensionSid = "XF";
+    /// An add-on result payload (`XH…`).
+    AddOnPayloadSid = "XH";
+    /// An add-on result (`XR…`).
+    AddOnResultSid = "XR";
+    /// A user-defined-message subscription (`ZY…`).
+    UserDefinedMessageSubscriptionSid = "ZY";
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ struct Prepared {
     path_len: usize,
     body: Option<bytes::Bytes>,
     replay_safe: bool,
+    /// The declared success status; a 3xx one (a documented redirect) is an answer too.
+    expected: u16,
 }
 
 impl Prepared {
@@ -27,6 +29,14 @@ impl Prepared {
         let start = self.url.len() - self.path_len;
         &self.url[start..]
     }
+}
+
+/// A success status and its body, with what the failed attempts before it may have done.
+struct Answer {
+    status: u16,
+    body: bytes::Bytes,
+    attempts: u32,
+    earlier: Outcome,
 }
 
 /// What one attempt produced.
@@ -50,9 +60,43 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params)?;
-        let (status, body) = self.send_with_retries(&prepared, options).await?;
-        decode::<E::Response>(status, &body)
-            .map_err(|e| e.with_context(1, prepared.method.as_str(), prepared.path()))
+        let done = self.send_with_retries(&prepared, options).await?;
+        decode::<E::Response>(done.status, &done.body).map_err(|e| {
+            e.with_context(
+                done.attempts,
+                prepared.method.as_str(),
+                prepared.path(),
+                prepared.replay_safe,
+                done.earlier,
+            )
+        })
+    }
+
+    /// GETs a path (with query) relative to the base URL through the same retries, auth and
+    /// body cap as [`execute`](Self::execute); pagination follows `next_page_uri` with it.
+    pub(crate) async fn get_path<R: serde::de::DeserializeOwned>(
+        &self,
+        target: &str,
+        options: &CallOptions,
+    ) -> Result<R, Error> {
+        let prepared = Prepared {
+            method: Method::Get,
+            url: format!("{}{target}", self.inner.base_url),
+            path_len: target.len(),
+            body: None,
+            replay_safe: true,
+            expected: 200,
+        };
+        let done = self.send_with_retries(&prepared, options).await?;
+        decode::<R>(done.status, &done.body).map_err(|e| {
+            e.with_context(
+                done.attempts,
+                prepared.method.as_str(),
+                prepared.path(),
+                prepared.replay_safe,
+                done.earlier,
+            )
+        })
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
@@ -65,6 +109,7 @@ impl Client {
             url,
             body: body.map(bytes::Bytes::from),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
+            expected: E::INFO.status,
         })
     }
 
@@ -72,28 +117,44 @@ impl Client {
         &self,
         req: &Prepared,
         options: &CallOptions,
-    ) -> Result<(u16, bytes::Bytes), Error> {
+    ) -> Result<Answer, Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let method = req.method.as_str();
         let started = Instant::now();
+        // What the failed attempts so far may have done: a retry that is refused must not
+        // hide an earlier attempt that Twilio may have acted on.
+        let mut earlier = Outcome::NotSent;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            // The deadline bounds the whole call, so the last attempt only gets what is left.
             let attempt_timeout = match policy.deadline {
                 Some(deadline) => timeout.min(deadline.saturating_sub(started.elapsed())),
                 None => timeout,
             };
             let t0 = Instant::now();
             let result = self.attempt(req, attempt_timeout).await;
-            let elapsed_ms = u64::try_from(t0.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let elapsed_ms = millis(t0.elapsed());
             let (reason, retry_after, err) = match result {
                 Attempt::Done(status, body) => {
-                    tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), status, attempt, elapsed_ms, "response");
-                    return Ok((status, body));
+                    tracing::debug!(target: "twilio", method, path = req.path(), status, attempt, elapsed_ms, "response");
+                    return Ok(Answer {
+                        status,
+                        body,
+                        attempts: attempt,
+                        earlier,
+                    });
                 }
                 Attempt::Fail(err) => {
-                    tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
-                    return Err(err.with_context(attempt, req.method.as_str(), req.path()));
+                    tracing::debug!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
+                    return Err(err.with_context(
+                        attempt,
+                        method,
+                        req.path(),
+                        req.replay_safe,
+                        earlier,
+                    ));
                 }
                 Attempt::Retry(reason, retry_after, err) => (reason, retry_after, err),
             };
@@ -102,16 +163,23 @@ impl Client {
                 .deadline
                 .is_some_and(|d| started.elapsed() + delay >= d);
             if attempt >= policy.max_attempts || past_deadline {
-                tracing::debug!(target: "twilio", method = req.method.as_str(), path = req.path(), attempt, elapsed_ms, %reason, "giving up");
-                return Err(err.with_context(attempt, req.method.as_str(), req.path()));
+                tracing::debug!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, %reason, past_deadline, "giving up");
+                return Err(err.with_context(
+                    attempt,
+                    method,
+                    req.path(),
+                    req.replay_safe,
+                    earlier,
+                ));
             }
-            tracing::info!(target: "twilio", method = req.method.as_str(), path = req.path(), attempt, %reason, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "retrying");
+            earlier = earlier.merge(err.outcome());
+            tracing::info!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, %reason, delay_ms = millis(delay), "retrying");
             if let Some(hook) = &policy.hook {
                 hook(&RetryEvent {
                     attempt,
                     reason,
                     delay,
-                    method: req.method.as_str(),
+                    method,
                     path: req.path().to_owned(),
                 });
             }
@@ -130,11 +198,12 @@ impl Client {
             builder = builder.header(ACCEPT, "application/json");
         }
         if let Some(body) = &req.body {
+            // `Bytes` clones share one buffer: every attempt sends the very same bytes.
             builder = builder.header(CONTENT_TYPE, FORM).body(body.clone());
         }
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return self.classify_send_error(req, e),
+            Err(e) => return classify_send_error(req, e),
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -142,49 +211,42 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let success = (200..300).contains(&status) || status == req.expected;
         let body = match read_capped(response, inner.max_response_bytes).await {
             Ok(body) => body,
-            Err(BodyError::TooLarge) => {
-                let outcome = if (200..300).contains(&status) {
-                    Outcome::Processed
-                } else {
-                    Outcome::NotProcessed
-                };
+            // An error status decides by itself what happened and whether to retry; its body
+            // only adds detail, so a huge or broken one is reduced to what was read.
+            Err(BodyError::TooLarge(prefix)) | Err(BodyError::Read(prefix, _)) if !success => {
+                prefix
+            }
+            Err(BodyError::TooLarge(_)) => {
+                // Twilio acted; asking again would only bring the same oversized answer.
                 return Attempt::Fail(Error::new(
                     ErrorKind::BodyTooLarge {
                         status,
                         limit: inner.max_response_bytes,
                     },
-                    outcome,
+                    Outcome::Processed,
                     false,
                 ));
             }
-            Err(BodyError::Read(e)) => {
-                // The server answered a status but the body broke off.
-                let timed_out = e.is_timeout();
-                let kind = if timed_out {
-                    ErrorKind::Timeout
+            Err(BodyError::Read(_, e)) => {
+                // A success status whose body broke off: Twilio acted, the answer was lost. A
+                // replay-safe request may ask again (an idempotent POST gets the original back).
+                let (reason, kind) = if e.is_timeout() {
+                    (RetryReason::Timeout, ErrorKind::Timeout)
                 } else {
-                    ErrorKind::Transport(e)
+                    (RetryReason::ConnectionLost, ErrorKind::Transport(e))
                 };
-                let (reason, outcome) = if timed_out {
-                    (RetryReason::Timeout, Outcome::Unknown)
-                } else {
-                    (RetryReason::ConnectionLost, Outcome::Unknown)
-                };
-                let outcome = if (200..300).contains(&status) {
-                    Outcome::Processed
-                } else {
-                    outcome
-                };
+                let err = Error::new(kind, Outcome::Processed, req.replay_safe);
                 return if req.replay_safe {
-                    Attempt::Retry(reason, None, Error::new(kind, outcome, true))
+                    Attempt::Retry(reason, None, err)
                 } else {
-                    Attempt::Fail(Error::new(kind, outcome, false))
+                    Attempt::Fail(err)
                 };
             }
         };
-        if (200..300).contains(&status) {
+        if success {
             return Attempt::Done(status, body);
         }
         let err = status_error(status, &body, req.replay_safe);
@@ -197,35 +259,43 @@ impl Client {
             _ => Attempt::Fail(err),
         }
     }
+}
 
-    fn classify_send_error(&self, req: &Prepared, e: reqwest::Error) -> Attempt {
-        if e.is_connect() && !e.is_timeout() {
-            // The connection never opened: nothing was sent, any method may go again.
-            return Attempt::Retry(
-                RetryReason::Connect,
-                None,
-                Error::new(ErrorKind::Transport(e), Outcome::NotSent, true),
-            );
-        }
-        if e.is_connect() {
-            // Connect timeout: still nothing sent.
-            return Attempt::Retry(
-                RetryReason::Connect,
-                None,
-                Error::new(ErrorKind::Timeout, Outcome::NotSent, true),
-            );
-        }
-        let (reason, kind) = if e.is_timeout() {
-            (RetryReason::Timeout, ErrorKind::Timeout)
-        } else {
-            (RetryReason::ConnectionLost, ErrorKind::Transport(e))
-        };
-        if req.replay_safe {
-            Attempt::Retry(reason, None, Error::new(kind, Outcome::Unknown, true))
-        } else {
-            Attempt::Fail(Error::new(kind, Outcome::Unknown, false))
-        }
+/// Sorts a failure to get any answer: was anything sent, and may it go again?
+fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
+    if e.is_builder() {
+        // The request could not even be built: nothing left, and trying again cannot help.
+        return Attempt::Fail(Error::new(ErrorKind::Transport(e), Outcome::NotSent, false));
     }
+    if e.is_connect() {
+        // The connection never opened (refused, DNS, TLS, connect timeout): nothing was
+        // sent, so any method may go again.
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Transport(e)
+        };
+        return Attempt::Retry(
+            RetryReason::Connect,
+            None,
+            Error::new(kind, Outcome::NotSent, true),
+        );
+    }
+    let (reason, kind) = if e.is_timeout() {
+        (RetryReason::Timeout, ErrorKind::Timeout)
+    } else {
+        (RetryReason::ConnectionLost, ErrorKind::Transport(e))
+    };
+    let err = Error::new(kind, Outcome::Unknown, req.replay_safe);
+    if req.replay_safe {
+        Attempt::Retry(reason, None, err)
+    } else {
+        Attempt::Fail(err)
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The error for a non-2xx answer.
@@ -306,22 +376,33 @@ const fn form_capacity(params: &[crate::param::ParamInfo]) -> usize {
 }
 
 enum BodyError {
-    TooLarge,
-    Read(reqwest::Error),
+    /// Over the limit; carries the first bytes, for an error excerpt.
+    TooLarge(bytes::Bytes),
+    /// The body broke off; carries what was read.
+    Read(bytes::Bytes, reqwest::Error),
 }
+
+/// How much of an oversized body is kept for an error message.
+const KEPT_PREFIX: usize = 1024;
 
 /// Reads at most `limit` bytes; a larger body is an error, never an allocation of its size.
 async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<bytes::Bytes, BodyError> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
+    let announced_too_large = response.content_length().is_some_and(|n| n > limit as u64);
     let mut buf = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
-        if buf.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge);
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => return Err(BodyError::Read(buf.freeze(), e)),
+        };
+        if announced_too_large || buf.len() + chunk.len() > limit {
+            let room = KEPT_PREFIX.saturating_sub(buf.len()).min(chunk.len());
+            buf.extend_from_slice(&chunk[..room]);
+            buf.truncate(KEPT_PREFIX);
+            return Err(BodyError::TooLarge(buf.freeze()));
         }
         buf.extend_from_slice(&chunk);
     }

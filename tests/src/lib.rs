@@ -1,1 +1,23 @@
+//! Integration, UI and conformance tests of the workspace, and the proof that a crate outside
+//! `api` can declare an endpoint of its own in a few lines: [`FetchCall`] below.
 
+use runtime::{twilio_endpoint, AccountSid, CallSid};
+use serde::Deserialize;
+
+/// Fetches one call.
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json", response = Call)]
+pub struct FetchCall {
+    /// The account; the client's own unless set.
+    pub account_sid: Option<AccountSid>,
+    /// The call.
+    pub call_sid: CallSid,
+}
+
+/// The part of a call this crate reads.
+#[derive(Debug, Deserialize)]
+pub struct Call {
+    /// The call's SID.
+    pub sid: CallSid,
+    /// Its status, e.g. `in-progress`.
+    pub status: String,
+}

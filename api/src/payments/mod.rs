@@ -3,11 +3,16 @@
 //! at a time and finally completes or cancels it. Progress arrives only through the
 //! `StatusCallback` URL: see [`callback`].
 
+pub mod callback;
 mod create;
 mod enums;
 mod model;
 mod update;
 
+pub use callback::{
+    CallbackError, ErrorType, MaskedAccountNumber, MaskedCardNumber, MaskedSecurityCode, PayResult,
+    PayStage, PayStatusCallback, PaymentToken,
+};
 pub use create::{create, Create, CreateRequest};
 pub use enums::{
     BankAccountType, Capture, CardType, Input, MatchingInput, PaymentMethod, Status, TokenType,

@@ -1,0 +1,257 @@
+//! Driving every declaration through the real `runtime::Client` against `prism mock`, which
+//! validates each request against the spec (422 with reasons when it disagrees) and answers
+//! with the spec's example, which must parse into the declared response type.
+
+use std::time::Duration;
+
+use futures_util::stream::{self, StreamExt};
+use runtime::param::ListStyle;
+use runtime::{EndpointInfo, WireError};
+use serde_json::Value;
+
+use crate::check::spec_path;
+use crate::values::{pairs, Fill, ACCOUNT_SID};
+
+/// The auth token the suite sends; Prism checks that Basic credentials are present, not what
+/// they are.
+pub const AUTH_TOKEN: &str = "conformance-test-token";
+
+/// Requests in flight at once (Prism is one Node process; more only queues).
+const CONCURRENCY: usize = 8;
+
+/// What Prism made of one call.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// 2xx, and the body parsed into the declared response type.
+    Accepted,
+    /// Refused: the reasons.
+    Rejected(String),
+    /// Prism refused only repeated-key arrays (`Key=a&Key=b`, Twilio's real encoding, which
+    /// Prism reads as one string). The verdict is set aside; the call was re-sent without those
+    /// parameters and `rest` is the verdict on everything else (`None` when they are required,
+    /// so no re-send is possible; the static check still judges them).
+    SetAside {
+        /// The array parameters Prism refused.
+        params: Vec<String>,
+        /// The verdict on the call without them.
+        rest: Option<Box<Verdict>>,
+    },
+}
+
+impl Verdict {
+    /// Whether this counts as accepted.
+    pub fn accepted(&self) -> bool {
+        match self {
+            Verdict::Accepted => true,
+            Verdict::Rejected(_) => false,
+            Verdict::SetAside { rest, .. } => rest.as_deref().is_none_or(Verdict::accepted),
+        }
+    }
+}
+
+/// One call of the suite.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// `METHOD /path/{X}`.
+    pub endpoint: String,
+    /// Which parameters were set.
+    pub fill: Fill,
+    /// Prism's verdict.
+    pub verdict: Verdict,
+}
+
+/// Drives each endpoint twice (required parameters only, then all) against the Prism server at
+/// `base_url`.
+pub async fn drive(
+    endpoints: &[&'static EndpointInfo],
+    base_url: &str,
+) -> Result<Vec<Call>, String> {
+    let client = runtime::Client::builder(ACCOUNT_SID, AUTH_TOKEN)
+        .base_url(base_url)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| format!("cannot build the client: {e}"))?;
+    let raw = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let jobs = endpoints
+        .iter()
+        .flat_map(|e| [(*e, Fill::Required), (*e, Fill::All)]);
+    let mut calls: Vec<(usize, Call)> = stream::iter(jobs.enumerate())
+        .map(|(i, (info, fill))| {
+            let (client, raw) = (&client, &raw);
+            async move {
+                let verdict = call(client, raw, base_url, info, fill).await;
+                let endpoint = format!("{} {}", info.method, spec_path(info.path));
+                (
+                    i,
+                    Call {
+                        endpoint,
+                        fill,
+                        verdict,
+                    },
+                )
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    calls.sort_by_key(|(i, _)| *i);
+    Ok(calls.into_iter().map(|(_, c)| c).collect())
+}
+
+async fn call(
+    client: &runtime::Client,
+    raw: &reqwest::Client,
+    base_url: &str,
+    info: &'static EndpointInfo,
+    fill: Fill,
+) -> Verdict {
+    let wire = pairs(info, fill);
+    let verdict = once(client, raw, base_url, info, &wire).await;
+    let Err(reasons) = verdict else {
+        return Verdict::Accepted;
+    };
+    // Set aside only a refusal made entirely of "must be array" on repeated-key parameters.
+    let arrays: Vec<String> = info
+        .params
+        .iter()
+        .filter(|p| p.kind.list == Some(ListStyle::RepeatedKey))
+        .map(|p| p.wire_name.to_owned())
+        .collect();
+    let blamed: Option<Vec<String>> = reasons
+        .issues
+        .iter()
+        .map(|issue| {
+            let name = issue.param.as_ref()?;
+            (arrays.contains(name) && issue.message.contains("must be array")).then(|| name.clone())
+        })
+        .collect();
+    match blamed {
+        Some(mut params) if !params.is_empty() => {
+            params.sort();
+            params.dedup();
+            let droppable = params
+                .iter()
+                .all(|n| info.param(n).is_some_and(|p| !p.required));
+            let rest = if droppable {
+                let without: Vec<(String, String)> = wire
+                    .into_iter()
+                    .filter(|(k, _)| !params.contains(k))
+                    .collect();
+                Some(Box::new(
+                    match once(client, raw, base_url, info, &without).await {
+                        Ok(()) => Verdict::Accepted,
+                        Err(r) => Verdict::Rejected(r.text),
+                    },
+                ))
+            } else {
+                None
+            };
+            Verdict::SetAside { params, rest }
+        }
+        _ => Verdict::Rejected(reasons.text),
+    }
+}
+
+/// One validation problem Prism reported.
+struct Issue {
+    /// The parameter it names, when it names one.
+    param: Option<String>,
+    message: String,
+}
+
+struct Refusal {
+    text: String,
+    issues: Vec<Issue>,
+}
+
+async fn once(
+    client: &runtime::Client,
+    raw: &reqwest::Client,
+    base_url: &str,
+    info: &'static EndpointInfo,
+    wire: &[(String, String)],
+) -> Result<(), Refusal> {
+    let outcome = (info.erased.send_wire)(client, wire).await;
+    let err = match outcome.result {
+        Ok(()) => return Ok(()),
+        Err(WireError::Params(m)) => {
+            return Err(Refusal {
+                text: format!("the generated pairs do not make the params struct: {m}"),
+                issues: Vec::new(),
+            })
+        }
+        Err(WireError::Call(e)) => e,
+    };
+    let (Some(422), Some((target, body))) = (err.status(), outcome.request) else {
+        return Err(Refusal {
+            text: err.to_string(),
+            issues: Vec::new(),
+        });
+    };
+    // The client keeps Prism's summary, not its list of reasons: replay the exact request
+    // (same bytes) to read them.
+    let issues = replay(raw, base_url, info, &target, body).await;
+    let text = if issues.is_empty() {
+        err.to_string()
+    } else {
+        let list: Vec<String> = issues
+            .iter()
+            .map(|i| match &i.param {
+                Some(p) => format!("{p}: {}", i.message),
+                None => i.message.clone(),
+            })
+            .collect();
+        format!("422: {}", list.join("; "))
+    };
+    Err(Refusal { text, issues })
+}
+
+async fn replay(
+    raw: &reqwest::Client,
+    base_url: &str,
+    info: &EndpointInfo,
+    target: &str,
+    body: Option<String>,
+) -> Vec<Issue> {
+    let url = format!("{base_url}{target}");
+    let mut req = match info.method {
+        runtime::Method::Get => raw.get(url),
+        runtime::Method::Post => raw.post(url),
+        runtime::Method::Delete => raw.delete(url),
+    }
+    .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN));
+    if let Some(body) = body {
+        req = req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+    }
+    let Ok(resp) = req.send().await else {
+        return Vec::new();
+    };
+    let Ok(bytes) = resp.bytes().await else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(&bytes) else {
+        return Vec::new();
+    };
+    json["validation"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|v| {
+                    let location: Vec<&str> = v["location"]
+                        .as_array()
+                        .map(|l| l.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    Issue {
+                        param: location.get(1).map(|s| (*s).to_owned()),
+                        message: v["message"].as_str().unwrap_or("(no message)").to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

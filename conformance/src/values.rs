@@ -1,0 +1,171 @@
+//! Valid wire values for a declaration, generated from its parameter kinds alone (no knowledge
+//! of any one endpoint): the pairs the params struct is rebuilt from before it is sent.
+
+use runtime::param::{ListStyle, Location, ParamInfo, Range, Scalar};
+use runtime::EndpointInfo;
+
+/// Which parameters a call sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// The required ones (and the first of each `one_of` group); an optional `<AccountSid>`
+    /// is left to the client's default.
+    Required,
+    /// Every declared parameter.
+    All,
+}
+
+impl Fill {
+    /// `required` or `all`, for the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fill::Required => "required",
+            Fill::All => "all",
+        }
+    }
+}
+
+/// The account SID the suite's client uses.
+pub const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+/// `(wire name, value)` pairs for one call; a repeated-key list gives several pairs.
+pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
+    let first_of_groups: Vec<&str> = info
+        .one_of
+        .iter()
+        .filter_map(|g| g.first().copied())
+        .collect();
+    let mut out = Vec::new();
+    for p in info.params {
+        // A path field that shares its wire name with a body or query parameter (the optional
+        // `<AccountSid>` when a number moves to another account) cannot be given by name: it
+        // keeps the client's default and the name goes to the other parameter.
+        let shadowed = p.location == Location::Path
+            && info
+                .params
+                .iter()
+                .any(|q| q.wire_name == p.wire_name && q.location != Location::Path);
+        if shadowed {
+            continue;
+        }
+        let wanted = match fill {
+            Fill::All => true,
+            Fill::Required => {
+                p.required
+                    || (p.location == Location::Path && p.wire_name != "AccountSid")
+                    || first_of_groups.contains(&p.wire_name)
+            }
+        };
+        if wanted {
+            push_param(p, &mut out);
+        }
+    }
+    out
+}
+
+fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
+    let name = p.wire_name.to_owned();
+    match p.kind.list {
+        None => out.push((name, value(p.kind.scalar, 0, p.range))),
+        // Two items, to exercise the list encoding for real.
+        Some(ListStyle::RepeatedKey) => {
+            for i in 0..items(p.kind.scalar) {
+                out.push((name.clone(), value(p.kind.scalar, i, p.range)));
+            }
+        }
+        Some(ListStyle::Joined(sep)) => {
+            let joined: Vec<String> = (0..items(p.kind.scalar))
+                .map(|i| value(p.kind.scalar, i, p.range))
+                .collect();
+            out.push((name, joined.join(sep)));
+        }
+    }
+}
+
+/// How many list items to send: two, unless an enum has only one value.
+fn items(scalar: Scalar) -> usize {
+    match scalar {
+        Scalar::Enum(values) => values.len().clamp(1, 2),
+        _ => 2,
+    }
+}
+
+/// The `i`-th valid value of a kind (distinct for small `i`), inside a declared range.
+pub fn value(scalar: Scalar, i: usize, range: Option<Range>) -> String {
+    match scalar {
+        Scalar::String => format!("conformance-{i}"),
+        Scalar::Uri => format!("https://example.com/conformance/{i}"),
+        Scalar::Boolean => if i % 2 == 0 { "true" } else { "false" }.to_owned(),
+        Scalar::Integer => in_range(range, i).to_string(),
+        Scalar::Number => number(range, i),
+        Scalar::Enum(values) => values
+            .get(i % values.len().max(1))
+            .map_or_else(|| "conformance".to_owned(), |v| (*v).to_owned()),
+        Scalar::Json => format!(r#"{{"conformance":"{i}"}}"#),
+        Scalar::Sid("AC") => ACCOUNT_SID.to_owned(),
+        Scalar::Sid(prefix) => format!("{prefix}{:032x}", 0xaaaa_aaaa_u128 + i as u128),
+        Scalar::PhoneNumber => format!("+1500555000{}", 6 + i % 4),
+        Scalar::DateTime => format!("2024-01-0{}T03:04:05Z", 1 + i % 9),
+        Scalar::Date => format!("2024-01-0{}", 1 + i % 9),
+        _ => format!("conformance-{i}"),
+    }
+}
+
+/// A small number inside `range`: 1, 2, … clamped into it.
+fn in_range(range: Option<Range>, i: usize) -> i128 {
+    let v = 1 + i128::try_from(i).unwrap_or(0);
+    let Some(r) = range else { return v };
+    let hi = r.max.map(|m| if r.max_inclusive { m } else { m - 1 });
+    let v = r.min.map_or(v, |lo| v.max(lo));
+    hi.map_or(v, |hi| v.min(hi))
+}
+
+/// A decimal inside `range` with a fractional part when there is room for one.
+fn number(range: Option<Range>, i: usize) -> String {
+    let v = in_range(range, i);
+    if range.and_then(|r| r.max).is_some_and(|m| v >= m) {
+        v.to_string()
+    } else {
+        format!("{v}.5")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(min: Option<i128>, max: Option<i128>, max_inclusive: bool) -> Option<Range> {
+        Some(Range {
+            min,
+            max,
+            max_inclusive,
+        })
+    }
+
+    #[test]
+    fn numbers_stay_in_their_range() {
+        assert_eq!(value(Scalar::Integer, 0, None), "1");
+        assert_eq!(value(Scalar::Integer, 0, range(Some(5), None, false)), "5");
+        assert_eq!(
+            value(Scalar::Integer, 3, range(Some(0), Some(2), true)),
+            "2"
+        );
+        assert_eq!(
+            value(Scalar::Integer, 3, range(Some(0), Some(2), false)),
+            "1"
+        );
+        assert_eq!(
+            value(Scalar::Number, 0, range(Some(0), Some(1_000_000), false)),
+            "1.5"
+        );
+        assert_eq!(value(Scalar::Number, 0, range(None, Some(1), true)), "1");
+    }
+
+    #[test]
+    fn list_items_are_distinct_enum_values() {
+        let colors = Scalar::Enum(&["red", "blue", "green"]);
+        assert_eq!(value(colors, 0, None), "red");
+        assert_eq!(value(colors, 1, None), "blue");
+        assert_eq!(value(Scalar::Sid("CA"), 0, None).len(), 34);
+        assert_eq!(value(Scalar::Sid("AC"), 1, None), ACCOUNT_SID);
+    }
+}

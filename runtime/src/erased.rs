@@ -1,0 +1,101 @@
+//! Type-erased entry points into a declared endpoint, for tools that know it only from the
+//! registry ([`endpoints()`](crate::endpoints)): the conformance suite drives every declaration
+//! through the real [`Client`] from wire pairs, and reads each response type's shape.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::endpoint::{CallOptions, Endpoint};
+use crate::error::Error;
+use crate::reflect::Shape;
+
+/// What [`Erased::send_wire`] returns.
+pub type WireFuture<'a> = Pin<Box<dyn Future<Output = WireOutcome> + 'a>>;
+
+/// The result of sending a request built from wire pairs.
+#[derive(Debug)]
+pub struct WireOutcome {
+    /// The request exactly as sent, `(path and query, form body)`; `None` when the pairs did
+    /// not make a valid params struct.
+    pub request: Option<(String, Option<String>)>,
+    /// `Ok` when the server answered 2xx and the body parsed into the declared response type.
+    pub result: Result<(), WireError>,
+}
+
+/// Why a request built from wire pairs failed.
+#[derive(Debug)]
+pub enum WireError {
+    /// The pairs do not deserialize into the params struct (a missing required pair, a value of
+    /// the wrong type); nothing was sent.
+    Params(String),
+    /// The client's answer: refused parameters, a transport error, an error status, or a body
+    /// that is not the declared response type.
+    Call(Error),
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WireError::Params(m) => write!(f, "the pairs do not make a params struct: {m}"),
+            WireError::Call(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Monomorphized functions of one declaration, reachable from its [`EndpointInfo`](crate::EndpointInfo).
+#[derive(Clone, Copy)]
+pub struct Erased {
+    /// Rebuilds the params struct from `(wire name, value)` pairs (path placeholders included,
+    /// a list as repeated pairs), sends it through `client` with the client's settings, and
+    /// decodes the answer into the declared response type.
+    pub send_wire: for<'a> fn(&'a Client, &'a [(String, String)]) -> WireFuture<'a>,
+    /// The declared response type's [`Shape`].
+    pub response_shape: fn() -> Shape,
+}
+
+impl fmt::Debug for Erased {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Erased { .. }")
+    }
+}
+
+impl Erased {
+    /// The erased functions of `E` (the macro calls this in each declaration's `INFO`).
+    pub const fn of<E: Endpoint + DeserializeOwned>() -> Self {
+        Self {
+            send_wire: send_wire::<E>,
+            response_shape: Shape::of::<E::Response>,
+        }
+    }
+}
+
+fn send_wire<'a, E: Endpoint + DeserializeOwned>(
+    client: &'a Client,
+    pairs: &'a [(String, String)],
+) -> WireFuture<'a> {
+    Box::pin(async move {
+        let params = match serde_html_form::to_string(pairs)
+            .map_err(|e| e.to_string())
+            .and_then(|form| serde_html_form::from_str::<E>(&form).map_err(|e| e.to_string()))
+        {
+            Ok(p) => p,
+            Err(m) => {
+                return WireOutcome {
+                    request: None,
+                    result: Err(WireError::Params(m)),
+                }
+            }
+        };
+        let request = client.encode(&params).ok();
+        let result = client
+            .execute(&params, &CallOptions::default())
+            .await
+            .map(drop)
+            .map_err(WireError::Call);
+        WireOutcome { request, result }
+    })
+}

@@ -1,0 +1,9 @@
+use runtime::{twilio_endpoint, AccountSid, CallSid};
+
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json")]
+pub struct FetchCall {
+    pub account_sid: Option<AccountSid>,
+    pub call_sid: Option<CallSid>,
+}
+
+fn main() {}
