@@ -50,7 +50,7 @@ impl Client {
     /// Encodes a declared request exactly as it would be sent: `(path and query, form body)`.
     /// Validates first, so a bad value is reported here too.
     pub fn encode<E: Endpoint>(&self, params: &E) -> Result<(String, Option<String>), Error> {
-        encode(params, self.account_sid())
+        encode(params, self.account_sid(), "")
     }
 
     /// Sends a declared request and decodes the answer. The generated `send` methods call this.
@@ -100,14 +100,12 @@ impl Client {
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
-        let (target, body) = encode(params, self.account_sid())?;
+        // The path is written straight after the base URL: one buffer, no copy.
         let base = &self.inner.base_url;
-        let mut url = String::with_capacity(base.len() + target.len());
-        url.push_str(base);
-        url.push_str(&target);
+        let (url, body) = encode(params, self.account_sid(), base)?;
         Ok(Prepared {
             method: E::INFO.method,
-            path_len: target.len(),
+            path_len: url.len() - base.len(),
             url,
             body: body.map(bytes::Bytes::from),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
@@ -317,16 +315,18 @@ fn status_error(status: u16, body: &[u8], replay_safe: bool) -> Error {
     Error::new(kind, outcome, retryable)
 }
 
-/// Validates and encodes: `(path + query, form body)`.
+/// Validates and encodes: `(prefix + path + query, form body)`.
 fn encode<E: Endpoint>(
     params: &E,
     account: &crate::sid::AccountSid,
+    prefix: &str,
 ) -> Result<(String, Option<String>), Error> {
     let mut problems = InvalidParams::default();
     if let Err(p) = params.validate() {
         problems.0.extend(p.0);
     }
-    let mut target = String::with_capacity(E::INFO.path.len() + 64);
+    let mut target = String::with_capacity(prefix.len() + E::INFO.path.len() + 64);
+    target.push_str(prefix);
     if let Err(p) = params.write_path(account, &mut target) {
         problems.0.extend(p.0);
     }
@@ -339,7 +339,7 @@ fn encode<E: Endpoint>(
     };
     match E::INFO.method {
         Method::Post => {
-            let mut body = String::with_capacity(256);
+            let mut body = String::with_capacity(const { form_capacity(E::INFO.params) });
             serde_html_form::ser::push_to_string(&mut body, params).map_err(form_error)?;
             Ok((target, Some(body)))
         }
@@ -352,6 +352,26 @@ fn encode<E: Endpoint>(
             }
             Ok((target, None))
         }
+    }
+}
+
+/// A first guess at a form body's size, computed at compile time per endpoint: each non-path
+/// parameter's name, `=` and `&`, and room for a short encoded value. A good guess saves the
+/// buffer's doublings (each a reallocation and copy); a body larger than it costs one doubling.
+const fn form_capacity(params: &[crate::param::ParamInfo]) -> usize {
+    const VALUE_GUESS: usize = 24;
+    let mut total = 0;
+    let mut i = 0;
+    while i < params.len() {
+        if !matches!(params[i].location, crate::param::Location::Path) {
+            total += params[i].wire_name.len() + 2 + VALUE_GUESS;
+        }
+        i += 1;
+    }
+    if total < 64 {
+        64
+    } else {
+        total
     }
 }
 

@@ -1,13 +1,14 @@
 //! Value types with Twilio's wire formats and validation built in: idempotency keys, URLs,
 //! separator-joined lists and JSON-string parameters.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_with::formats::Separator;
 use serde_with::{DeserializeAs, SerializeAs, StringWithSeparator};
 
+use crate::inline::InlineBuf;
 use crate::param::{Kind, ListStyle, ParamError, ParamType, Scalar};
 
 /// A token that makes a request safe to repeat: Twilio acts on the first request carrying it and
@@ -260,9 +261,26 @@ impl<T, Sep> FromIterator<T> for Joined<T, Sep> {
 
 impl<T: fmt::Display, Sep: Separator> Serialize for Joined<T, Sep> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        StringWithSeparator::<Sep, T>::serialize_as(&self.0, serializer)
+        // Joined on the stack when short (the usual case), so encoding costs no allocation.
+        let mut buf = InlineBuf::<INLINE_LIST>::new();
+        let mut joined = Ok(());
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                joined = joined.and_then(|()| buf.write_str(Sep::separator()));
+            }
+            joined = joined.and_then(|()| write!(buf, "{item}"));
+        }
+        match (joined, buf.as_str()) {
+            (Ok(()), Some(text)) => serializer.serialize_str(text),
+            _ => StringWithSeparator::<Sep, T>::serialize_as(&self.0, serializer),
+        }
     }
 }
+
+/// Joined lists up to this many bytes are built on the stack.
+const INLINE_LIST: usize = 256;
+/// JSON-string parameters up to this many bytes are built on the stack.
+const INLINE_JSON: usize = 512;
 
 impl<'de, T, Sep> Deserialize<'de> for Joined<T, Sep>
 where
@@ -345,6 +363,13 @@ impl TryFrom<serde_json::Map<String, serde_json::Value>> for JsonObject {
 
 impl Serialize for JsonObject {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Written on the stack when short, as for joined lists; same text either way.
+        let mut buf = InlineBuf::<INLINE_JSON>::new();
+        if serde_json::to_writer(&mut buf, &self.0).is_ok() {
+            if let Some(text) = buf.as_str() {
+                return serializer.serialize_str(text);
+            }
+        }
         serde_with::json::JsonString::<serde_with::Same>::serialize_as(&self.0, serializer)
     }
 }
@@ -382,6 +407,34 @@ mod tests {
         assert!(IdempotencyKey::new("   ").is_err());
         assert!(IdempotencyKey::new("order-1/start").is_ok());
         assert_ne!(IdempotencyKey::generate(), IdempotencyKey::generate());
+    }
+
+    #[test]
+    fn joined_lists_and_json_encode_the_same_short_or_long() {
+        #[derive(Serialize)]
+        struct Form {
+            #[serde(rename = "L")]
+            list: SpaceSeparated<String>,
+            #[serde(rename = "J")]
+            json: JsonObject,
+        }
+        // 3 items fit the stack buffers; 300 do not and take the allocating path.
+        for n in [3, 300] {
+            let items: Vec<String> = (0..n).map(|i| format!("item-{i}")).collect();
+            let map: serde_json::Map<String, serde_json::Value> = (0..n)
+                .map(|i| (format!("k{i}"), serde_json::json!(i)))
+                .collect();
+            let expected = serde_html_form::to_string([
+                ("L", items.join(" ")),
+                ("J", serde_json::to_string(&map).expect("json")),
+            ])
+            .expect("form");
+            let form = Form {
+                list: SpaceSeparated::new(items),
+                json: JsonObject::new(map).expect("flat"),
+            };
+            assert_eq!(serde_html_form::to_string(&form).expect("form"), expected);
+        }
     }
 
     #[test]
