@@ -1,7 +1,7 @@
 //! `#[twilio_endpoint(METHOD, "path")]`: declares a Twilio REST endpoint on a params struct.
 //!
-//! The macro parses the attribute and struct into a small model ([`model`]), checks the path
-//! template against the fields ([`template`], [`expand`]), and generates code ([`emit`]): serde attributes
+//! The macro parses the attribute and struct into a small model (`model`), checks the path
+//! template against the fields (`template`, `expand`), and generates code (`emit`): serde attributes
 //! with Twilio's wire names, an `Endpoint` impl, a request builder with one setter per optional
 //! parameter, a function that starts a request from the required ones, rustdoc, and a registry
 //! entry. Every problem found is reported together, spanned on the tokens at fault; on error the
