@@ -101,10 +101,14 @@ pub fn params_struct(x: &mut Expander, plan: &Plan) -> TokenStream {
     }
     let item = &x.item;
     let serde_crate = "::runtime::__private::serde";
+    // `Deserialize` only where runtime has its `reflect` feature (decided in runtime, see
+    // `__private::params_struct`): a client never decodes its own requests.
     quote! {
-        #[derive(#q::serde::Serialize, #q::serde::Deserialize, #(#extra_derives),*)]
-        #[serde(crate = #serde_crate)]
-        #item
+        #q::params_struct! {
+            #[derive(#q::serde::Serialize, #(#extra_derives),*)]
+            #[serde(crate = #serde_crate)]
+            #item
+        }
     }
 }
 
@@ -239,7 +243,7 @@ pub fn endpoint_impl(x: &Expander, plan: &Plan) -> TokenStream {
                 status: #status,
                 idempotency_key: #idem_flag,
                 one_of: &[#(#one_of_info),*],
-                erased: #q::Erased::of::<Self>(),
+                erased: #q::erased!(Self),
             };
             fn write_path(&self, account: &#q::AccountSid, out: &mut ::std::string::String) -> ::core::result::Result<(), #q::InvalidParams> {
                 #write_path

@@ -64,13 +64,36 @@ impl fmt::Debug for Erased {
 }
 
 impl Erased {
-    /// The erased functions of `E` (the macro calls this in each declaration's `INFO`).
+    /// The stand-in a declaration carries when `runtime` is built without its `reflect`
+    /// feature: sending answers [`WireError::Params`] saying so, and the shape is empty.
+    pub const UNAVAILABLE: Erased = Erased {
+        send_wire: unavailable,
+        response_shape: no_shape,
+    };
+
+    /// The erased functions of `E` (the macro calls this in each declaration's `INFO` when
+    /// `runtime` has its `reflect` feature).
     pub const fn of<E: Endpoint + DeserializeOwned>() -> Self {
         Self {
             send_wire: send_wire::<E>,
             response_shape: Shape::of::<E::Response>,
         }
     }
+}
+
+fn unavailable<'a>(_: &'a Client, _: &'a [(String, String)]) -> WireFuture<'a> {
+    Box::pin(async {
+        WireOutcome {
+            request: None,
+            result: Err(WireError::Params(
+                "runtime was built without its `reflect` feature".to_owned(),
+            )),
+        }
+    })
+}
+
+fn no_shape() -> Shape {
+    Shape::of::<()>()
 }
 
 fn send_wire<'a, E: Endpoint + DeserializeOwned>(
@@ -98,4 +121,23 @@ fn send_wire<'a, E: Endpoint + DeserializeOwned>(
             .map_err(WireError::Call);
         WireOutcome { request, result }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_stand_in_says_which_feature_is_missing() {
+        let client = Client::builder("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "token")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        let outcome = (Erased::UNAVAILABLE.send_wire)(&client, &[]).await;
+        assert!(outcome.request.is_none());
+        match outcome.result {
+            Err(WireError::Params(m)) => assert!(m.contains("reflect"), "{m}"),
+            other => panic!("expected a params error, got {other:?}"),
+        }
+    }
 }

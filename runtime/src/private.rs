@@ -99,3 +99,49 @@ pub fn one_of(errors: &mut InvalidParams, params: &'static [&'static str], set: 
 pub fn invalid(errors: &InvalidParams) -> Error {
     Error::invalid(errors.clone())
 }
+
+/// `Erased::of::<T>()` when `runtime` has its `reflect` feature, `Erased::UNAVAILABLE`
+/// otherwise. The `cfg` is evaluated here, in `runtime`, whichever crate the declaration is in,
+/// so a crate of many declarations only pays for the erased entry points when a tool asks.
+#[cfg(feature = "reflect")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_erased {
+    ($t:ty) => {
+        $crate::__private::Erased::of::<$t>()
+    };
+}
+
+/// See the `reflect` variant above.
+#[cfg(not(feature = "reflect"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_erased {
+    ($t:ty) => {
+        $crate::__private::Erased::UNAVAILABLE
+    };
+}
+
+/// A declared params struct, which also derives `Deserialize` when `runtime` has its `reflect`
+/// feature (a server rebuilding a request from the wire needs it; a client does not).
+#[cfg(feature = "reflect")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_params_struct {
+    ($($item:tt)*) => {
+        #[derive($crate::__private::serde::Deserialize)]
+        $($item)*
+    };
+}
+
+/// See the `reflect` variant above.
+#[cfg(not(feature = "reflect"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_params_struct {
+    ($($item:tt)*) => {
+        $($item)*
+    };
+}
+
+pub use crate::{__twilio_erased as erased, __twilio_params_struct as params_struct};
