@@ -61,15 +61,7 @@ impl Client {
     ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params)?;
         let done = self.send_with_retries(&prepared, options).await?;
-        decode::<E::Response>(done.status, &done.body).map_err(|e| {
-            e.with_context(
-                done.attempts,
-                prepared.method.as_str(),
-                prepared.path(),
-                prepared.replay_safe,
-                done.earlier,
-            )
-        })
+        decode_answer(&prepared, &done)
     }
 
     /// GETs a path (with query) relative to the base URL through the same retries, auth and
@@ -88,15 +80,7 @@ impl Client {
             expected: 200,
         };
         let done = self.send_with_retries(&prepared, options).await?;
-        decode::<R>(done.status, &done.body).map_err(|e| {
-            e.with_context(
-                done.attempts,
-                prepared.method.as_str(),
-                prepared.path(),
-                prepared.replay_safe,
-                done.earlier,
-            )
-        })
+        decode_answer(&prepared, &done)
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
@@ -296,6 +280,23 @@ fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Decodes a success answer into `R`; a body that does not parse is reported with what the
+/// retry loop knows (attempts, earlier outcomes).
+fn decode_answer<R: serde::de::DeserializeOwned>(
+    req: &Prepared,
+    done: &Answer,
+) -> Result<R, Error> {
+    decode::<R>(done.status, &done.body).map_err(|e| {
+        e.with_context(
+            done.attempts,
+            req.method.as_str(),
+            req.path(),
+            req.replay_safe,
+            done.earlier,
+        )
+    })
 }
 
 /// The error for a non-2xx answer.
