@@ -1,6 +1,8 @@
-//! The floor under both encoders: the same 18 pairs, already rendered to strings, percent-encoded
-//! by `form_urlencoded` into a pre-sized buffer, and the path copied into another. Ours and the
-//! baseline both do at least this work; the distance to it is what each layer adds.
+//! A reference beside both encoders (the module keeps its first name, "floor"): the same 18
+//! pairs, already rendered to strings, percent-encoded by `form_urlencoded` into a pre-sized
+//! buffer, and the path copied into another. It was the floor while ours encoded through
+//! `form_urlencoded` too; since ours has its own table-driven encoder it runs below it, and the
+//! reference shows how much of a generic encoder's time is the percent-encoding alone.
 
 use url::form_urlencoded;
 

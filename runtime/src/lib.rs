@@ -20,6 +20,7 @@ mod endpoint;
 mod enums;
 mod erased;
 mod error;
+mod form;
 mod inline;
 pub mod model;
 pub mod page;

@@ -53,7 +53,12 @@ pub fn push_segment(out: &mut String, value: &str) -> Result<(), ParamError> {
         }
         _ => {}
     }
-    out.extend(utf8_percent_encode(value, SEGMENT));
+    if value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // SIDs, the usual case: nothing to escape.
+        out.push_str(value);
+    } else {
+        out.extend(utf8_percent_encode(value, SEGMENT));
+    }
     Ok(())
 }
 

@@ -73,14 +73,15 @@ fn parse_sid(
             hint,
         });
     }
-    if let Some((position, found)) = s
-        .char_indices()
-        .skip(2)
-        .find(|(_, c)| !c.is_ascii_hexdigit())
-    {
+    if let Some(at) = bytes[2..].iter().position(|b| !b.is_ascii_hexdigit()) {
+        // Every byte before it is ASCII, so it starts a character (perhaps a multi-byte one).
+        let position = 2 + at;
         return Err(SidError::Digit {
             kind,
-            found,
+            found: s
+                .get(position..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(char::REPLACEMENT_CHARACTER),
             position,
         });
     }
@@ -90,6 +91,22 @@ fn parse_sid(
 }
 
 /// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
+/// Reads a SID from any string the deserializer has, borrowed or not, without copying it into
+/// a `String` first (serde's `Cow<str>` always allocates); every decoded answer carries several.
+struct SidVisitor<T>(fn(&str) -> Result<T, SidError>);
+
+impl<T> serde::de::Visitor<'_> for SidVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a SID string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
 macro_rules! sid_types {
     ($($(#[$meta:meta])* $name:ident = $prefix:literal $(| $also:literal)*;)*) => {$(
         $(#[$meta])*
@@ -186,8 +203,7 @@ macro_rules! sid_types {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Self::new(&s).map_err(serde::de::Error::custom)
+                deserializer.deserialize_str(SidVisitor(Self::new))
             }
         }
 

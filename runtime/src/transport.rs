@@ -332,7 +332,7 @@ fn encode<E: Endpoint>(
         problems.0.extend(p.0);
     }
     problems.into_result().map_err(Error::invalid)?;
-    let form_error = |e: serde_html_form::ser::Error| {
+    let form_error = |e: crate::form::FormError| {
         Error::invalid(InvalidParams(vec![crate::param::InvalidParam {
             param: "(form)",
             reason: crate::param::ParamError::new(format!("cannot be form-encoded: {e}")),
@@ -341,13 +341,13 @@ fn encode<E: Endpoint>(
     match E::INFO.method {
         Method::Post => {
             let mut body = String::with_capacity(const { form_capacity(E::INFO.params) });
-            serde_html_form::ser::push_to_string(&mut body, params).map_err(form_error)?;
+            crate::form::push_form(&mut body, params).map_err(form_error)?;
             Ok((target, Some(body)))
         }
         Method::Get | Method::Delete => {
             let mark = target.len();
             target.push('?');
-            serde_html_form::ser::push_to_string(&mut target, params).map_err(form_error)?;
+            crate::form::push_form(&mut target, params).map_err(form_error)?;
             if target.len() == mark + 1 {
                 target.truncate(mark);
             }

@@ -92,6 +92,9 @@ impl Uri {
         if value.is_empty() {
             return Err(ParamError::new("must be a URL, got an empty string"));
         }
+        if plainly_absolute_http(&value) {
+            return Ok(Self(value));
+        }
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(ParamError::new(format!(
                 "must be a URL, got {value:?} (whitespace or control characters)"
@@ -126,6 +129,43 @@ impl Uri {
     pub fn is_absolute(&self) -> bool {
         url::Url::parse(&self.0).is_ok()
     }
+}
+
+/// Whether `value` is, beyond doubt, an absolute `http`/`https` URL that `url::Url::parse`
+/// accepts: the everyday shape (lower-case scheme, an ASCII host name whose last label starts
+/// with a letter, an optional port, printable ASCII after), checked without allocating. Every
+/// request with a callback URL goes through this; anything else (IP addresses, IDNA, user
+/// info, non-ASCII) is left to the full parser, so the verdicts never differ.
+fn plainly_absolute_http(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            // Punycode labels are checked by IDNA: the full parser's job.
+            && !label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+    };
+    // A last label of digits (or `0x…`) makes the host an IPv4 address: the full parser's job.
+    let named = host
+        .rsplit('.')
+        .next()
+        .and_then(|last| last.bytes().next())
+        .is_some_and(|b| b.is_ascii_alphabetic() && b != b'0');
+    let port_ok = port.is_none_or(|p| {
+        (1..=5).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= 65_535)
+    });
+    named && host.split('.').all(label_ok) && port_ok && tail.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl TryFrom<&str> for Uri {
@@ -388,6 +428,45 @@ impl ParamType for JsonObject {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The fast path accepts only what the full parser accepts as an absolute http(s) URL.
+        #[test]
+        fn the_fast_url_check_never_accepts_what_the_parser_refuses(
+            value in "(https?|HTTP|ftp)://[a-zA-Z0-9.x-]{0,14}(:[0-9]{0,6})?([/?#][ -~]{0,24})?",
+        ) {
+            if super::plainly_absolute_http(&value) {
+                let url = url::Url::parse(&value);
+                proptest::prop_assert!(
+                    url.as_ref().is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host()),
+                    "{value:?}: {url:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn everyday_callback_urls_take_the_fast_path() {
+        for url in [
+            "https://example.com/pay/status?session=1234&attempt=1",
+            "http://app.example.co.uk:8080/twilio/callback#frag",
+            "https://my-app.herokuapp.com",
+        ] {
+            assert!(super::plainly_absolute_http(url), "{url}");
+        }
+        for url in [
+            "https://127.0.0.1/x",
+            "https://xn--bcher-kva.example/",
+            "https://user@example.com/",
+            "https://example.com/a b",
+            "https://exämple.com/",
+            "https://example.com:99999/",
+            "/relative/path",
+        ] {
+            assert!(!super::plainly_absolute_http(url), "{url}");
+        }
+    }
+
     use super::*;
 
     #[test]
