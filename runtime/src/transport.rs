@@ -391,7 +391,17 @@ async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<bytes::Bytes, BodyError> {
-    let announced_too_large = response.content_length().is_some_and(|n| n > limit as u64);
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n <= limit as u64) {
+        // The length is announced and within the cap, and the connection cannot deliver more
+        // than it announced: read it whole, which for a one-piece body is that piece itself,
+        // with no buffer to grow and no copy.
+        return response
+            .bytes()
+            .await
+            .map_err(|e| BodyError::Read(bytes::Bytes::new(), e));
+    }
+    let announced_too_large = announced.is_some();
     let mut buf = bytes::BytesMut::new();
     loop {
         let chunk = match response.chunk().await {
