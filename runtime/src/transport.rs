@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint, Method};
@@ -11,7 +11,9 @@ use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome};
 use crate::param::InvalidParams;
 use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
 
-const FORM: &str = "application/x-www-form-urlencoded";
+// Static header values: no validation and no copy per request.
+const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// A request ready to go: everything computed once, so every attempt sends the same bytes.
 struct Prepared {
@@ -179,7 +181,7 @@ impl Client {
             .header(AUTHORIZATION, inner.authorization.clone())
             .timeout(timeout);
         if req.method != Method::Delete {
-            builder = builder.header(ACCEPT, "application/json");
+            builder = builder.header(ACCEPT, JSON);
         }
         if let Some(body) = &req.body {
             // `Bytes` clones share one buffer: every attempt sends the very same bytes.

@@ -93,6 +93,7 @@ fn render(dir: &Path) -> String {
     );
     encoding(&mut out, dir);
     throughput(&mut out, dir);
+    instructions(&mut out, dir);
     build(&mut out, dir);
     out
 }
@@ -255,6 +256,70 @@ fn throughput(out: &mut String, dir: &Path) {
             ratio(rps("ours"), rps("openapi")),
             ratio(cpu("raw"), cpu("ours")),
             ratio(cpu("openapi"), cpu("ours")),
+        );
+    }
+    out.push('\n');
+}
+
+fn instructions(out: &mut String, dir: &Path) {
+    let _ = writeln!(
+        out,
+        "### 2b. Client instructions per request (valgrind callgrind), Create Payments\n"
+    );
+    let Some(t) = json(&dir.join("instructions.json")) else {
+        let _ = writeln!(
+            out,
+            "not measured (needs valgrind: `scripts/bench-deps` installs it)\n"
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "User-space instructions each client executes per request at concurrency {}: the difference between a run of {} and one of {} requests, divided by the difference in requests (start-up cancels out). Deterministic to within about 1%, unlike the timings above.\n",
+        t.get("concurrency").and_then(Value::as_u64).unwrap_or(0),
+        t.get("large").and_then(Value::as_u64).unwrap_or(0),
+        t.get("small").and_then(Value::as_u64).unwrap_or(0),
+    );
+    let _ = writeln!(
+        out,
+        "| client | instructions/request | of which `url::Url` parsing (inside reqwest) | without it | ours / this client | ours / this client, without URL parsing |\n|---|---:|---:|---:|---:|---:|"
+    );
+    let modes = t
+        .get("modes")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let get = |mode: &str| {
+        modes
+            .iter()
+            .find(|m| m.get("mode").and_then(Value::as_str) == Some(mode))
+            .map(|m| (f(m.get("per_request")), f(m.get("url_parse_per_request"))))
+    };
+    let Some((Some(ours), ours_url)) = get("ours") else {
+        return;
+    };
+    for (mode, label) in [
+        ("ours", "ours: `create(…).send()`"),
+        ("raw", "raw reqwest"),
+        ("raw_decode", "raw reqwest + JSON decode"),
+        ("openapi", "twilio-openapi (reqwest 0.11)"),
+    ] {
+        let Some((Some(all), url)) = get(mode) else {
+            continue;
+        };
+        let without = url.map(|u| all - u);
+        let ours_without = ours_url.map(|u| ours - u);
+        let _ = writeln!(
+            out,
+            "| {label} | {all:.0} | {} | {} | {:.2} | {} |",
+            or_na(url.map(|u| format!("{u:.0}"))),
+            or_na(without.map(|w| format!("{w:.0}"))),
+            ours / all,
+            or_na(
+                ours_without
+                    .zip(without)
+                    .map(|(o, w)| format!("{:.2}", o / w))
+            ),
         );
     }
     out.push('\n');

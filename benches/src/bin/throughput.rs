@@ -9,6 +9,8 @@
 //! `throughput [--quick] [--requests N] [--rounds R] [--out FILE]` starts the server (this binary,
 //! `server`), then runs every mode at concurrency 1 and 32 (`client …`), rounds interleaved so
 //! load from elsewhere on the machine hits every mode alike; reports the median per mode.
+//! `throughput --instructions [--quick] [--out FILE]` counts each client's instructions per
+//! request under valgrind instead (see `count_instructions`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -55,6 +57,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("server") => run_server(),
         Some("client") => run_client(&args[1..]),
+        Some("--instructions") => count_instructions(&args[1..]),
         _ => drive(&args),
     };
     if let Err(e) = result {
@@ -106,12 +109,10 @@ impl Drop for ServerGuard {
     }
 }
 
-fn drive(args: &[String]) -> Result<(), String> {
-    let quick = args.iter().any(|a| a == "--quick");
-    let requests = number(args, "--requests", if quick { 200 } else { 20_000 })?;
-    let rounds = number(args, "--rounds", if quick { 1 } else { 9 })?;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut child = Command::new(&exe)
+/// Starts the server process (this binary, `server`); returns its address and the guard that
+/// stops it.
+fn start_server(exe: &std::path::Path) -> Result<(String, ServerGuard), String> {
+    let mut child = Command::new(exe)
         .arg("server")
         .stdout(Stdio::piped())
         .spawn()
@@ -126,6 +127,31 @@ fn drive(args: &[String]) -> Result<(), String> {
     if addr.is_empty() {
         return Err("the server exited before listening".into());
     }
+    Ok((addr, guard))
+}
+
+/// Writes a report to `--out FILE`, or prints it.
+fn write_report(args: &[String], json: &str) -> Result<(), String> {
+    match flag(args, "--out") {
+        Some(path) => std::fs::write(path, json).map_err(|e| format!("{path}: {e}")),
+        None => {
+            println!("{json}");
+            Ok(())
+        }
+    }
+}
+
+/// Requests a client sends untimed before the measured ones (opens every connection).
+fn warmup(concurrency: usize, requests: usize) -> usize {
+    (concurrency * 4).max(requests / 20)
+}
+
+fn drive(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let requests = number(args, "--requests", if quick { 200 } else { 20_000 })?;
+    let rounds = number(args, "--rounds", if quick { 1 } else { 9 })?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let (addr, guard) = start_server(&exe)?;
 
     let mut runs: Vec<Run> = Vec::new();
     for round in 1..=rounds {
@@ -180,11 +206,91 @@ fn drive(args: &[String]) -> Result<(), String> {
         results,
     };
     let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    match flag(args, "--out") {
-        Some(path) => std::fs::write(path, json).map_err(|e| format!("{path}: {e}"))?,
-        None => println!("{json}"),
+    write_report(args, &json)
+}
+
+/// `throughput --instructions [--quick] [--out FILE]`: each client's user-space instructions
+/// per request, counted by valgrind's callgrind (deterministic where wall-clock figures move
+/// with the machine's load). Each mode runs twice, with a small and a large request count, and
+/// the difference is divided by the difference in requests: start-up and connection set-up
+/// cancel out. Also reports the instructions spent in `url::Url` parsing (by reqwest, per
+/// request), read from `callgrind_annotate` over the large run.
+fn count_instructions(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let (small, large) = if quick { (100, 300) } else { (1000, 3000) };
+    let concurrency = 32;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let (addr, guard) = start_server(&exe)?;
+    let dir = std::env::temp_dir().join(format!("throughput-callgrind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut modes = Vec::new();
+    for mode in MODES {
+        let mut counted = Vec::new();
+        for requests in [small, large] {
+            let out_file = dir.join(format!("{mode}.{requests}.out"));
+            let out = Command::new("valgrind")
+                .arg("--tool=callgrind")
+                .arg(format!("--callgrind-out-file={}", out_file.display()))
+                .arg(&exe)
+                .args(["client", "--mode", mode, "--addr", &addr])
+                .args(["--concurrency", &concurrency.to_string()])
+                .args(["--requests", &requests.to_string()])
+                .output()
+                .map_err(|e| format!("valgrind (install it: scripts/bench-deps): {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "callgrind {mode} {requests}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            let log = String::from_utf8_lossy(&out.stderr);
+            let total = log
+                .lines()
+                .find_map(|l| l.split("Collected : ").nth(1))
+                .and_then(|n| n.trim().parse::<u64>().ok())
+                .ok_or_else(|| format!("callgrind {mode}: no instruction total in its log"))?;
+            // The client's untimed warm-up is requests too (see `run_client`).
+            let sent = requests + warmup(concurrency, requests);
+            counted.push((sent, total, out_file));
+        }
+        let (s_sent, s_total, _) = &counted[0];
+        let (l_sent, l_total, l_file) = &counted[1];
+        let per_request = (*l_total as f64 - *s_total as f64) / (*l_sent as f64 - *s_sent as f64);
+        let url_parse =
+            inclusive(l_file, "url::ParseOptions::parse")?.map(|n| n as f64 / *l_sent as f64);
+        eprintln!(
+            "instructions  {mode:>10}  {per_request:>9.0} per request  (url::Url parsing {:.0})",
+            url_parse.unwrap_or(f64::NAN)
+        );
+        modes.push(serde_json::json!({
+            "mode": mode,
+            "per_request": per_request,
+            "url_parse_per_request": url_parse,
+        }));
     }
-    Ok(())
+    drop(guard);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = serde_json::json!({ "concurrency": concurrency, "small": small, "large": large, "modes": modes });
+    write_report(args, &report.to_string())
+}
+
+/// The inclusive instruction count of the first function whose name starts with `name`, from
+/// `callgrind_annotate`; `None` when it does not appear.
+fn inclusive(file: &std::path::Path, name: &str) -> Result<Option<u64>, String> {
+    let out = Command::new("callgrind_annotate")
+        .args(["--inclusive=yes", "--threshold=100"])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("callgrind_annotate: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.lines().find_map(|line| {
+        let (count, rest) = line.trim_start().split_once(' ')?;
+        let function = rest.split(":").skip(1).collect::<Vec<_>>().join(":");
+        function
+            .starts_with(name)
+            .then(|| count.replace(',', "").parse().ok())
+            .flatten()
+    }))
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -204,7 +310,7 @@ fn run_client(args: &[String]) -> Result<(), String> {
     let requests = number(args, "--requests", 200)?;
     let base = format!("http://{addr}");
     // Untimed warm-up: opens every connection the timed part will use.
-    let warmup = (concurrency * 4).max(requests / 20);
+    let warmup = warmup(concurrency, requests);
     // CPU time is read around the timed part only (warm-up excluded).
     let mut cpu: (Option<u64>, Option<u64>) = (None, None);
     let elapsed = runtime()?.block_on(async {
