@@ -178,5 +178,12 @@ pub fn setter_docs(f: &Field) -> Vec<String> {
         type_text(&f.inner),
         allowed(f)
     ));
+    if let Some(item) = crate::model::vec_item(&f.inner) {
+        d.push(String::new());
+        d.push(format!(
+            "Takes any list of values convertible to `{}` (an array, a `Vec`, an iterator); each refused item is reported with its position.",
+            type_text(item)
+        ));
+    }
     d
 }

@@ -322,6 +322,21 @@ pub fn builder(x: &Expander, plan: &Plan) -> TokenStream {
             let inner = &f.inner;
             let wire = &f.wire;
             let d = docs::setter_docs(f);
+            if let Some(item) = model::vec_item(inner) {
+                // A list takes any iterable of convertible items (`["a", "b"]`, a `Vec<&str>`,
+                // an iterator), not only a `Vec` of the exact item type.
+                return quote! {
+                    #(#[doc = #d])*
+                    pub fn #ident<I>(mut self, values: I) -> Self
+                    where
+                        I: ::core::iter::IntoIterator,
+                        <I as ::core::iter::IntoIterator>::Item: #q::IntoParam<#item>,
+                    {
+                        #q::set_each(&mut self.params, #wire, values, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));
+                        self
+                    }
+                };
+            }
             quote! {
                 #(#[doc = #d])*
                 pub fn #ident(mut self, value: impl #q::IntoParam<#inner>) -> Self {

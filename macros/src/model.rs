@@ -166,6 +166,22 @@ impl Field {
     }
 }
 
+/// `T` for a type written `Vec<T>` (a list parameter), else `None`.
+pub fn vec_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(item) => Some(item),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Reads one field and strips its `#[twilio(…)]` attributes.
 pub fn field(f: &mut syn::Field, errors: &mut Vec<syn::Error>) -> Option<Field> {
     let ident = f.ident.clone()?;

@@ -58,6 +58,36 @@ pub fn set<P, T>(
     }
 }
 
+/// Converts every item of a list parameter and stores the list; each refused item is recorded
+/// under the parameter's name with its position (1-based), so all of them are reported at once.
+pub fn set_each<P, T, I>(
+    state: &mut Result<P, InvalidParams>,
+    param: &'static str,
+    values: I,
+    store: impl FnOnce(&mut P, Vec<T>),
+) where
+    I: IntoIterator,
+    I::Item: IntoParam<T>,
+{
+    let values = values.into_iter();
+    let mut items = Vec::with_capacity(values.size_hint().0);
+    let mut refused = InvalidParams::default();
+    for (i, value) in values.enumerate() {
+        match value.into_param() {
+            Ok(v) => items.push(v),
+            Err(reason) => refused.push(
+                param,
+                crate::param::ParamError::new(format!("item {}: {reason}", i + 1)),
+            ),
+        }
+    }
+    match state {
+        Ok(params) if refused.0.is_empty() => store(params, items),
+        Ok(_) => *state = Err(refused),
+        Err(errors) => errors.0.extend(refused.0),
+    }
+}
+
 /// Appends one path segment, recording a refusal under the placeholder's name.
 pub fn segment(
     out: &mut String,

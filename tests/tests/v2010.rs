@@ -97,6 +97,40 @@ fn create_message_needs_a_sender_and_content() {
 }
 
 #[test]
+fn list_setters_take_any_list_of_convertible_items() {
+    let params = api::messages::create("+14155550100")
+        .messaging_service_sid("MGdddddddddddddddddddddddddddddddd")
+        .media_url(["https://example.com/a.png", "https://example.com/b.png"])
+        .persistent_action(vec!["mailto:ops@example.com"])
+        .into_params()
+        .expect("params");
+    let (_, body) = encode(params).expect("accepted");
+    let body = body.expect("form");
+    assert_eq!(
+        body.matches("MediaUrl=https%3A%2F%2Fexample.com%2F")
+            .count(),
+        2,
+        "{body}"
+    );
+    assert!(
+        body.contains("PersistentAction=mailto%3Aops%40example.com"),
+        "{body}"
+    );
+
+    // Every refused item is reported, with its position, before anything is sent.
+    let refused = api::messages::create("+14155550100")
+        .media_url(vec!["https://example.com/a.png", "not a url", ""])
+        .into_params()
+        .expect_err("two bad items");
+    let text = refused.to_string();
+    assert!(
+        text.contains("MediaUrl") && text.contains("item 2") && text.contains("item 3"),
+        "{text}"
+    );
+    assert!(!text.contains("item 1"), "{text}");
+}
+
+#[test]
 fn buying_a_number_needs_the_number_or_an_area_code() {
     let neither = api::incoming_phone_numbers::create()
         .into_params()
