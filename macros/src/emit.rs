@@ -288,10 +288,18 @@ pub fn builder(x: &Expander, plan: &Plan) -> TokenStream {
         let inner = &f.inner;
         quote!(#ident: impl #q::IntoParam<#inner>)
     });
+    // A declared range is checked as each value is converted, so an out-of-range value is
+    // reported beside every other refusal (`validate` checks again, for struct literals).
     let converts = req_fields.iter().map(|f| {
         let ident = &f.ident;
         let wire = &f.wire;
-        quote!(let #ident = #q::required(&mut errors, #wire, #ident);)
+        match &f.range {
+            Some(r) => {
+                let range = range_value(q, r);
+                quote!(let #ident = #q::required_ranged(&mut errors, #wire, #ident, #range);)
+            }
+            None => quote!(let #ident = #q::required(&mut errors, #wire, #ident);),
+        }
     });
     let req_idents: Vec<&Ident> = req_fields.iter().map(|f| &f.ident).collect();
     let opt_idents: Vec<&Ident> = x
@@ -337,10 +345,17 @@ pub fn builder(x: &Expander, plan: &Plan) -> TokenStream {
                     }
                 };
             }
+            let store = match &f.range {
+                Some(r) => {
+                    let range = range_value(q, r);
+                    quote!(#q::set_ranged(&mut self.params, #wire, value, #range, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));)
+                }
+                None => quote!(#q::set(&mut self.params, #wire, value, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));),
+            };
             quote! {
                 #(#[doc = #d])*
                 pub fn #ident(mut self, value: impl #q::IntoParam<#inner>) -> Self {
-                    #q::set(&mut self.params, #wire, value, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));
+                    #store
                     self
                 }
             }

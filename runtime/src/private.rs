@@ -24,13 +24,45 @@ pub fn required<T>(
     param: &'static str,
     value: impl IntoParam<T>,
 ) -> Option<T> {
-    match value.into_param() {
+    record(errors, param, value.into_param())
+}
+
+/// [`required`] for a parameter with a declared range: a value outside it is refused at once,
+/// beside any other argument's refusal, not only once every argument converts.
+pub fn required_ranged<T: RangeCheck + std::fmt::Display>(
+    errors: &mut InvalidParams,
+    param: &'static str,
+    value: impl IntoParam<T>,
+    range: Range,
+) -> Option<T> {
+    record(errors, param, in_range(value.into_param(), range))
+}
+
+fn record<T>(
+    errors: &mut InvalidParams,
+    param: &'static str,
+    converted: Result<T, ParamError>,
+) -> Option<T> {
+    match converted {
         Ok(v) => Some(v),
         Err(reason) => {
             errors.push(param, reason);
             None
         }
     }
+}
+
+fn in_range<T: RangeCheck + std::fmt::Display>(
+    converted: Result<T, ParamError>,
+    range: Range,
+) -> Result<T, ParamError> {
+    converted.and_then(|v| {
+        if v.in_range(&range) {
+            Ok(v)
+        } else {
+            Err(ParamError::new(format!("must be {range}, got {v}")))
+        }
+    })
 }
 
 /// Converts a setter's argument and stores it, or records the refusal; once anything has been
@@ -41,7 +73,27 @@ pub fn set<P, T>(
     value: impl IntoParam<T>,
     store: impl FnOnce(&mut P, T),
 ) {
-    match value.into_param() {
+    store_converted(state, param, value.into_param(), store);
+}
+
+/// [`set`] for a parameter with a declared range: a value outside it is refused at once.
+pub fn set_ranged<P, T: RangeCheck + std::fmt::Display>(
+    state: &mut Result<P, InvalidParams>,
+    param: &'static str,
+    value: impl IntoParam<T>,
+    range: Range,
+    store: impl FnOnce(&mut P, T),
+) {
+    store_converted(state, param, in_range(value.into_param(), range), store);
+}
+
+fn store_converted<P, T>(
+    state: &mut Result<P, InvalidParams>,
+    param: &'static str,
+    converted: Result<T, ParamError>,
+    store: impl FnOnce(&mut P, T),
+) {
+    match converted {
         Ok(v) => {
             if let Ok(params) = state {
                 store(params, v);

@@ -192,7 +192,17 @@ async fn every_bad_argument_is_reported_together() {
     )
     .await;
     let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["MinPostalCodeLength", "Timeout"]);
+    // Refusals come in the order the values were given.
+    assert_eq!(names, ["Timeout", "MinPostalCodeLength"]);
+    // A range is checked as the value is set: a refused argument does not hide it.
+    let got = refused(
+        &server,
+        create("nope", "k", URL).timeout(601).send(&client(&server)),
+    )
+    .await;
+    let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["CallSid", "Timeout"]);
+    assert_eq!(got[1].1, "must be between 1 and 600, got 601");
 }
 
 #[tokio::test]
