@@ -303,6 +303,10 @@ fn instructions(out: &mut String, dir: &Path) {
         ("raw", "raw reqwest"),
         ("raw_decode", "raw reqwest + JSON decode"),
         ("openapi", "twilio-openapi (reqwest 0.11)"),
+        (
+            "raw_hyper",
+            "raw hyper-util (reqwest's transport, without reqwest)",
+        ),
     ] {
         let Some((Some(all), url)) = get(mode) else {
             continue;
