@@ -4,10 +4,11 @@
 //! The output is byte for byte what `serde_html_form` (over `form_urlencoded`) writes — the
 //! WHATWG form encoding Twilio's official helpers send: `*-._`, digits and ASCII letters as
 //! they are, a space as `+`, every other byte as `%XX` (upper case); a sequence repeats its key;
-//! `None` leaves the parameter out. It exists because every request goes through it: a run of
-//! plain bytes is copied in one piece and an escape is one table lookup, where
-//! `form_urlencoded` hands every escaped byte to the buffer as a piece of its own (see
-//! BENCHMARKS.md for the measured difference). Decoding stays with `serde_html_form`.
+//! `None` leaves the parameter out. It exists because every request goes through it: plain
+//! bytes are found eight at a time through a 256-entry table and copied as one slice, and an
+//! escape is one 3-byte write, where `form_urlencoded` hands every escaped byte to the buffer as
+//! a piece of its own through an iterator (BENCHMARKS.md has the measured difference: encoding
+//! a full Create Payments went from 1.18 to about 0.8 µs). Decoding stays with `serde_html_form`.
 
 use std::fmt::Display;
 
