@@ -294,6 +294,25 @@ async fn forwarded_headers_count_only_when_trusted() {
         .await
         .expect("in time")
         .is_some());
+
+    // The standard RFC 7239 header alone does the same.
+    let standard = http()
+        .post(format!("http://{}{path}", trusting.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", &signature)
+        .header(
+            "forwarded",
+            "for=203.0.113.7;proto=https;host=\"edge.example.org\"",
+        )
+        .body(body.clone())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(standard.status(), 200);
+    assert!(tokio::time::timeout(TIMEOUT, trusting.callbacks.recv())
+        .await
+        .expect("in time")
+        .is_some());
 }
 
 #[tokio::test]

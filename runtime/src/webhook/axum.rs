@@ -117,8 +117,9 @@ where
             .map_or_else(|| req.uri().clone(), |original| original.0.clone());
         let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let headers = req.headers();
-        let url = config.public_url().url_for_request(
+        let url = config.public_url().url_for_forwarded(
             path_and_query,
+            header_str(headers, "forwarded"),
             header_str(headers, "x-forwarded-proto"),
             header_str(headers, "x-forwarded-host"),
         );
