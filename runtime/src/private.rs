@@ -56,13 +56,15 @@ fn in_range<T: RangeCheck + std::fmt::Display>(
     converted: Result<T, ParamError>,
     range: Range,
 ) -> Result<T, ParamError> {
-    converted.and_then(|v| {
-        if v.in_range(&range) {
-            Ok(v)
-        } else {
-            Err(ParamError::new(format!("must be {range}, got {v}")))
-        }
+    converted.and_then(|v| match range_error(&v, &range) {
+        None => Ok(v),
+        Some(e) => Err(e),
     })
+}
+
+/// The refusal of a value outside its declared range, if it is.
+fn range_error<T: RangeCheck + std::fmt::Display>(v: &T, range: &Range) -> Option<ParamError> {
+    (!v.in_range(range)).then(|| ParamError::new(format!("must be {range}, got {v}")))
 }
 
 /// Converts a setter's argument and stores it, or records the refusal; once anything has been
@@ -127,10 +129,9 @@ pub fn set_each<P, T, I>(
     for (i, value) in values.enumerate() {
         match value.into_param() {
             Ok(v) => items.push(v),
-            Err(reason) => refused.push(
-                param,
-                crate::param::ParamError::new(format!("item {}: {reason}", i + 1)),
-            ),
+            Err(reason) => {
+                refused.push(param, ParamError::new(format!("item {}: {reason}", i + 1)))
+            }
         }
     }
     match state {
@@ -159,10 +160,8 @@ pub fn range<T: RangeCheck + std::fmt::Display>(
     value: Option<&T>,
     range: Range,
 ) {
-    if let Some(v) = value {
-        if !v.in_range(&range) {
-            errors.push(param, ParamError::new(format!("must be {range}, got {v}")));
-        }
+    if let Some(e) = value.and_then(|v| range_error(v, &range)) {
+        errors.push(param, e);
     }
 }
 
