@@ -326,40 +326,41 @@ pub fn builder(x: &Expander, plan: &Plan) -> TokenStream {
         }
     };
     let setters = x.fields.iter().filter(|f| f.optional).map(|f| {
-            let ident = &f.ident;
-            let inner = &f.inner;
-            let wire = &f.wire;
-            let d = docs::setter_docs(f);
-            if let Some(item) = model::vec_item(inner) {
-                // A list takes any iterable of convertible items (`["a", "b"]`, a `Vec<&str>`,
-                // an iterator), not only a `Vec` of the exact item type.
-                return quote! {
-                    #(#[doc = #d])*
-                    pub fn #ident<I>(mut self, values: I) -> Self
-                    where
-                        I: ::core::iter::IntoIterator,
-                        <I as ::core::iter::IntoIterator>::Item: #q::IntoParam<#item>,
-                    {
-                        #q::set_each(&mut self.params, #wire, values, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));
-                        self
-                    }
-                };
-            }
-            let store = match &f.range {
-                Some(r) => {
-                    let range = range_value(q, r);
-                    quote!(#q::set_ranged(&mut self.params, #wire, value, #range, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));)
-                }
-                None => quote!(#q::set(&mut self.params, #wire, value, |p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));),
-            };
-            quote! {
+        let ident = &f.ident;
+        let inner = &f.inner;
+        let wire = &f.wire;
+        let d = docs::setter_docs(f);
+        let assign = quote!(|p: &mut #struct_ident, v| p.#ident = ::core::option::Option::Some(v));
+        if let Some(item) = model::vec_item(inner) {
+            // A list takes any iterable of convertible items (`["a", "b"]`, a `Vec<&str>`,
+            // an iterator), not only a `Vec` of the exact item type.
+            return quote! {
                 #(#[doc = #d])*
-                pub fn #ident(mut self, value: impl #q::IntoParam<#inner>) -> Self {
-                    #store
+                pub fn #ident<I>(mut self, values: I) -> Self
+                where
+                    I: ::core::iter::IntoIterator,
+                    <I as ::core::iter::IntoIterator>::Item: #q::IntoParam<#item>,
+                {
+                    #q::set_each(&mut self.params, #wire, values, #assign);
                     self
                 }
+            };
+        }
+        let store = match &f.range {
+            Some(r) => {
+                let range = range_value(q, r);
+                quote!(#q::set_ranged(&mut self.params, #wire, value, #range, #assign);)
             }
-        });
+            None => quote!(#q::set(&mut self.params, #wire, value, #assign);),
+        };
+        quote! {
+            #(#[doc = #d])*
+            pub fn #ident(mut self, value: impl #q::IntoParam<#inner>) -> Self {
+                #store
+                self
+            }
+        }
+    });
     let builder_doc = format!("A `{} {}` request being built by [`{fn_text}`]: set optional parameters, then [`send`](Self::send) it.", method.as_str(), path.replace('<', "{").replace('>', "}"));
     let stream_method = if x.args.paged {
         quote! {

@@ -90,7 +90,6 @@ fn parse_sid(
     Ok(out)
 }
 
-/// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
 /// Reads a SID from any string the deserializer has, borrowed or not, without copying it into
 /// a `String` first (serde's `Cow<str>` always allocates); every decoded answer carries several.
 struct SidVisitor<T>(fn(&str) -> Result<T, SidError>);
@@ -107,6 +106,7 @@ impl<T> serde::de::Visitor<'_> for SidVisitor<T> {
     }
 }
 
+/// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
 macro_rules! sid_types {
     ($($(#[$meta:meta])* $name:ident = $prefix:literal $(| $also:literal)*;)*) => {$(
         $(#[$meta])*

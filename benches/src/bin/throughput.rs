@@ -314,14 +314,14 @@ fn run_client(args: &[String]) -> Result<(), String> {
     let requests = number(args, "--requests", 200)?;
     let base = format!("http://{addr}");
     // Untimed warm-up: opens every connection the timed part will use.
-    let warmup = warmup(concurrency, requests);
+    let warmup_requests = warmup(concurrency, requests);
     // CPU time is read around the timed part only (warm-up excluded).
     let mut cpu: (Option<u64>, Option<u64>) = (None, None);
     let elapsed = runtime()?.block_on(async {
         macro_rules! measure {
             ($call:expr) => {{
                 let call = $call;
-                load::run(concurrency, warmup, call.clone()).await?;
+                load::run(concurrency, warmup_requests, call.clone()).await?;
                 cpu.0 = cpu::process_cpu_ns();
                 let elapsed = load::run(concurrency, requests, call).await;
                 cpu.1 = cpu::process_cpu_ns();
