@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use reqwest::header::HeaderValue;
+use http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::connect::{Pool, ProxyChoice};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::sid::{AccountSid, ApiKeySid};
@@ -108,9 +109,12 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Pool,
     pub(crate) credentials: Credentials,
     pub(crate) authorization: HeaderValue,
+    pub(crate) user_agent_header: HeaderValue,
+    /// `Proxy-Authorization` for requests forwarded through a plain-HTTP proxy.
+    pub(crate) proxy_authorization: Option<HeaderValue>,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -225,6 +229,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     user_agent_extensions: Vec<String>,
+    proxy: ProxyChoice,
+    extra_roots: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -250,6 +256,8 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_extensions: Vec::new(),
+            proxy: ProxyChoice::FromEnv,
+            extra_roots: Vec::new(),
         }
     }
 
@@ -278,7 +286,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Time to open a connection (default 10 s).
+    /// Time to open a connection (default 10 s): TCP, proxy tunnel and TLS handshake together.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
@@ -299,6 +307,32 @@ impl ClientBuilder {
     /// Appends `ext` to the User-Agent (as the official helpers' `userAgentExtensions`).
     pub fn user_agent_extension(mut self, ext: impl Into<String>) -> Self {
         self.user_agent_extensions.push(ext.into());
+        self
+    }
+
+    /// Sends every request through this HTTP proxy (`http://host:port`, credentials as
+    /// `http://user:password@host:port`), whatever the environment says.
+    ///
+    /// Without this the client does what curl does: `HTTPS_PROXY` (or `HTTP_PROXY` for a plain
+    /// `http` base URL), then `ALL_PROXY`, unless `NO_PROXY` lists the host. An `https` base URL
+    /// is reached through a `CONNECT` tunnel, so TLS runs end to end and the proxy sees neither
+    /// the requests nor the credentials; only `http://` proxies are supported.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Fixed(url.into());
+        self
+    }
+
+    /// Never uses a proxy, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Off;
+        self
+    }
+
+    /// Trusts this root certificate (PEM, one or more certificates, or DER) besides the
+    /// built-in webpki roots: a company's TLS-inspecting proxy, a gateway with a private CA.
+    /// Checked by [`build`](Self::build).
+    pub fn add_root_certificate(mut self, pem_or_der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(pem_or_der.into());
         self
     }
 
@@ -386,18 +420,23 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(ext);
         }
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent.clone())
-            .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        let user_agent_header = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::config("a User-Agent extension contains characters a header cannot carry")
+        })?;
+        let (http, proxy_authorization) = crate::connect::pool(&crate::connect::Settings {
+            base_url: &base_url,
+            connect_timeout: self.connect_timeout,
+            proxy: &self.proxy,
+            extra_roots: &self.extra_roots,
+        })?;
         let authorization = credentials.basic_header()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 credentials,
                 authorization,
+                user_agent_header,
+                proxy_authorization,
                 base_url,
                 timeout: self.timeout,
                 retry: self.retry,

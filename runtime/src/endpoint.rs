@@ -32,11 +32,11 @@ impl Method {
         }
     }
 
-    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+    pub(crate) fn to_http(self) -> http::Method {
         match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Delete => http::Method::DELETE,
         }
     }
 }

@@ -81,8 +81,8 @@ pub enum ErrorKind {
         /// The start of the body, as text.
         body_excerpt: String,
     },
-    /// The connection failed (refused, reset, TLS).
-    Transport(reqwest::Error),
+    /// The connection failed (refused, reset, DNS, TLS, proxy).
+    Transport(TransportError),
     /// No answer within the timeout.
     Timeout,
     /// A success status whose body is not the declared response.
@@ -314,14 +314,66 @@ impl fmt::Display for Error {
     }
 }
 
-/// The innermost cause of a transport error, without the URL (which reqwest includes and which
-/// may carry credentials a user put in a base URL).
-fn transport_reason(e: &reqwest::Error) -> String {
+/// The innermost cause of a transport error: what the operating system, the TLS library or the
+/// proxy said, without the layers of the HTTP stack around it.
+fn transport_reason(e: &TransportError) -> String {
     let mut source: &dyn std::error::Error = e;
     while let Some(inner) = source.source() {
         source = inner;
     }
     source.to_string()
+}
+
+/// A connection that could not be opened or broke off: refused, reset, DNS, TLS, proxy.
+///
+/// It says only whether the connection ever opened; the [`source`](std::error::Error::source)
+/// chain holds the details the HTTP stack gave, down to what the operating system or the TLS
+/// library said. It never holds a URL or a header.
+pub struct TransportError {
+    cause: Box<dyn std::error::Error + Send + Sync>,
+    connect: bool,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+        connect: bool,
+    ) -> Self {
+        Self {
+            cause: cause.into(),
+            connect,
+        }
+    }
+
+    /// Whether the connection never opened, so nothing was sent on it.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("connect", &self.connect)
+            .field("cause", &self.cause)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.connect {
+            "could not connect"
+        } else {
+            "the connection broke off"
+        })
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.cause)
+    }
 }
 
 impl std::error::Error for Error {

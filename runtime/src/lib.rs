@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod connect;
 pub mod date;
 mod endpoint;
 mod enums;
@@ -45,7 +46,7 @@ pub use client::{
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
 pub use erased::{Erased, WireError, WireFuture, WireOutcome};
-pub use error::{ApiError, Error, ErrorKind, Outcome};
+pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
 pub use macros::twilio_endpoint;
 pub use page::{Items, Listed, Page, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};

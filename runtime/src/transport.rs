@@ -3,11 +3,15 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{
+    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, PROXY_AUTHORIZATION, RETRY_AFTER, USER_AGENT,
+};
+use http_body_util::BodyExt as _;
+use hyper::body::{Body as _, Incoming};
 
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint, Method};
-use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome};
+use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome, TransportError};
 use crate::param::InvalidParams;
 use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
 
@@ -173,23 +177,53 @@ impl Client {
         }
     }
 
+    /// The HTTP request for one attempt; `Bytes` clones share one buffer, so every attempt
+    /// sends the very same body.
+    fn request(&self, req: &Prepared) -> Result<http::Request<Full>, Error> {
+        let inner = &self.inner;
+        let mut request = http::Request::new(Full::new(req.body.clone().unwrap_or_default()));
+        *request.method_mut() = req.method.to_http();
+        *request.uri_mut() = uri(&req.url)?;
+        let headers = request.headers_mut();
+        headers.reserve(6);
+        headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers.insert(USER_AGENT, inner.user_agent_header.clone());
+        if req.method != Method::Delete {
+            headers.insert(ACCEPT, JSON);
+        }
+        if req.body.is_some() {
+            headers.insert(CONTENT_TYPE, FORM);
+        }
+        if let Some(auth) = &inner.proxy_authorization {
+            headers.insert(PROXY_AUTHORIZATION, auth.clone());
+        }
+        Ok(request)
+    }
+
     async fn attempt(&self, req: &Prepared, timeout: Duration) -> Attempt {
         let inner = &self.inner;
-        let mut builder = inner
-            .http
-            .request(req.method.to_reqwest(), &req.url)
-            .header(AUTHORIZATION, inner.authorization.clone())
-            .timeout(timeout);
-        if req.method != Method::Delete {
-            builder = builder.header(ACCEPT, JSON);
-        }
-        if let Some(body) = &req.body {
-            // `Bytes` clones share one buffer: every attempt sends the very same bytes.
-            builder = builder.header(CONTENT_TYPE, FORM).body(body.clone());
-        }
-        let response = match builder.send().await {
-            Ok(r) => r,
-            Err(e) => return classify_send_error(req, e),
+        let request = match self.request(req) {
+            Ok(request) => request,
+            Err(err) => return Attempt::Fail(err),
+        };
+        // One timer bounds the attempt: waiting for the answer and reading its body.
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let response = tokio::select! {
+            biased;
+            response = inner.http.request(request) => match response {
+                Ok(response) => response,
+                Err(e) => return classify_send_error(req, e),
+            },
+            () = &mut deadline => {
+                // Sent, or perhaps still connecting: nobody can tell which.
+                let err = Error::new(ErrorKind::Timeout, Outcome::Unknown, req.replay_safe);
+                return if req.replay_safe {
+                    Attempt::Retry(RetryReason::Timeout, None, err)
+                } else {
+                    Attempt::Fail(err)
+                };
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -198,13 +232,19 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let success = (200..300).contains(&status) || status == req.expected;
-        let body = match read_capped(response, inner.max_response_bytes).await {
+        let read = tokio::select! {
+            biased;
+            read = read_capped(response.into_body(), inner.max_response_bytes) => read,
+            () = &mut deadline => Err(BodyError::TimedOut),
+        };
+        let body = match read {
             Ok(body) => body,
             // An error status decides by itself what happened and whether to retry; its body
             // only adds detail, so a huge or broken one is reduced to what was read.
             Err(BodyError::TooLarge(prefix)) | Err(BodyError::Read(prefix, _)) if !success => {
                 prefix
             }
+            Err(BodyError::TimedOut) if !success => bytes::Bytes::new(),
             Err(BodyError::TooLarge(_)) => {
                 // Twilio acted; asking again would only bring the same oversized answer.
                 return Attempt::Fail(Error::new(
@@ -216,13 +256,12 @@ impl Client {
                     false,
                 ));
             }
-            Err(BodyError::Read(_, e)) => {
+            Err(broken) => {
                 // A success status whose body broke off: Twilio acted, the answer was lost. A
                 // replay-safe request may ask again (an idempotent POST gets the original back).
-                let (reason, kind) = if e.is_timeout() {
-                    (RetryReason::Timeout, ErrorKind::Timeout)
-                } else {
-                    (RetryReason::ConnectionLost, ErrorKind::Transport(e))
+                let (reason, kind) = match broken {
+                    BodyError::Read(_, e) => (RetryReason::ConnectionLost, ErrorKind::Transport(e)),
+                    _ => (RetryReason::Timeout, ErrorKind::Timeout),
                 };
                 let err = Error::new(kind, Outcome::Processed, req.replay_safe);
                 return if req.replay_safe {
@@ -247,19 +286,36 @@ impl Client {
     }
 }
 
-/// Sorts a failure to get any answer: was anything sent, and may it go again?
-fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
-    if e.is_builder() {
-        // The request could not even be built: nothing left, and trying again cannot help.
-        return Attempt::Fail(Error::new(ErrorKind::Transport(e), Outcome::NotSent, false));
+/// A request body: the whole form, in one piece.
+type Full = http_body_util::Full<bytes::Bytes>;
+
+/// The request target. Paths and queries this crate writes are always valid; a
+/// `next_page_uri` from a server might not be, and is then normalised the way browsers (and
+/// reqwest) do, by the URL parser's percent-encoding.
+fn uri(url: &str) -> Result<http::Uri, Error> {
+    if let Ok(uri) = http::Uri::try_from(url) {
+        return Ok(uri);
     }
+    let unusable = |e: &dyn std::fmt::Display| {
+        Error::new(
+            ErrorKind::Transport(TransportError::new(format!("unusable URL: {e}"), true)),
+            Outcome::NotSent,
+            false,
+        )
+    };
+    let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
+    http::Uri::try_from(parsed.as_str()).map_err(|e| unusable(&e))
+}
+
+/// Sorts a failure to get any answer: was anything sent, and may it go again?
+fn classify_send_error(req: &Prepared, e: hyper_util::client::legacy::Error) -> Attempt {
     if e.is_connect() {
-        // The connection never opened (refused, DNS, TLS, connect timeout): nothing was
-        // sent, so any method may go again.
-        let kind = if e.is_timeout() {
+        // The connection never opened (refused, DNS, proxy, TLS, connect timeout): nothing
+        // was sent, so any method may go again.
+        let kind = if crate::connect::is_connect_timeout(&e) {
             ErrorKind::Timeout
         } else {
-            ErrorKind::Transport(e)
+            ErrorKind::Transport(TransportError::new(e, true))
         };
         return Attempt::Retry(
             RetryReason::Connect,
@@ -267,14 +323,13 @@ fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
             Error::new(kind, Outcome::NotSent, true),
         );
     }
-    let (reason, kind) = if e.is_timeout() {
-        (RetryReason::Timeout, ErrorKind::Timeout)
-    } else {
-        (RetryReason::ConnectionLost, ErrorKind::Transport(e))
-    };
-    let err = Error::new(kind, Outcome::Unknown, req.replay_safe);
+    let err = Error::new(
+        ErrorKind::Transport(TransportError::new(e, false)),
+        Outcome::Unknown,
+        req.replay_safe,
+    );
     if req.replay_safe {
-        Attempt::Retry(reason, None, err)
+        Attempt::Retry(RetryReason::ConnectionLost, None, err)
     } else {
         Attempt::Fail(err)
     }
@@ -382,34 +437,37 @@ enum BodyError {
     /// Over the limit; carries the first bytes, for an error excerpt.
     TooLarge(bytes::Bytes),
     /// The body broke off; carries what was read.
-    Read(bytes::Bytes, reqwest::Error),
+    Read(bytes::Bytes, TransportError),
+    /// The attempt's timeout passed while reading.
+    TimedOut,
 }
 
 /// How much of an oversized body is kept for an error message.
 const KEPT_PREFIX: usize = 1024;
 
 /// Reads at most `limit` bytes; a larger body is an error, never an allocation of its size.
-async fn read_capped(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<bytes::Bytes, BodyError> {
-    let announced = response.content_length();
+async fn read_capped(mut body: Incoming, limit: usize) -> Result<bytes::Bytes, BodyError> {
+    let broken =
+        |read: bytes::Bytes, e: hyper::Error| BodyError::Read(read, TransportError::new(e, false));
+    let announced = body.size_hint().exact();
     if announced.is_some_and(|n| n <= limit as u64) {
         // The length is announced and within the cap, and the connection cannot deliver more
         // than it announced: read it whole, which for a one-piece body is that piece itself,
         // with no buffer to grow and no copy.
-        return response
-            .bytes()
-            .await
-            .map_err(|e| BodyError::Read(bytes::Bytes::new(), e));
+        return match body.collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) => Err(broken(bytes::Bytes::new(), e)),
+        };
     }
     let announced_too_large = announced.is_some();
     let mut buf = bytes::BytesMut::new();
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(e) => return Err(BodyError::Read(buf.freeze(), e)),
+    while let Some(frame) = body.frame().await {
+        let chunk = match frame {
+            Ok(frame) => match frame.into_data() {
+                Ok(chunk) => chunk,
+                Err(_trailers) => continue,
+            },
+            Err(e) => return Err(broken(buf.freeze(), e)),
         };
         if announced_too_large || buf.len() + chunk.len() > limit {
             let room = KEPT_PREFIX.saturating_sub(buf.len()).min(chunk.len());

@@ -111,7 +111,7 @@ async fn no_secret_in_logs_errors_or_debug_output() {
             }
         }
     }
-    // A connection that never opens (reqwest's own errors carry the URL).
+    // A connection that never opens (HTTP stacks like to put the URL in their errors).
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let dead = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);

@@ -18,6 +18,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of it
 
+pub mod proxy;
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io;
 use std::net::SocketAddr;
@@ -305,6 +307,18 @@ pub fn payments_path(call_sid: &str) -> String {
 /// The n-th distinct call SID.
 pub fn call_sid(n: u64) -> String {
     format!("CA{n:032x}")
+}
+
+/// Creates a pay session on call `n` through the public API (key `key-{n}`).
+pub async fn create_payment(client: &runtime::Client, n: u64) -> Result<(), runtime::Error> {
+    api::payments::create(
+        call_sid(n),
+        format!("key-{n}"),
+        "https://example.com/status",
+    )
+    .send(client)
+    .await
+    .map(|_| ())
 }
 
 async fn serve(
