@@ -16,8 +16,41 @@ use support::proxy::{header, Proxy};
 use support::{call_sid, create_payment, FaultServer, ACCOUNT, TOKEN};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A private CA, and a TLS server for `localhost` whose certificate it signed, passing the
-/// decrypted bytes on to `upstream`.
+/// A private CA and a server configuration for `localhost` whose certificate it signed,
+/// offering `alpn` (nothing: HTTP/1.1 only).
+fn private_ca(alpn: &[&[u8]]) -> (String, tokio_rustls::TlsAcceptor) {
+    let ca_key = rcgen::KeyPair::generate().expect("CA key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let leaf_key = rcgen::KeyPair::generate().expect("leaf key");
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .expect("leaf")
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf certificate");
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocols")
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![leaf.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+    )
+    .expect("server config");
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    (
+        ca_cert.pem(),
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+    )
+}
+
+/// A TLS server for `localhost` (HTTP/1.1), passing the decrypted bytes on to `upstream`.
 struct TlsServer {
     ca_pem: String,
     port: u16,
@@ -25,32 +58,7 @@ struct TlsServer {
 
 impl TlsServer {
     async fn start(upstream: String) -> Self {
-        let ca_key = rcgen::KeyPair::generate().expect("CA key");
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA");
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "test CA");
-        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
-        let issuer = rcgen::Issuer::new(ca_params, ca_key);
-        let leaf_key = rcgen::KeyPair::generate().expect("leaf key");
-        let leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
-            .expect("leaf")
-            .signed_by(&leaf_key, &issuer)
-            .expect("leaf certificate");
-
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("protocols")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .expect("server config");
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let (ca_pem, acceptor) = private_ca(&[]);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         tokio::spawn(async move {
@@ -66,10 +74,7 @@ impl TlsServer {
                 });
             }
         });
-        Self {
-            ca_pem: ca_cert.pem(),
-            port,
-        }
+        Self { ca_pem, port }
     }
 
     fn url(&self) -> String {
@@ -230,4 +235,65 @@ fn unusable_proxy_and_root_settings_are_refused_at_build() {
     assert!(pem.contains("root certificate 1"), "{pem}");
     let der = build(Client::builder(ACCOUNT, TOKEN).add_root_certificate(vec![0x30, 0x03, 1, 2]));
     assert!(der.contains("root certificate 1"), "{der}");
+}
+
+#[tokio::test]
+async fn http2_is_used_when_the_server_offers_it() {
+    use hyper::service::service_fn;
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+
+    let (ca_pem, acceptor) = private_ca(&[b"h2", b"http/1.1"]);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let versions = Arc::new(Mutex::new(Vec::new()));
+    let seen = versions.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let Ok(tls) = acceptor.accept(tcp).await else {
+                continue;
+            };
+            let seen = seen.clone();
+            let answer = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                seen.lock().unwrap().push(request.version());
+                let call = request
+                    .uri()
+                    .path()
+                    .split('/')
+                    .nth(5)
+                    .unwrap_or("")
+                    .to_owned();
+                async move {
+                    let body = format!(
+                        r#"{{"account_sid":"{ACCOUNT}","call_sid":"{call}","sid":"PK{:032x}","date_created":"Wed, 18 Dec 2019 20:02:01 +0000","date_updated":"Wed, 18 Dec 2019 20:02:01 +0000","uri":"/x.json"}}"#,
+                        7
+                    );
+                    hyper::Response::builder()
+                        .status(201)
+                        .header("content-type", "application/json")
+                        .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                }
+            });
+            tokio::spawn(async move {
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), answer)
+                    .await;
+            });
+        }
+    });
+    let client = Client::builder(ACCOUNT, TOKEN)
+        .base_url(format!("https://localhost:{port}"))
+        .add_root_certificate(ca_pem)
+        .no_proxy()
+        .build()
+        .expect("client");
+    create_payment(&client, 8)
+        .await
+        .expect("created over HTTP/2");
+    create_payment(&client, 9)
+        .await
+        .expect("again, on the same connection");
+    assert_eq!(
+        *versions.lock().unwrap(),
+        [http::Version::HTTP_2, http::Version::HTTP_2]
+    );
 }

@@ -305,7 +305,7 @@ fn instructions(out: &mut String, dir: &Path) {
         ("openapi", "twilio-openapi (reqwest 0.11)"),
         (
             "raw_hyper",
-            "raw hyper-util (reqwest's transport, without reqwest)",
+            "raw hyper-util (the transport under ours and under reqwest)",
         ),
     ] {
         let Some((Some(all), url)) = get(mode) else {

@@ -5,8 +5,8 @@
 //! - `raw`: reqwest with the body and headers built once, reading the answer's bytes;
 //! - `raw_decode`: the same, then parsing the answer into `api::payments::Payment`;
 //! - `openapi`: `twilio_openapi::apis::default_api::create_payments`;
-//! - `raw_hyper` (instruction counts only): hyper-util's pooled client, the transport reqwest is
-//!   built on, sending the same bytes and headers, its URL parsed per request.
+//! - `raw_hyper` (instruction counts only): hyper-util's pooled client, the transport both ours
+//!   and reqwest are built on, sending the same bytes and headers, its URL parsed per request.
 //!
 //! `throughput [--quick] [--requests N] [--rounds R] [--out FILE]` starts the server (this binary,
 //! `server`), then runs every mode at concurrency 1 and 32 (`client …`), rounds interleaved so
@@ -24,7 +24,8 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use serde::{Deserialize, Serialize};
 
 const MODES: [&str; 4] = ["ours", "raw", "raw_decode", "openapi"];
-/// The instruction counts add reqwest's own transport, to show what reqwest itself costs.
+/// The instruction counts add the bare transport under ours and reqwest, to show what each
+/// layer above it costs.
 const INSTRUCTION_MODES: [&str; 5] = ["ours", "raw", "raw_decode", "openapi", "raw_hyper"];
 const CONCURRENCY: [usize; 2] = [1, 32];
 
@@ -434,8 +435,9 @@ fn raw(
     })
 }
 
-/// hyper-util's pooled client directly: the transport under reqwest, without reqwest's request
-/// and redirect layers. Same bytes and headers as `raw`; the URL is parsed (as an `http::Uri`)
+/// hyper-util's pooled client directly: the transport under ours and under reqwest, without
+/// either's layers (reqwest's request and redirect services; our TLS/proxy connector, timer,
+/// body cap, encoding and decoding). Same bytes and headers as `raw`; the URL is parsed (as an `http::Uri`)
 /// per request, as a client building requests would.
 fn raw_hyper(base: &str) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
     use http_body_util::{BodyExt, Full};
