@@ -314,7 +314,9 @@ impl ClientBuilder {
     /// `http://user:password@host:port`), whatever the environment says.
     ///
     /// Without this the client does what curl does: `HTTPS_PROXY` (or `HTTP_PROXY` for a plain
-    /// `http` base URL), then `ALL_PROXY`, unless `NO_PROXY` lists the host. An `https` base URL
+    /// `http` base URL), then `ALL_PROXY`, unless `NO_PROXY` lists the host; a loopback base URL
+    /// (`localhost`, `127.0.0.1`, `[::1]`: the local sandbox) is always reached directly, as Go's
+    /// net/http does. With this, loopback goes through the proxy too. An `https` base URL
     /// is reached through a `CONNECT` tunnel, so TLS runs end to end and the proxy sees neither
     /// the requests nor the credentials; only `http://` proxies are supported.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {

@@ -31,13 +31,14 @@ type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 pub(crate) type Pool =
     hyper_util::client::legacy::Client<Connector, http_body_util::Full<bytes::Bytes>>;
 
-/// Which proxy, if any, the client uses.
-#[derive(Debug, Clone, Default)]
+/// Which proxy, if any, the client uses. No `Debug`: a proxy URL may carry a password.
+#[derive(Clone, Default)]
 pub(crate) enum ProxyChoice {
-    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, read as curl reads them.
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, read as curl reads them, except
+    /// that a loopback base URL (a local sandbox or mock) is always reached directly.
     #[default]
     FromEnv,
-    /// This proxy for every request.
+    /// This proxy for every request, loopback included.
     Fixed(String),
     /// Never a proxy, whatever the environment says.
     Off,
@@ -89,6 +90,9 @@ fn route(
     tcp: HttpConnector,
 ) -> Result<(Route, Option<HeaderValue>), Error> {
     let matcher = match choice {
+        // A proxy set for the whole machine cannot reach this machine's loopback; Go's
+        // net/http makes the same exception.
+        ProxyChoice::FromEnv if is_loopback(base) => return Ok((Route::Direct(tcp), None)),
         ProxyChoice::FromEnv => Matcher::from_env(),
         ProxyChoice::Fixed(url) => Matcher::builder().all(url.clone()).build(),
         ProxyChoice::Off => return Ok((Route::Direct(tcp), None)),
@@ -119,6 +123,17 @@ fn route(
     } else {
         Ok((Route::Forward { tcp, proxy }, auth))
     }
+}
+
+/// `localhost` (and its subdomains), `127.0.0.0/8` and `::1`.
+fn is_loopback(uri: &Uri) -> bool {
+    let host = uri.host().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The TLS layer: rustls with ring, the webpki roots plus any extra ones, HTTP/2 and HTTP/1.1
@@ -315,5 +330,32 @@ impl Service<Uri> for Connector {
                 Err(_) => Err(Box::new(ConnectTimedOut) as BoxError),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for url in [
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://api.localhost",
+            "http://127.0.0.1:1",
+            "http://127.4.5.6",
+            "http://[::1]:9",
+        ] {
+            assert!(is_loopback(&url.parse().expect("uri")), "{url}");
+        }
+        for url in [
+            "https://api.twilio.com",
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            assert!(!is_loopback(&url.parse().expect("uri")), "{url}");
+        }
     }
 }

@@ -500,3 +500,19 @@ fn decode<R: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<R,
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_given_target_that_http_refuses_is_percent_encoded() {
+        let plain = uri("http://127.0.0.1:1/2010-04-01/x.json?Page=1&PageToken=PA1").expect("uri");
+        assert_eq!(
+            plain.path_and_query().map(|p| p.as_str()),
+            Some("/2010-04-01/x.json?Page=1&PageToken=PA1")
+        );
+        let odd = uri("http://127.0.0.1:1/x.json?To=a b\"c").expect("normalised");
+        assert_eq!(odd.query(), Some("To=a%20b%22c"));
+    }
+}

@@ -42,6 +42,15 @@ async fn the_environment_names_the_proxy_unless_told_otherwise() {
         .expect("through HTTP_PROXY");
     assert_eq!(proxy.heads().len(), 1);
 
+    // A loopback base URL (the local sandbox) is reached directly, proxy or not.
+    let local = Client::builder(ACCOUNT, TOKEN)
+        .base_url(server.url())
+        .build()
+        .expect("client");
+    create_payment(&local, 4).await.expect("direct to loopback");
+    assert_eq!(proxy.heads().len(), 1, "{:?}", proxy.heads());
+    assert_eq!(server.received().len(), 2);
+
     // `no_proxy()` ignores the environment: the made-up host cannot be reached directly.
     let err = create_payment(&client(|b| b.no_proxy()), 2)
         .await
@@ -56,5 +65,5 @@ async fn the_environment_names_the_proxy_unless_told_otherwise() {
     let err = create_payment(&client(|b| b), 3).await.expect_err("direct");
     assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err}");
     assert_eq!(proxy.heads().len(), 1, "{:?}", proxy.heads());
-    assert_eq!(server.received().len(), 1);
+    assert_eq!(server.received().len(), 2);
 }
