@@ -139,44 +139,46 @@ fn is_loopback(uri: &Uri) -> bool {
 /// The TLS layer: rustls with ring, the webpki roots plus any extra ones, HTTP/2 and HTTP/1.1
 /// offered by ALPN, plain `http` passed through.
 fn tls(route: Route, extra_roots: &[Vec<u8>]) -> Result<HttpsConnector<Route>, Error> {
-    {
-        let mut roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        for (i, given) in extra_roots.iter().enumerate() {
-            let bad = |e: &dyn std::fmt::Display| {
-                Error::config(format!("root certificate {}: {e}", i + 1))
-            };
-            if given.trim_ascii_start().starts_with(b"-----BEGIN") {
-                let mut found = 0;
-                for cert in CertificateDer::pem_slice_iter(given) {
-                    roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
-                    found += 1;
-                }
-                if found == 0 {
-                    return Err(bad(&"the PEM text holds no CERTIFICATE block"));
-                }
-            } else {
-                roots
-                    .add(CertificateDer::from(given.as_slice()))
-                    .map_err(|e| bad(&e))?;
+    // The provider is named, not taken from the process default: another crate enabling
+    // aws-lc-rs in the same program must not make the build panic.
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::config(format!("TLS: {e}")))?
+    .with_root_certificates(roots(extra_roots)?)
+    .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_all_versions()
+        .wrap_connector(route))
+}
+
+/// The webpki roots, plus each extra root given as PEM (one or more certificates) or DER.
+fn roots(extra: &[Vec<u8>]) -> Result<rustls::RootCertStore, Error> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    for (i, given) in extra.iter().enumerate() {
+        let bad =
+            |e: &dyn std::fmt::Display| Error::config(format!("root certificate {}: {e}", i + 1));
+        if given.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let mut found = 0;
+            for cert in CertificateDer::pem_slice_iter(given) {
+                roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+                found += 1;
             }
+            if found == 0 {
+                return Err(bad(&"the PEM text holds no CERTIFICATE block"));
+            }
+        } else {
+            roots
+                .add(CertificateDer::from(given.as_slice()))
+                .map_err(|e| bad(&e))?;
         }
-        // The provider is named, not taken from the process default: another crate enabling
-        // aws-lc-rs in the same program must not make the build panic.
-        let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::config(format!("TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        Ok(hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_all_versions()
-            .wrap_connector(route))
     }
+    Ok(roots)
 }
 
 /// The TCP part of a connection: straight to the server, through a `CONNECT` tunnel, or to a

@@ -157,7 +157,12 @@ async fn https_goes_through_a_connect_tunnel_with_proxy_credentials() {
     );
     // The proxy saw the tunnel, never the request or Twilio's credentials.
     assert!(header(&heads[0], "authorization").is_none());
-    assert_eq!(server.received().len(), 2);
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    // Proxy credentials are for the proxy alone: they never travel inside the tunnel.
+    assert!(received
+        .iter()
+        .all(|r| r.header("proxy-authorization").is_none()));
 }
 
 #[tokio::test]
