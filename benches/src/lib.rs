@@ -4,6 +4,7 @@
 //! `throughput` and `bench-report` binaries, and `scripts/bench` (build cost).
 #![deny(missing_docs)]
 
+pub mod args;
 pub mod baseline;
 pub mod cpu;
 pub mod fixture;

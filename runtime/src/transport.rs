@@ -22,6 +22,9 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 /// A request ready to go: everything computed once, so every attempt sends the same bytes.
 struct Prepared {
     method: Method,
+    /// The request target, parsed once: retries reuse it.
+    uri: http::Uri,
+    /// The same as text, for the path in traces and errors.
     url: String,
     path_len: usize,
     body: Option<bytes::Bytes>,
@@ -77,9 +80,13 @@ impl Client {
         target: &str,
         options: &CallOptions,
     ) -> Result<R, Error> {
+        let url = format!("{}{target}", self.inner.base_url);
+        let uri =
+            uri(&url).map_err(|e| e.with_context(0, "GET", target, true, Outcome::NotSent))?;
         let prepared = Prepared {
             method: Method::Get,
-            url: format!("{}{target}", self.inner.base_url),
+            uri,
+            url,
             path_len: target.len(),
             body: None,
             replay_safe: true,
@@ -96,6 +103,7 @@ impl Client {
         Ok(Prepared {
             method: E::INFO.method,
             path_len: url.len() - base.len(),
+            uri: uri(&url)?,
             url,
             body: body.map(bytes::Bytes::from),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
@@ -179,11 +187,11 @@ impl Client {
 
     /// The HTTP request for one attempt; `Bytes` clones share one buffer, so every attempt
     /// sends the very same body.
-    fn request(&self, req: &Prepared) -> Result<http::Request<Full>, Error> {
+    fn request(&self, req: &Prepared) -> http::Request<Full> {
         let inner = &self.inner;
         let mut request = http::Request::new(Full::new(req.body.clone().unwrap_or_default()));
         *request.method_mut() = req.method.to_http();
-        *request.uri_mut() = uri(&req.url)?;
+        *request.uri_mut() = req.uri.clone();
         let headers = request.headers_mut();
         headers.reserve(6);
         headers.insert(AUTHORIZATION, inner.authorization.clone());
@@ -197,15 +205,12 @@ impl Client {
         if let Some(auth) = &inner.proxy_authorization {
             headers.insert(PROXY_AUTHORIZATION, auth.clone());
         }
-        Ok(request)
+        request
     }
 
     async fn attempt(&self, req: &Prepared, timeout: Duration) -> Attempt {
         let inner = &self.inner;
-        let request = match self.request(req) {
-            Ok(request) => request,
-            Err(err) => return Attempt::Fail(err),
-        };
+        let request = self.request(req);
         // One timer bounds the attempt: waiting for the answer and reading its body.
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -218,11 +223,7 @@ impl Client {
             () = &mut deadline => {
                 // Sent, or perhaps still connecting: nobody can tell which.
                 let err = Error::new(ErrorKind::Timeout, Outcome::Unknown, req.replay_safe);
-                return if req.replay_safe {
-                    Attempt::Retry(RetryReason::Timeout, None, err)
-                } else {
-                    Attempt::Fail(err)
-                };
+                return retry_if_safe(req, RetryReason::Timeout, err);
             }
         };
         let status = response.status().as_u16();
@@ -256,19 +257,15 @@ impl Client {
                     false,
                 ));
             }
-            Err(broken) => {
-                // A success status whose body broke off: Twilio acted, the answer was lost. A
-                // replay-safe request may ask again (an idempotent POST gets the original back).
-                let (reason, kind) = match broken {
-                    BodyError::Read(_, e) => (RetryReason::ConnectionLost, ErrorKind::Transport(e)),
-                    _ => (RetryReason::Timeout, ErrorKind::Timeout),
-                };
-                let err = Error::new(kind, Outcome::Processed, req.replay_safe);
-                return if req.replay_safe {
-                    Attempt::Retry(reason, None, err)
-                } else {
-                    Attempt::Fail(err)
-                };
+            // A success status whose body broke off: Twilio acted, the answer was lost. A
+            // replay-safe request may ask again (an idempotent POST gets the original back).
+            Err(BodyError::Read(_, e)) => {
+                let err = Error::new(ErrorKind::Transport(e), Outcome::Processed, req.replay_safe);
+                return retry_if_safe(req, RetryReason::ConnectionLost, err);
+            }
+            Err(BodyError::TimedOut) => {
+                let err = Error::new(ErrorKind::Timeout, Outcome::Processed, req.replay_safe);
+                return retry_if_safe(req, RetryReason::Timeout, err);
             }
         };
         if success {
@@ -328,8 +325,13 @@ fn classify_send_error(req: &Prepared, e: hyper_util::client::legacy::Error) -> 
         Outcome::Unknown,
         req.replay_safe,
     );
+    retry_if_safe(req, RetryReason::ConnectionLost, err)
+}
+
+/// An attempt that may have reached Twilio goes again only when the request is replay-safe.
+fn retry_if_safe(req: &Prepared, reason: RetryReason, err: Error) -> Attempt {
     if req.replay_safe {
-        Attempt::Retry(RetryReason::ConnectionLost, None, err)
+        Attempt::Retry(reason, None, err)
     } else {
         Attempt::Fail(err)
     }

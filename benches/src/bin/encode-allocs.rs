@@ -112,17 +112,8 @@ fn main() {
     );
     let text = serde_json::Value::Object(json).to_string();
     let args: Vec<String> = std::env::args().collect();
-    match args
-        .iter()
-        .position(|a| a == "--out")
-        .and_then(|i| args.get(i + 1))
-    {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("encode-allocs: {path}: {e}");
-                std::process::exit(1);
-            }
-        }
-        None => println!("{text}"),
+    if let Err(e) = benches::args::write_report(&args, &text) {
+        eprintln!("encode-allocs: {e}");
+        std::process::exit(1);
     }
 }

@@ -57,18 +57,9 @@ fn main() {
     });
     eprintln!("{report}");
     let args: Vec<String> = std::env::args().collect();
-    match args
-        .iter()
-        .position(|a| a == "--out")
-        .and_then(|i| args.get(i + 1))
-    {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, report.to_string()) {
-                eprintln!("encode-ratio: {path}: {e}");
-                std::process::exit(1);
-            }
-        }
-        None => println!("{report}"),
+    if let Err(e) = benches::args::write_report(&args, &report.to_string()) {
+        eprintln!("encode-ratio: {e}");
+        std::process::exit(1);
     }
 }
 

@@ -19,6 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use benches::args::{flag, number, write_report};
 use benches::{cpu, fixture, load, rss, server};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::{Deserialize, Serialize};
@@ -71,20 +72,6 @@ fn main() {
     }
 }
 
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
-}
-
-fn number(args: &[String], name: &str, default: usize) -> Result<usize, String> {
-    match flag(args, name) {
-        Some(v) => v.parse().map_err(|e| format!("{name} {v:?}: {e}")),
-        None => Ok(default),
-    }
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -133,17 +120,6 @@ fn start_server(exe: &std::path::Path) -> Result<(String, ServerGuard), String> 
         return Err("the server exited before listening".into());
     }
     Ok((addr, guard))
-}
-
-/// Writes a report to `--out FILE`, or prints it.
-fn write_report(args: &[String], json: &str) -> Result<(), String> {
-    match flag(args, "--out") {
-        Some(path) => std::fs::write(path, json).map_err(|e| format!("{path}: {e}")),
-        None => {
-            println!("{json}");
-            Ok(())
-        }
-    }
 }
 
 /// Requests a client sends untimed before the measured ones (opens every connection).
@@ -379,24 +355,45 @@ fn ours(base: &str) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
     }
 }
 
+/// What our client puts on the wire for the fixture's Create Payments, built once for the raw
+/// clients: URL, body, and the Authorization and User-Agent values.
+struct Wire {
+    url: String,
+    body: bytes::Bytes,
+    auth: HeaderValue,
+    agent: HeaderValue,
+}
+
+fn wire(base: &str) -> Result<Wire, String> {
+    let ours = fixture::client(Some(base));
+    let (target, body) = ours
+        .encode(&fixture::full_params())
+        .map_err(|e| e.to_string())?;
+    let credentials = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{}:{}", fixture::ACCOUNT_SID, fixture::AUTH_TOKEN),
+    );
+    Ok(Wire {
+        url: format!("{base}{target}"),
+        body: bytes::Bytes::from(body.ok_or("a POST has a body")?),
+        auth: HeaderValue::try_from(format!("Basic {credentials}")).map_err(|e| e.to_string())?,
+        agent: HeaderValue::try_from(ours.user_agent()).map_err(|e| e.to_string())?,
+    })
+}
+
 /// The floor: the exact bytes our client sends, built once; the answer is read, and parsed into
 /// our `Payment` only when `decode` is set.
 fn raw(
     base: &str,
     decode: bool,
 ) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
-    let ours = fixture::client(Some(base));
-    let (target, body) = ours
-        .encode(&fixture::full_params())
-        .map_err(|e| e.to_string())?;
-    let url = format!("{base}{target}");
-    let body = bytes::Bytes::from(body.ok_or("a POST has a body")?);
+    let Wire {
+        url,
+        body,
+        auth,
+        agent,
+    } = wire(base)?;
     let mut headers = HeaderMap::new();
-    let credentials = base64::Engine::encode(
-        &base64::engine::general_purpose::STANDARD,
-        format!("{}:{}", fixture::ACCOUNT_SID, fixture::AUTH_TOKEN),
-    );
-    let auth = HeaderValue::try_from(format!("Basic {credentials}")).map_err(|e| e.to_string())?;
     headers.insert(AUTHORIZATION, auth);
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(
@@ -404,7 +401,7 @@ fn raw(
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
     let http = reqwest::Client::builder()
-        .user_agent(ours.user_agent())
+        .user_agent(agent)
         .build()
         .map_err(|e| e.to_string())?;
     let shared = Arc::new((http, url, headers, body));
@@ -437,25 +434,19 @@ fn raw(
 
 /// hyper-util's pooled client directly: the transport under ours and under reqwest, without
 /// either's layers (reqwest's request and redirect services; our TLS/proxy connector, timer,
-/// body cap, encoding and decoding). Same bytes and headers as `raw`; the URL is parsed (as an `http::Uri`)
-/// per request, as a client building requests would.
+/// body cap, encoding and decoding). Same bytes and headers as `raw`; the URL is parsed (as an
+/// `http::Uri`) per request, as a client building requests would.
 fn raw_hyper(base: &str) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
     use http_body_util::{BodyExt, Full};
     use hyper_util::client::legacy::{connect::HttpConnector, Client};
     use hyper_util::rt::TokioExecutor;
 
-    let ours = fixture::client(Some(base));
-    let (target, body) = ours
-        .encode(&fixture::full_params())
-        .map_err(|e| e.to_string())?;
-    let url = format!("{base}{target}");
-    let body = bytes::Bytes::from(body.ok_or("a POST has a body")?);
-    let credentials = base64::Engine::encode(
-        &base64::engine::general_purpose::STANDARD,
-        format!("{}:{}", fixture::ACCOUNT_SID, fixture::AUTH_TOKEN),
-    );
-    let auth = HeaderValue::try_from(format!("Basic {credentials}")).map_err(|e| e.to_string())?;
-    let agent = HeaderValue::try_from(ours.user_agent()).map_err(|e| e.to_string())?;
+    let Wire {
+        url,
+        body,
+        auth,
+        agent,
+    } = wire(base)?;
     let http: Client<HttpConnector, Full<bytes::Bytes>> =
         Client::builder(TokioExecutor::new()).build_http();
     let shared = Arc::new((http, url, auth, agent, body));
