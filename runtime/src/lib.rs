@@ -53,5 +53,6 @@ pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 pub use phone::PhoneNumber;
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
+pub use transport::RawAnswer;
 pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};
 pub use when::{Date, DateTime};

@@ -40,9 +40,12 @@ impl Prepared {
     }
 }
 
-/// A success status and its body, with what the failed attempts before it may have done.
+/// The answer that ended a call (a success, or an error status the retry policy is done with),
+/// with what the failed attempts before it may have done.
 struct Answer {
     status: u16,
+    /// The headers a proxy keeps ([`kept_header`]); only collected for [`Client::send_raw`].
+    headers: Vec<(String, String)>,
     body: bytes::Bytes,
     attempts: u32,
     earlier: Outcome,
@@ -50,9 +53,80 @@ struct Answer {
 
 /// What one attempt produced.
 enum Attempt {
-    Done(u16, bytes::Bytes),
-    Retry(RetryReason, Option<Duration>, Error),
-    Fail(Error),
+    /// The call ends here: an answer to hand back, or no answer at all.
+    Done(Result<Answer, Error>),
+    /// Worth another try, for `reason`, after `retry_after` when the server said so; `last` is
+    /// what the call returns if the policy allows no more attempts.
+    Retry {
+        reason: RetryReason,
+        retry_after: Option<Duration>,
+        last: Result<Answer, Error>,
+    },
+}
+
+/// What an HTTP status says about a request: whether Twilio acted on it, and whether the same
+/// request may go again. The retry loop and the error type both read it, so they never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// The declared status, or any 2xx.
+    Success,
+    /// An error status.
+    Refused {
+        /// What the status says Twilio did.
+        outcome: Outcome,
+        /// Why to try again, when trying again is safe.
+        retry: Option<RetryReason>,
+    },
+}
+
+/// Judges `status` for a request that expected `expected` and is `replay_safe` or not: 429 and
+/// 503 say "not processed, try later" for any method; 500, 502 and 504 leave the outcome
+/// unknown, so only a replay-safe request goes again; any other error status is final.
+fn judge(status: u16, expected: u16, replay_safe: bool) -> Verdict {
+    if (200..300).contains(&status) || status == expected {
+        return Verdict::Success;
+    }
+    let (outcome, retry) = match status {
+        429 => (Outcome::NotProcessed, Some(RetryReason::TooManyRequests)),
+        503 => (Outcome::NotProcessed, Some(RetryReason::Unavailable)),
+        500 | 502 | 504 => (
+            Outcome::Unknown,
+            replay_safe.then_some(RetryReason::ServerError(status)),
+        ),
+        _ => (Outcome::NotProcessed, None),
+    };
+    Verdict::Refused { outcome, retry }
+}
+
+/// An answer as it came back, for callers that pass it on (a gateway): [`Client::send_raw`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The HTTP status, error statuses included.
+    pub status: u16,
+    /// The response headers a proxy must keep: `Content-Type`, `Retry-After`, and every
+    /// `Twilio-*` and `X-Twilio-*` header (`Twilio-Request-Id` among them), names in lower
+    /// case, in the order received. Hop-by-hop and connection headers are never among them.
+    pub headers: Vec<(String, String)>,
+    /// The body, whole.
+    pub body: bytes::Bytes,
+}
+
+impl RawAnswer {
+    /// The first value of header `name` (any case), if kept.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Whether a response header is one [`RawAnswer`] keeps (`name` is lower case, as HTTP
+/// libraries hand names over).
+fn kept_header(name: &str) -> bool {
+    matches!(name, "content-type" | "retry-after")
+        || name.starts_with("twilio-")
+        || name.starts_with("x-twilio-")
 }
 
 impl Client {
@@ -69,8 +143,36 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params)?;
-        let done = self.send_with_retries(&prepared, options).await?;
-        decode_answer(&prepared, &done)
+        let answer = self.send_with_retries(&prepared, options, false).await?;
+        decode_answer(&prepared, &answer)
+    }
+
+    /// Sends a declared request exactly as [`execute`](Self::execute) does (validation,
+    /// encoding, auth, retries, timeouts, body cap) and hands the answer back as it came:
+    /// status, the headers a proxy keeps, and the body bytes.
+    ///
+    /// An error status (4xx, 5xx) is an answer too, returned once the retry policy is done
+    /// with it: a 503 is retried first, a 400 comes back at once. `Err` means no answer came:
+    /// refused parameters, a transport failure, a timeout, or a body over the cap.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &runtime::Client, params: &impl runtime::Endpoint) -> Result<(), runtime::Error> {
+    /// let answer = client.send_raw(params, &runtime::CallOptions::default()).await?;
+    /// println!("{} ({:?}): {} bytes", answer.status, answer.header("twilio-request-id"), answer.body.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_raw<E: Endpoint>(
+        &self,
+        params: &E,
+        options: &CallOptions,
+    ) -> Result<RawAnswer, Error> {
+        let prepared = self.prepare(params)?;
+        let answer = self.send_with_retries(&prepared, options, true).await?;
+        Ok(RawAnswer {
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+        })
     }
 
     /// GETs a path (with query) relative to the base URL through the same retries, auth and
@@ -92,8 +194,8 @@ impl Client {
             replay_safe: true,
             expected: 200,
         };
-        let done = self.send_with_retries(&prepared, options).await?;
-        decode_answer(&prepared, &done)
+        let answer = self.send_with_retries(&prepared, options, false).await?;
+        decode_answer(&prepared, &answer)
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
@@ -111,10 +213,13 @@ impl Client {
         })
     }
 
+    /// Sends `req` until an attempt ends the call or the policy allows no more. `raw`: keep the
+    /// answer's headers, and refuse an error status whose body did not arrive whole.
     async fn send_with_retries(
         &self,
         req: &Prepared,
         options: &CallOptions,
+        raw: bool,
     ) -> Result<Answer, Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
@@ -132,46 +237,43 @@ impl Client {
                 None => timeout,
             };
             let t0 = Instant::now();
-            let result = self.attempt(req, attempt_timeout).await;
+            let result = self.attempt(req, attempt_timeout, raw).await;
             let elapsed_ms = millis(t0.elapsed());
-            let (reason, retry_after, err) = match result {
-                Attempt::Done(status, body) => {
-                    tracing::debug!(target: "twilio", method, path = req.path(), status, attempt, elapsed_ms, "response");
-                    return Ok(Answer {
-                        status,
-                        body,
-                        attempts: attempt,
-                        earlier,
-                    });
+            // What this attempt may have done, and the call's result if it ends here.
+            let finish = |last: Result<Answer, Error>| match last {
+                Ok(mut answer) => {
+                    tracing::debug!(target: "twilio", method, path = req.path(), status = answer.status, attempt, elapsed_ms, "response");
+                    answer.attempts = attempt;
+                    answer.earlier = earlier;
+                    Ok(answer)
                 }
-                Attempt::Fail(err) => {
+                Err(err) => {
                     tracing::debug!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
-                    return Err(err.with_context(
-                        attempt,
-                        method,
-                        req.path(),
-                        req.replay_safe,
-                        earlier,
-                    ));
+                    Err(err.with_context(attempt, method, req.path(), req.replay_safe, earlier))
                 }
-                Attempt::Retry(reason, retry_after, err) => (reason, retry_after, err),
+            };
+            let (reason, retry_after, last) = match result {
+                Attempt::Done(last) => return finish(last),
+                Attempt::Retry {
+                    reason,
+                    retry_after,
+                    last,
+                } => (reason, retry_after, last),
             };
             let delay = policy.delay(attempt, retry_after);
             let past_deadline = policy
                 .deadline
                 .is_some_and(|d| started.elapsed() + delay >= d);
             if attempt >= policy.max_attempts || past_deadline {
-                tracing::debug!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, %reason, past_deadline, "giving up");
-                return Err(err.with_context(
-                    attempt,
-                    method,
-                    req.path(),
-                    req.replay_safe,
-                    earlier,
-                ));
+                tracing::debug!(target: "twilio", method, path = req.path(), attempt, %reason, past_deadline, "giving up");
+                return finish(last);
             }
-            earlier = earlier.merge(err.outcome());
-            tracing::info!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, %reason, delay_ms = millis(delay), "retrying");
+            let (status, outcome) = match &last {
+                Ok(answer) => (Some(answer.status), outcome_of(req, answer.status)),
+                Err(err) => (err.status(), err.outcome()),
+            };
+            earlier = earlier.merge(outcome);
+            tracing::info!(target: "twilio", method, path = req.path(), status, attempt, elapsed_ms, %reason, delay_ms = millis(delay), "retrying");
             if let Some(hook) = &policy.hook {
                 hook(&RetryEvent {
                     attempt,
@@ -208,7 +310,7 @@ impl Client {
         request
     }
 
-    async fn attempt(&self, req: &Prepared, timeout: Duration) -> Attempt {
+    async fn attempt(&self, req: &Prepared, timeout: Duration, raw: bool) -> Attempt {
         let inner = &self.inner;
         let request = self.request(req);
         // One timer bounds the attempt: waiting for the answer and reading its body.
@@ -232,7 +334,20 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let success = (200..300).contains(&status) || status == req.expected;
+        let headers = if raw {
+            response
+                .headers()
+                .iter()
+                .filter(|(name, _)| kept_header(name.as_str()))
+                .filter_map(|(name, value)| {
+                    Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let verdict = judge(status, req.expected, req.replay_safe);
+        let success = verdict == Verdict::Success;
         let read = tokio::select! {
             biased;
             read = read_capped(response.into_body(), inner.max_response_bytes) => read,
@@ -241,45 +356,67 @@ impl Client {
         let body = match read {
             Ok(body) => body,
             // An error status decides by itself what happened and whether to retry; its body
-            // only adds detail, so a huge or broken one is reduced to what was read.
-            Err(BodyError::TooLarge(prefix)) | Err(BodyError::Read(prefix, _)) if !success => {
+            // only adds detail, so a huge or broken one is reduced to what was read. Passed on
+            // raw, though, a cut body would pose as the whole answer: then it is an error.
+            Err(BodyError::TooLarge(prefix)) | Err(BodyError::Read(prefix, _))
+                if !success && !raw =>
+            {
                 prefix
             }
-            Err(BodyError::TimedOut) if !success => bytes::Bytes::new(),
+            Err(BodyError::TimedOut) if !success && !raw => bytes::Bytes::new(),
             Err(BodyError::TooLarge(_)) => {
-                // Twilio acted; asking again would only bring the same oversized answer.
-                return Attempt::Fail(Error::new(
+                // The answer came; asking again would only bring the same oversized one.
+                let outcome = outcome_of(req, status);
+                return Attempt::Done(Err(Error::new(
                     ErrorKind::BodyTooLarge {
                         status,
                         limit: inner.max_response_bytes,
                     },
-                    Outcome::Processed,
+                    outcome,
                     false,
-                ));
+                )));
             }
-            // A success status whose body broke off: Twilio acted, the answer was lost. A
-            // replay-safe request may ask again (an idempotent POST gets the original back).
+            // A body that broke off: the status was read, the answer lost. A replay-safe
+            // request may ask again (an idempotent POST gets the original back).
             Err(BodyError::Read(_, e)) => {
-                let err = Error::new(ErrorKind::Transport(e), Outcome::Processed, req.replay_safe);
+                let err = Error::new(
+                    ErrorKind::Transport(e),
+                    outcome_of(req, status),
+                    req.replay_safe,
+                );
                 return retry_if_safe(req, RetryReason::ConnectionLost, err);
             }
             Err(BodyError::TimedOut) => {
-                let err = Error::new(ErrorKind::Timeout, Outcome::Processed, req.replay_safe);
+                let err = Error::new(ErrorKind::Timeout, outcome_of(req, status), req.replay_safe);
                 return retry_if_safe(req, RetryReason::Timeout, err);
             }
         };
-        if success {
-            return Attempt::Done(status, body);
+        let answer = Answer {
+            status,
+            headers,
+            body,
+            attempts: 0,
+            earlier: Outcome::NotSent,
+        };
+        match verdict {
+            Verdict::Refused {
+                retry: Some(reason),
+                ..
+            } => Attempt::Retry {
+                reason,
+                retry_after,
+                last: Ok(answer),
+            },
+            _ => Attempt::Done(Ok(answer)),
         }
-        let err = status_error(status, &body, req.replay_safe);
-        match status {
-            429 => Attempt::Retry(RetryReason::TooManyRequests, retry_after, err),
-            503 => Attempt::Retry(RetryReason::Unavailable, retry_after, err),
-            500 | 502 | 504 if req.replay_safe => {
-                Attempt::Retry(RetryReason::ServerError(status), retry_after, err)
-            }
-            _ => Attempt::Fail(err),
-        }
+    }
+}
+
+/// What an answer with `status` says Twilio did with `req`.
+fn outcome_of(req: &Prepared, status: u16) -> Outcome {
+    match judge(status, req.expected, req.replay_safe) {
+        Verdict::Success => Outcome::Processed,
+        Verdict::Refused { outcome, .. } => outcome,
     }
 }
 
@@ -314,11 +451,11 @@ fn classify_send_error(req: &Prepared, e: hyper_util::client::legacy::Error) -> 
         } else {
             ErrorKind::Transport(TransportError::new(e, true))
         };
-        return Attempt::Retry(
-            RetryReason::Connect,
-            None,
-            Error::new(kind, Outcome::NotSent, true),
-        );
+        return Attempt::Retry {
+            reason: RetryReason::Connect,
+            retry_after: None,
+            last: Err(Error::new(kind, Outcome::NotSent, true)),
+        };
     }
     let err = Error::new(
         ErrorKind::Transport(TransportError::new(e, false)),
@@ -331,9 +468,13 @@ fn classify_send_error(req: &Prepared, e: hyper_util::client::legacy::Error) -> 
 /// An attempt that may have reached Twilio goes again only when the request is replay-safe.
 fn retry_if_safe(req: &Prepared, reason: RetryReason, err: Error) -> Attempt {
     if req.replay_safe {
-        Attempt::Retry(reason, None, err)
+        Attempt::Retry {
+            reason,
+            retry_after: None,
+            last: Err(err),
+        }
     } else {
-        Attempt::Fail(err)
+        Attempt::Done(Err(err))
     }
 }
 
@@ -341,30 +482,34 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Decodes a success answer into `R`; a body that does not parse is reported with what the
-/// retry loop knows (attempts, earlier outcomes).
+/// Decodes the answer into `R`, or turns an error status into its error; either failure is
+/// reported with what the retry loop knows (attempts, earlier outcomes).
 fn decode_answer<R: serde::de::DeserializeOwned>(
     req: &Prepared,
-    done: &Answer,
+    answer: &Answer,
 ) -> Result<R, Error> {
-    decode::<R>(done.status, &done.body).map_err(|e| {
+    let result = match judge(answer.status, req.expected, req.replay_safe) {
+        Verdict::Success => decode::<R>(answer.status, &answer.body),
+        Verdict::Refused { outcome, retry } => Err(status_error(
+            answer.status,
+            &answer.body,
+            outcome,
+            retry.is_some(),
+        )),
+    };
+    result.map_err(|e| {
         e.with_context(
-            done.attempts,
+            answer.attempts,
             req.method.as_str(),
             req.path(),
             req.replay_safe,
-            done.earlier,
+            answer.earlier,
         )
     })
 }
 
-/// The error for a non-2xx answer.
-fn status_error(status: u16, body: &[u8], replay_safe: bool) -> Error {
-    let (outcome, retryable) = match status {
-        429 | 503 => (Outcome::NotProcessed, true),
-        500 | 502 | 504 => (Outcome::Unknown, replay_safe),
-        _ => (Outcome::NotProcessed, false),
-    };
+/// The error for an error status, with its verdict.
+fn status_error(status: u16, body: &[u8], outcome: Outcome, retryable: bool) -> Error {
     let kind = match ApiError::parse(status, body) {
         Some(api) => ErrorKind::Api(Box::new(api)),
         None => ErrorKind::Http {
