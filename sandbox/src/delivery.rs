@@ -1,13 +1,14 @@
 //! Callback delivery: one queue and one worker per session, so a session's callbacks arrive in
 //! the order they were sent; each is signed with the account's auth token and retried a few
-//! times when the receiver fails.
+//! times when the receiver fails. Every attempt is an event (and a log line).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, Notify};
 
+use crate::events::{redact_url, step_of, CallbackAttempt, CallbackOutcome, Hub, SandboxEvent};
 use crate::session::Form;
 
 /// One callback to send.
@@ -50,10 +51,11 @@ impl Outbox {
         http: reqwest::Client,
         auth_token: Arc<str>,
         stats: Arc<Stats>,
+        hub: Arc<Hub>,
         retry: RetrySettings,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(worker(http, auth_token, rx, stats.clone(), retry));
+        tokio::spawn(worker(http, auth_token, rx, stats.clone(), hub, retry));
         Self { tx, stats }
     }
 
@@ -87,6 +89,7 @@ async fn worker(
     auth_token: Arc<str>,
     mut rx: mpsc::UnboundedReceiver<Delivery>,
     stats: Arc<Stats>,
+    hub: Arc<Hub>,
     retry: RetrySettings,
 ) {
     while let Some(delivery) = rx.recv().await {
@@ -95,15 +98,23 @@ async fn worker(
         let body = serde_html_form::to_string(&delivery.form).unwrap_or_default();
         // One token per callback, the same on every retry, so receivers can drop repeats.
         let token = idempotency_token();
+        let field = |name: &str| {
+            delivery
+                .form
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let (payment_sid, call_sid) = (field("Sid"), field("CallSid"));
+        let step = step_of(&delivery.form);
+        let shown_url = redact_url(&delivery.url);
+        let attempts = retry.attempts.max(1);
         let mut delay = retry.first_delay;
         let mut ok = false;
-        for attempt in 0..retry.attempts.max(1) {
-            if attempt > 0 {
-                // Backing off between attempts is the point here, as Twilio does.
-                tokio::time::sleep(delay).await;
-                delay = delay.saturating_mul(2);
-            }
+        for attempt in 1..=attempts {
             stats.attempts.fetch_add(1, Ordering::SeqCst);
+            let started = Instant::now();
             let sent = http
                 .post(&delivery.url)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -113,17 +124,31 @@ async fn worker(
                 .body(body.clone())
                 .send()
                 .await;
-            match sent {
-                Ok(response) if response.status().is_success() => {
-                    ok = true;
-                    break;
+            let outcome = match sent {
+                Ok(response) => CallbackOutcome::Answered(response.status().as_u16()),
+                Err(error) => CallbackOutcome::Failed(describe(error, retry.timeout)),
+            };
+            ok = outcome.is_delivered();
+            let next_retry = (!ok && attempt < attempts).then_some(delay);
+            hub.emit(SandboxEvent::Callback(CallbackAttempt {
+                url: shown_url.clone(),
+                payment_sid: payment_sid.clone(),
+                call_sid: call_sid.clone(),
+                step: step.clone(),
+                attempt,
+                attempts,
+                outcome,
+                duration: started.elapsed(),
+                next_retry,
+                idempotency_token: token.clone(),
+            }));
+            match next_retry {
+                Some(wait) => {
+                    // Backing off between attempts is the point here, as Twilio does.
+                    tokio::time::sleep(wait).await;
+                    delay = delay.saturating_mul(2);
                 }
-                Ok(response) => tracing::debug!(
-                    status = response.status().as_u16(),
-                    attempt,
-                    "status callback refused"
-                ),
-                Err(error) => tracing::debug!(%error, attempt, "status callback failed"),
+                None => break,
             }
         }
         if ok {
@@ -133,6 +158,25 @@ async fn worker(
         }
         finish(&stats);
     }
+}
+
+/// Why an attempt got no answer, in a few words and without the URL (it may hold a password).
+fn describe(error: reqwest::Error, timeout: Duration) -> String {
+    if error.is_timeout() {
+        return format!("no answer within {} ms", timeout.as_millis());
+    }
+    let kind = if error.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    let error = error.without_url();
+    // The innermost cause says what happened ("Connection refused (os error 111)").
+    let mut cause: &dyn std::error::Error = &error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    format!("{kind}: {cause}")
 }
 
 fn idempotency_token() -> String {

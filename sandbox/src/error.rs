@@ -49,9 +49,20 @@ impl Failure {
     }
 }
 
+/// What the request log needs of a refusal, carried in the response's extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorNote {
+    pub(crate) code: u32,
+    pub(crate) message: String,
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut response = json_response(self.status, &self.body());
+        response.extensions_mut().insert(ErrorNote {
+            code: self.code,
+            message: self.message.clone(),
+        });
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -27,9 +27,14 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod caller;
 mod cards;
 mod delivery;
 mod error;
+mod events;
+pub mod log;
+mod magic;
+mod pace;
 mod params;
 mod receiver;
 mod routes;
@@ -44,10 +49,17 @@ use std::time::Duration;
 use runtime::{AccountSid, CallSid};
 use tokio::sync::oneshot;
 
-pub use cards::TestCard;
+pub use cards::{TestCard, TestCardError};
+pub use events::{
+    CallStarted, CallbackAttempt, CallbackOutcome, Events, KeyingInterrupted, RequestRecord,
+    SandboxEvent,
+};
+pub use magic::MagicNumber;
+pub use pace::{CallerPace, CallerPaceError};
 pub use receiver::{Received, Receiver, ReceiverBuilder};
 
 use delivery::{RetrySettings, Stats};
+use events::Hub;
 use store::{Config, Shared};
 
 /// A running sandbox. Dropping it stops the server.
@@ -141,14 +153,57 @@ impl Sandbox {
         .build()
     }
 
-    /// Starts an in-progress call whose caller keys in the sandbox's default test card.
+    /// Starts an in-progress call whose caller keys in the sandbox's default test card at its
+    /// default pace.
     pub fn start_call(&self) -> CallSid {
-        self.start_call_with_card(self.shared.config.default_card.clone())
+        self.call().start()
     }
 
     /// Starts an in-progress call whose caller keys in `card`.
     pub fn start_call_with_card(&self, card: TestCard) -> CallSid {
-        self.shared.new_call(card, "+15005550006", "+15005550001")
+        self.call().card(card).start()
+    }
+
+    /// A call to start with a card, a pace or numbers of its own:
+    /// `sandbox.call().card(TestCard::declined()).pace(CallerPace::REALISTIC).start()`.
+    pub fn call(&self) -> CallBuilder<'_> {
+        CallBuilder {
+            sandbox: self,
+            card: None,
+            pace: None,
+            to: "+15005550006".to_owned(),
+            from: "+15005550001".to_owned(),
+        }
+    }
+
+    /// Changes how fast a call's caller keys in, from the next field asked for on (a field
+    /// being keyed keeps its pace). False if the call is unknown.
+    pub fn set_caller_pace(&self, call: &CallSid, pace: CallerPace) -> bool {
+        let mut store = self.shared.lock();
+        match store.calls.get_mut(call) {
+            Some(c) => {
+                c.pace = pace;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Everything the sandbox does from now on, as it happens: requests answered, callback
+    /// attempts, calls started, fields cut off. The same facts as the log, for programs (a
+    /// console showing deliveries, a test waiting for an attempt).
+    pub fn events(&self) -> Events {
+        self.shared.hub.subscribe()
+    }
+
+    /// The caller pace of calls that do not choose one.
+    pub fn default_pace(&self) -> CallerPace {
+        self.shared.config.default_pace
+    }
+
+    /// The card callers key in on calls that do not choose one.
+    pub fn default_card(&self) -> &TestCard {
+        &self.shared.config.default_card
     }
 
     /// Ends a call (the caller hangs up). An open pay session on it ends with
@@ -194,6 +249,52 @@ impl Drop for Sandbox {
     }
 }
 
+/// A call about to start, from [`Sandbox::call`].
+#[derive(Debug)]
+#[must_use = "a call starts only with .start()"]
+pub struct CallBuilder<'a> {
+    sandbox: &'a Sandbox,
+    card: Option<TestCard>,
+    pace: Option<CallerPace>,
+    to: String,
+    from: String,
+}
+
+impl CallBuilder<'_> {
+    /// The card the caller keys in (default: what the numbers pick, else the sandbox's default).
+    pub fn card(mut self, card: TestCard) -> Self {
+        self.card = Some(card);
+        self
+    }
+
+    /// How fast the caller keys in (default: what the numbers pick, else the sandbox's default).
+    pub fn pace(mut self, pace: CallerPace) -> Self {
+        self.pace = Some(pace);
+        self
+    }
+
+    /// The call's numbers (default `+15005550006` and `+15005550001`, which pick nothing); a
+    /// [`MagicNumber`] among them picks the card and the pace as over REST.
+    pub fn numbers(mut self, to: impl Into<String>, from: impl Into<String>) -> Self {
+        self.to = to.into();
+        self.from = from.into();
+        self
+    }
+
+    /// Starts the call (in progress at once).
+    pub fn start(self) -> CallSid {
+        let shared = &self.sandbox.shared;
+        let choice = shared.choose(
+            &self.to,
+            &self.from,
+            self.card,
+            self.pace,
+            ("Sandbox::call().card()", "Sandbox::call().pace()"),
+        );
+        shared.new_call(choice, &self.to, &self.from)
+    }
+}
+
 /// Settings for a [`Sandbox`]. `Debug` does not show the auth token.
 #[derive(Clone)]
 pub struct SandboxBuilder {
@@ -201,6 +302,7 @@ pub struct SandboxBuilder {
     account_sid: Option<String>,
     auth_token: Option<String>,
     test_card: TestCard,
+    caller_pace: CallerPace,
     callback_base: Option<String>,
     connectors: Vec<String>,
     attempts: u32,
@@ -214,6 +316,7 @@ impl std::fmt::Debug for SandboxBuilder {
             .field("bind", &self.bind)
             .field("account_sid", &self.account_sid)
             .field("test_card", &self.test_card)
+            .field("caller_pace", &self.caller_pace)
             .field("callback_base", &self.callback_base)
             .field("connectors", &self.connectors)
             .finish_non_exhaustive()
@@ -227,6 +330,7 @@ impl Default for SandboxBuilder {
             account_sid: None,
             auth_token: None,
             test_card: TestCard::default(),
+            caller_pace: CallerPace::INSTANT,
             callback_base: None,
             connectors: vec!["Default".to_owned()],
             attempts: 4,
@@ -260,6 +364,12 @@ impl SandboxBuilder {
         self
     }
 
+    /// How fast callers key in on calls that do not choose (default [`CallerPace::INSTANT`]).
+    pub fn caller_pace(mut self, pace: CallerPace) -> Self {
+        self.caller_pace = pace;
+        self
+    }
+
     /// The base a relative `StatusCallback` resolves against (without one, relative callbacks
     /// are refused).
     pub fn callback_base(mut self, url: impl Into<String>) -> Self {
@@ -278,6 +388,12 @@ impl SandboxBuilder {
     pub fn callback_retries(mut self, attempts: u32, first_delay: Duration) -> Self {
         self.attempts = attempts.max(1);
         self.first_delay = first_delay;
+        self
+    }
+
+    /// How long one callback attempt may take before it counts as failed (default 10 s).
+    pub fn callback_timeout(mut self, timeout: Duration) -> Self {
+        self.callback_timeout = timeout;
         self
     }
 
@@ -313,6 +429,7 @@ impl SandboxBuilder {
             config: Config {
                 callback_base,
                 default_card: self.test_card,
+                default_pace: self.caller_pace,
                 connectors: self.connectors,
                 retry: RetrySettings {
                     attempts: self.attempts,
@@ -324,11 +441,16 @@ impl SandboxBuilder {
             stats: Arc::new(Stats::default()),
             http,
             token: Arc::from(auth_token.as_str()),
+            hub: Arc::new(Hub::default()),
         });
         let listener = tokio::net::TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(routes::handle)
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                routes::log_request,
+            ))
             .with_state(shared.clone());
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(async move {

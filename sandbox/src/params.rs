@@ -139,15 +139,8 @@ pub(crate) fn check_create_rules(shared: &Shared, p: &Create) -> Result<(), Fail
             format!("PaymentConnector {connector:?} is not installed on this account"),
         ));
     }
-    let charge = p
-        .charge_amount
-        .is_some_and(|a| a > rust_decimal::Decimal::ZERO);
-    if charge && p.token_type.is_some() {
-        return Err(Failure::bad_request(
-            64020,
-            "TokenType applies to tokenization: do not combine it with a ChargeAmount",
-        ));
-    }
+    // TokenType with a ChargeAmount is not refused: Twilio's parameter description says the
+    // card is then charged and not tokenized (Session::is_charge decides by the amount alone).
     let ach = p.payment_method == Some(PaymentMethod::AchDebit);
     if !ach && p.bank_account_type.is_some() {
         return Err(Failure::bad_request(

@@ -2,23 +2,57 @@
 //! endpoints.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use api::payments::{Create, Status, Update};
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use runtime::{CallSid, PaymentSid};
 use time::OffsetDateTime;
 
+use crate::caller;
 use crate::cards::TestCard;
 use crate::delivery::Outbox;
-use crate::error::{json_response, Failure};
+use crate::error::{json_response, ErrorNote, Failure};
+use crate::events::{RequestRecord, SandboxEvent};
+use crate::pace::CallerPace;
 use crate::params::{
     check_create_enums, check_create_rules, form_pairs, known, missing, parse, value,
 };
-use crate::session::{new_sid, Phase, Session};
+use crate::session::{new_sid, CaptureStart, Phase, Session};
 use crate::store::{call_resource, remember, replay, Answer, Shared};
+
+/// Every request, whatever answers it (a handler or axum's own refusals), gets a
+/// `Twilio-Request-Id` and a line in the log.
+pub(crate) async fn log_request(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    // The path only: it holds SIDs, never a secret (the query is not logged).
+    let path: String = request.uri().path().chars().take(512).collect();
+    let mut response = next.run(request).await;
+    let request_id = new_sid("RQ");
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("Twilio-Request-Id", value);
+    }
+    let note = response.extensions().get::<ErrorNote>().cloned();
+    shared.hub.emit(SandboxEvent::Request(RequestRecord {
+        method,
+        path,
+        status: response.status().as_u16(),
+        error_code: note.as_ref().map(|n| n.code),
+        error_message: note.map(|n| n.message),
+        request_id,
+        duration: started.elapsed(),
+    }));
+    response
+}
 
 /// The one handler: Twilio's paths have `.json` glued to SIDs, so the path is matched by hand.
 pub(crate) async fn handle(
@@ -34,7 +68,13 @@ pub(crate) async fn handle(
     }
 }
 
-fn route(shared: &Shared, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Answer {
+fn route(
+    shared: &Arc<Shared>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Answer {
     shared.credentials.check(headers)?;
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (account, rest) = match segments.as_slice() {
@@ -107,11 +147,24 @@ fn create_call(shared: &Shared, body: &[u8]) -> Answer {
             "One of Url, Twiml or ApplicationSid is required",
         ));
     }
-    // A sandbox extension: which test card this call's caller keys in.
+    // Sandbox extensions (raw clients only: the official helpers and the gateway send declared
+    // parameters alone, so for them the To and From numbers choose, see MagicNumber).
     let card = value(&form, "SandboxTestCard")
-        .map(TestCard::new)
-        .unwrap_or_else(|| shared.config.default_card.clone());
-    let sid = shared.new_call(card, to, from);
+        .map(|v| v.parse::<TestCard>())
+        .transpose()
+        .map_err(|e| Failure::bad_request(20001, format!("SandboxTestCard: {e}")))?;
+    let pace = value(&form, "SandboxCallerPace")
+        .map(|v| v.parse::<CallerPace>())
+        .transpose()
+        .map_err(|e| Failure::bad_request(20001, format!("SandboxCallerPace: {e}")))?;
+    let choice = shared.choose(
+        to,
+        from,
+        card,
+        pace,
+        ("SandboxTestCard", "SandboxCallerPace"),
+    );
+    let sid = shared.new_call(choice, to, from);
     let store = shared.lock();
     let call = store
         .calls
@@ -192,9 +245,12 @@ fn create_payment(shared: &Shared, account: &str, call: &str, body: &[u8], path:
             shared.http.clone(),
             shared.token.clone(),
             shared.stats.clone(),
+            shared.hub.clone(),
             shared.config.retry,
         )),
         last_callback: Some(callback),
+        keying: None,
+        keying_seq: 0,
     };
     let body = session.resource();
     store.sessions.insert(sid, session);
@@ -210,7 +266,7 @@ fn call_not_in_progress(sid: &CallSid) -> Failure {
 }
 
 fn update_payment(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     account: &str,
     call: &str,
     pk: &str,
@@ -260,16 +316,34 @@ fn update_payment(
         return Err(call_not_in_progress(&params.call_sid));
     }
     session.ensure_open()?;
+    if let Some(capture) = &params.capture {
+        session.check_capture(capture)?;
+    }
     session.last_callback = Some(callback.clone());
-    let events = match (&params.capture, &params.status) {
-        (Some(capture), _) => session.capture(capture, now)?,
-        (None, Some(Status::Complete)) => vec![session.complete(now)?],
+    let mut events = Vec::new();
+    match (&params.capture, &params.status) {
+        (Some(capture), _) => {
+            // Asking for a field cuts off the one being keyed (the agent may re-prompt at any
+            // point; what happens to the half-keyed field is our assumption, see the README).
+            caller::interrupted(shared, session, &format!("Capture={capture}"));
+            match session.begin_capture(capture, now) {
+                CaptureStart::Refused(form) => events.push(form),
+                // The call's pace now: it may have changed since the session started.
+                CaptureStart::Keying(keying) if call.pace.is_instant() => {
+                    events.extend(session.key_in_at_once(&keying, now));
+                }
+                CaptureStart::Keying(keying) => {
+                    caller::start(shared, session, keying, call.pace, callback.clone());
+                }
+            }
+        }
+        (None, Some(Status::Complete)) => events.push(session.complete(now)?),
         _ => {
+            caller::interrupted(shared, session, "Status=cancel");
             session.phase = Phase::Cancelled;
             session.updated = now;
-            Vec::new()
         }
-    };
+    }
     if let Some(outbox) = &session.outbox {
         for form in events {
             outbox.send(&callback, form);

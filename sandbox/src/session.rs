@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use runtime::{AccountSid, CallSid, PaymentSid};
 use time::OffsetDateTime;
 
-use crate::cards::{brand, luhn_ok, mask_keep_last, routing_ok, TestCard};
+use crate::cards::{brand, luhn_ok, mask_keep_last, routing_ok, Decline, TestCard};
 use crate::delivery::Outbox;
 use crate::error::Failure;
 
@@ -50,6 +50,47 @@ pub(crate) struct Session {
     pub(crate) outbox: Option<Outbox>,
     /// The last StatusCallback given, for callbacks the session sends on its own (hang-up).
     pub(crate) last_callback: Option<String>,
+    /// The field the caller is keying in right now (paces other than instant).
+    pub(crate) keying: Option<KeyingState>,
+    /// Numbers the keyings of this session, so a finished one cannot touch a later one.
+    pub(crate) keying_seq: u64,
+}
+
+/// What the caller keys in for one `Capture`, decided when it is asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct Keying {
+    /// The Capture value (`payment-card-number`, `postal-code-matcher`, …).
+    pub(crate) name: String,
+    /// The field it captures (`-matcher` removed).
+    pub(crate) base: String,
+    /// The digits the caller keys in.
+    value: String,
+    /// After how many digits a `PartialResult=true` callback goes out.
+    pub(crate) steps: Vec<usize>,
+}
+
+impl Keying {
+    /// Digits the caller keys in for this field.
+    pub(crate) fn digits(&self) -> usize {
+        self.value.len()
+    }
+}
+
+/// A keying in progress in the background.
+pub(crate) struct KeyingState {
+    pub(crate) id: u64,
+    pub(crate) field: String,
+    pub(crate) typed: usize,
+    pub(crate) digits: usize,
+    pub(crate) task: tokio::task::AbortHandle,
+}
+
+/// How a `Capture` starts.
+pub(crate) enum CaptureStart {
+    /// Refused at once by a sequence rule: this callback says why.
+    Refused(Form),
+    /// The caller keys the field in.
+    Keying(Keying),
 }
 
 const CARD_FIELDS: &[&str] = &[
@@ -175,13 +216,8 @@ impl Session {
         form
     }
 
-    /// Applies `Capture=field`: the caller keys in the test card's value. Returns the callbacks
-    /// to send, in order; a refused value leaves the field required.
-    pub(crate) fn capture(
-        &mut self,
-        field: &Capture,
-        now: OffsetDateTime,
-    ) -> Result<Vec<Form>, Failure> {
+    /// 400 unless `Capture=field` may be asked for in this session; changes nothing.
+    pub(crate) fn check_capture(&self, field: &Capture) -> Result<(), Failure> {
         let name = field.as_str();
         let base = name.strip_suffix("-matcher").unwrap_or(name);
         if self.is_ach() && CARD_FIELDS.contains(&base) {
@@ -202,25 +238,29 @@ impl Session {
                 format!("Capture={name} is not part of this session (see SecurityCode, PostalCode and RequireMatchingInputs)"),
             ));
         }
+        Ok(())
+    }
+
+    /// Asks the caller for `field` (already checked with [`Session::check_capture`]): either a
+    /// sequence rule refuses it at once, or the caller starts keying. A field asked for again
+    /// is required again until the caller has keyed it in anew.
+    pub(crate) fn begin_capture(&mut self, field: &Capture, now: OffsetDateTime) -> CaptureStart {
+        let name = field.as_str();
+        let base = name.strip_suffix("-matcher").unwrap_or(name);
         self.updated = now;
-        let mut events = Vec::new();
-        let error = |kind: &str, s: &Self| {
+        self.captured.retain(|f| f != name);
+        let refused = |kind: &str, s: &Self| {
             let mut form = s.base_form(now);
             push_capture(&mut form, name, false, &s.missing());
             form.push(("ErrorType".to_owned(), kind.to_owned()));
-            form
+            CaptureStart::Refused(form)
         };
         if base == "security-code" && !self.captured.iter().any(|f| f == "payment-card-number") {
             // The code's length depends on the card brand: Twilio needs the number first.
-            events.push(error(
-                "invalid-card-number-security-code-capture-sequence",
-                self,
-            ));
-            return Ok(events);
+            return refused("invalid-card-number-security-code-capture-sequence", self);
         }
         if name != base && !self.captured.iter().any(|f| f == base) {
-            events.push(error("input-matching-failed", self));
-            return Ok(events);
+            return refused("input-matching-failed", self);
         }
         let card = &self.card;
         let value = match base {
@@ -240,31 +280,62 @@ impl Session {
         } else {
             Vec::new()
         };
-        for typed in steps {
-            let mut form = self.base_form(now);
-            push_capture(&mut form, name, true, &self.missing());
-            if name == base {
-                let shown = match base {
-                    "expiration-date" | "postal-code" | "bank-routing-number" => {
-                        value[..typed].to_owned()
-                    }
-                    _ => "x".repeat(typed),
-                };
-                form.push((wire_value_name(base).to_owned(), shown));
-            }
-            events.push(form);
+        CaptureStart::Keying(Keying {
+            name: name.to_owned(),
+            base: base.to_owned(),
+            value,
+            steps,
+        })
+    }
+
+    /// The `PartialResult=true` callback after `typed` digits of `keying`.
+    pub(crate) fn partial(&self, keying: &Keying, typed: usize, now: OffsetDateTime) -> Form {
+        let mut form = self.base_form(now);
+        push_capture(&mut form, &keying.name, true, &self.missing());
+        if keying.name == keying.base {
+            let shown = match keying.base.as_str() {
+                "expiration-date" | "postal-code" | "bank-routing-number" => {
+                    keying.value.get(..typed).unwrap_or_default().to_owned()
+                }
+                _ => "x".repeat(typed),
+            };
+            form.push((wire_value_name(&keying.base).to_owned(), shown));
         }
-        if let Some(kind) = self.check_value(base, &value, now) {
-            events.push(error(kind, self));
-            return Ok(events);
-        }
-        if !self.captured.iter().any(|f| f == name) {
-            self.captured.push(name.to_owned());
+        form
+    }
+
+    /// The caller has keyed in the whole field: the connector's input checks decide, and the
+    /// field's last callback says how it went. A refused value leaves the field required.
+    pub(crate) fn finish(&mut self, keying: &Keying, now: OffsetDateTime) -> Form {
+        self.updated = now;
+        let refusal = self.check_value(&keying.base, &keying.value, now);
+        if refusal.is_none() && !self.captured.contains(&keying.name) {
+            self.captured.push(keying.name.clone());
         }
         let mut form = self.base_form(now);
-        push_capture(&mut form, name, false, &self.missing());
-        events.push(form);
-        Ok(events)
+        push_capture(&mut form, &keying.name, false, &self.missing());
+        if let Some(kind) = refusal {
+            form.push(("ErrorType".to_owned(), kind.to_owned()));
+        }
+        form
+    }
+
+    /// Every callback of `keying` at once (the instant pace).
+    pub(crate) fn key_in_at_once(&mut self, keying: &Keying, now: OffsetDateTime) -> Vec<Form> {
+        let mut events: Vec<Form> = keying
+            .steps
+            .iter()
+            .map(|typed| self.partial(keying, *typed, now))
+            .collect();
+        events.push(self.finish(keying, now));
+        events
+    }
+
+    /// Stops the keying in progress, if any; returns what it was doing.
+    pub(crate) fn interrupt(&mut self) -> Option<KeyingState> {
+        let state = self.keying.take()?;
+        state.task.abort();
+        Some(state)
     }
 
     /// Why the connector's input checks would refuse `value` for `field`, if they would.
@@ -322,10 +393,17 @@ impl Session {
     pub(crate) fn complete(&mut self, now: OffsetDateTime) -> Result<Form, Failure> {
         let missing = self.missing();
         if !missing.is_empty() {
+            let keying = match &self.keying {
+                Some(k) => format!(
+                    " (the caller is still keying {}: {} of {} digits)",
+                    k.field, k.typed, k.digits
+                ),
+                None => String::new(),
+            };
             return Err(Failure::bad_request(
                 64019,
                 format!(
-                    "Cannot complete the pay session: still required: {}",
+                    "Cannot complete the pay session: still required: {}{keying}",
                     missing.join(", ")
                 ),
             ));
@@ -334,11 +412,16 @@ impl Session {
         self.phase = Phase::Completed;
         let mut form = self.base_form(now);
         form.push(("Required".to_owned(), String::new()));
-        if self.card.is_declined() && !self.is_ach() {
+        let decline = self.card.decline().filter(|_| !self.is_ach());
+        if let Some(decline) = decline {
+            let (error, connector) = match decline {
+                Decline::Declined => ("Card declined", "card_declined"),
+                Decline::InsufficientFunds => ("Insufficient funds", "insufficient_funds"),
+            };
             form.push(("Result".to_owned(), "payment-connector-error".to_owned()));
-            form.push(("PaymentError".to_owned(), "Card declined".to_owned()));
+            form.push(("PaymentError".to_owned(), error.to_owned()));
             form.push(("PayErrorCode".to_owned(), "64012".to_owned()));
-            form.push(("ConnectorError".to_owned(), "card_declined".to_owned()));
+            form.push(("ConnectorError".to_owned(), connector.to_owned()));
         } else {
             form.push(("Result".to_owned(), "success".to_owned()));
             if self.is_charge() {

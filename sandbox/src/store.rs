@@ -8,9 +8,13 @@ use runtime::{AccountSid, CallSid, PaymentSid};
 use time::OffsetDateTime;
 
 use crate::auth::Credentials;
+use crate::caller;
 use crate::cards::TestCard;
 use crate::delivery::{RetrySettings, Stats};
 use crate::error::Failure;
+use crate::events::{CallStarted, Hub, SandboxEvent};
+use crate::magic::CallerChoice;
+use crate::pace::CallerPace;
 use crate::session::{new_sid, rfc2822, Session};
 
 /// What a request is answered with.
@@ -21,6 +25,7 @@ pub(crate) type Answer = Result<(StatusCode, serde_json::Value), Failure>;
 pub(crate) struct Config {
     pub(crate) callback_base: Option<url::Url>,
     pub(crate) default_card: TestCard,
+    pub(crate) default_pace: CallerPace,
     pub(crate) connectors: Vec<String>,
     pub(crate) retry: RetrySettings,
 }
@@ -32,6 +37,7 @@ pub(crate) struct Call {
     pub(crate) from: String,
     pub(crate) in_progress: bool,
     pub(crate) card: TestCard,
+    pub(crate) pace: CallerPace,
     pub(crate) open_session: Option<PaymentSid>,
     pub(crate) created: OffsetDateTime,
     pub(crate) updated: OffsetDateTime,
@@ -61,6 +67,7 @@ pub(crate) struct Shared {
     pub(crate) stats: Arc<Stats>,
     pub(crate) http: reqwest::Client,
     pub(crate) token: Arc<str>,
+    pub(crate) hub: Arc<Hub>,
 }
 
 impl Shared {
@@ -70,8 +77,29 @@ impl Shared {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Starts an in-progress call whose caller will key in `card`.
-    pub(crate) fn new_call(&self, card: TestCard, to: &str, from: &str) -> CallSid {
+    /// What a new call's caller does: `card` and `pace` if given (by what `explicit` names),
+    /// else what the numbers pick, else the sandbox's defaults.
+    pub(crate) fn choose(
+        &self,
+        to: &str,
+        from: &str,
+        card: Option<TestCard>,
+        pace: Option<CallerPace>,
+        explicit: (&str, &str),
+    ) -> CallerChoice {
+        CallerChoice::for_call(
+            to,
+            from,
+            card,
+            pace,
+            &self.config.default_card,
+            self.config.default_pace,
+            explicit,
+        )
+    }
+
+    /// Starts an in-progress call whose caller does what `choice` says.
+    pub(crate) fn new_call(&self, choice: CallerChoice, to: &str, from: &str) -> CallSid {
         let now = OffsetDateTime::now_utc();
         let mut store = self.lock();
         let sid = loop {
@@ -88,12 +116,21 @@ impl Shared {
                 to: to.to_owned(),
                 from: from.to_owned(),
                 in_progress: true,
-                card,
+                card: choice.card.clone(),
+                pace: choice.pace,
                 open_session: None,
                 created: now,
                 updated: now,
             },
         );
+        drop(store);
+        self.hub.emit(SandboxEvent::CallStarted(CallStarted {
+            call_sid: sid.to_string(),
+            card: choice.card.describe(),
+            card_chosen_by: choice.card_from,
+            pace: choice.pace.to_string(),
+            pace_chosen_by: choice.pace_from,
+        }));
         sid
     }
 
@@ -108,6 +145,7 @@ impl Shared {
             call.updated = now;
             if let Some(pk) = call.open_session.take() {
                 if let Some(session) = store.sessions.get_mut(&pk) {
+                    caller::interrupted(self, session, "the call ending");
                     let form = session.hang_up(now);
                     if let (Some(outbox), Some(url)) =
                         (session.outbox.take(), session.last_callback.clone())

@@ -397,16 +397,6 @@ async fn requests_are_validated_by_the_api_declarations() {
         ),
         (
             &[
-                ("IdempotencyKey", "k13"),
-                cb,
-                ("ChargeAmount", "5"),
-                ("TokenType", "reusable"),
-            ],
-            64020,
-            "TokenType",
-        ),
-        (
-            &[
                 ("IdempotencyKey", "k14"),
                 cb,
                 ("PaymentMethod", "ach-debit"),

@@ -120,6 +120,63 @@ impl Env {
         .await
     }
 
+    /// Starts a call over REST, as any client would, with these numbers and extra form fields.
+    pub async fn create_call(
+        &self,
+        to: &str,
+        from: &str,
+        extra: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let path = format!(
+            "/2010-04-01/Accounts/{}/Calls.json",
+            self.sandbox.account_sid()
+        );
+        let mut form = vec![
+            ("To", to),
+            ("From", from),
+            ("Url", "https://example.com/twiml"),
+        ];
+        form.extend_from_slice(extra);
+        self.post(&path, &form).await
+    }
+
+    /// [`Env::create_call`] that must succeed; the new call's SID.
+    pub async fn call_to(&self, to: &str, from: &str) -> CallSid {
+        let (status, body) = self.create_call(to, from, &[]).await;
+        assert_eq!(status, 201, "{body}");
+        body["sid"]
+            .as_str()
+            .expect("sid")
+            .parse()
+            .expect("call SID")
+    }
+
+    /// Every field in turn, waiting for each one's last callback (as a client should), then
+    /// `Status=complete`; the callbacks until the one with `Result`.
+    pub async fn run_session(&mut self, call: CallSid, key: &str) -> Vec<Received> {
+        let session = self.start(call, key).await.expect("create");
+        let mut callbacks = Vec::new();
+        for field in CARD_FIELDS {
+            self.capture(call, session.sid, field.clone())
+                .await
+                .expect("capture");
+            loop {
+                let cb = self.next().await;
+                let last = cb.get("Capture") == Some(field.as_str())
+                    && cb.get("PartialResult") == Some("false");
+                callbacks.push(cb);
+                if last {
+                    break;
+                }
+            }
+        }
+        self.finish(call, session.sid, Status::Complete)
+            .await
+            .expect("complete");
+        callbacks.extend(self.until_result().await);
+        callbacks
+    }
+
     pub fn payments_path(&self, call: CallSid) -> String {
         format!(
             "/2010-04-01/Accounts/{}/Calls/{call}/Payments.json",
