@@ -291,7 +291,7 @@ fn log(event: &SandboxEvent) {
             card_chosen_by = %c.card_chosen_by,
             pace = %c.pace,
             pace_chosen_by = %c.pace_chosen_by,
-            "call {} in progress: the caller keys in {} (chosen by {}) at a {} pace (chosen by {})",
+            "call {} in progress: the caller keys in {} (chosen by {}), pace {} (chosen by {})",
             c.call_sid,
             c.card,
             c.card_chosen_by,

@@ -187,3 +187,79 @@ async fn two_hundred_sessions_in_parallel_all_callbacks_in_order() {
         assert!(last.get("PaymentConfirmationCode").is_some());
     }
 }
+
+#[tokio::test]
+async fn every_attempt_is_an_event_with_its_outcome_and_the_wait_before_the_next() {
+    let sandbox = Sandbox::builder()
+        .callback_retries(3, Duration::from_millis(5))
+        .start()
+        .await
+        .expect("sandbox");
+    let client = sandbox.client().expect("client");
+    let mut events = sandbox.events();
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!(
+            "http://user:hunter2@127.0.0.1:{}/gone",
+            listener.local_addr().expect("addr").port()
+        )
+    };
+    let call = sandbox.start_call();
+    let session = create(call, "events/start", dead.as_str())
+        .send(&client)
+        .await
+        .expect("create");
+    update(call, session.sid, "events/zip", dead.as_str())
+        .capture(Capture::PostalCode)
+        .send(&client)
+        .await
+        .expect("capture");
+    let mut attempts = Vec::new();
+    let mut requests = Vec::new();
+    while attempts.len() < 6 {
+        match tokio::time::timeout(WAIT, events.next()).await {
+            Ok(Some(sandbox::SandboxEvent::Callback(a))) => attempts.push(a),
+            Ok(Some(sandbox::SandboxEvent::Request(r))) => requests.push(r),
+            Ok(Some(_)) => {}
+            other => panic!("events ended early: {other:?} after {attempts:?}"),
+        }
+    }
+    assert_eq!(
+        requests.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [201, 202]
+    );
+    assert!(requests.iter().all(|r| r.request_id.starts_with("RQ")));
+    let seen: Vec<_> = attempts
+        .iter()
+        .map(|a| (a.step.as_str(), a.attempt, a.attempts, a.next_retry))
+        .collect();
+    let ms = |n| Some(Duration::from_millis(n));
+    assert_eq!(
+        seen,
+        [
+            ("postal-code typing", 1, 3, ms(5)),
+            ("postal-code typing", 2, 3, ms(10)),
+            ("postal-code typing", 3, 3, None),
+            ("postal-code done", 1, 3, ms(5)),
+            ("postal-code done", 2, 3, ms(10)),
+            ("postal-code done", 3, 3, None),
+        ]
+    );
+    for a in &attempts {
+        assert!(a.url.starts_with("http://user:***@127.0.0.1:"), "{a:?}");
+        assert_eq!(a.payment_sid, session.sid.as_str());
+        assert_eq!(a.call_sid, call.as_str());
+        match &a.outcome {
+            sandbox::CallbackOutcome::Failed(why) => {
+                assert!(why.starts_with("connection failed: "), "{why}");
+                assert!(!why.contains("hunter2"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // One token per callback, kept across its attempts.
+    assert_eq!(attempts[0].idempotency_token, attempts[2].idempotency_token);
+    assert_ne!(attempts[0].idempotency_token, attempts[3].idempotency_token);
+    assert!(sandbox.wait_for_callbacks(WAIT).await);
+    assert_eq!(sandbox.callback_stats().failed, 2);
+}

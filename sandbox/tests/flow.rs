@@ -149,6 +149,37 @@ async fn tokenization_returns_a_payment_token() {
 }
 
 #[tokio::test]
+async fn token_type_with_a_charge_amount_charges_and_does_not_tokenize() {
+    // Twilio's TokenType description: with a charge amount the card is charged, not tokenized.
+    let mut env = env().await;
+    let call = env.sandbox.start_call();
+    let session = create(call, "tokcharge/start", env.status.as_str())
+        .charge_amount(rust_decimal::Decimal::new(500, 2))
+        .token_type(TokenType::OneTime)
+        .send(&env.client)
+        .await
+        .expect("TokenType with ChargeAmount is accepted");
+    for field in CARD_FIELDS {
+        env.capture(call, session.sid, field)
+            .await
+            .expect("capture");
+    }
+    env.finish(call, session.sid, Status::Complete)
+        .await
+        .expect("complete");
+    let callbacks = env.until_result().await;
+    let last = callbacks.last().expect("final");
+    assert_eq!(last.get("Result"), Some("success"));
+    assert!(last
+        .get("PaymentConfirmationCode")
+        .is_some_and(|c| c.starts_with("ch_")));
+    assert_eq!(last.get("PaymentToken"), None);
+    assert_eq!(last.get("ProfileId"), None);
+    assert_eq!(last.get("ChargeAmount"), Some("5.00"));
+    assert_eq!(last.get("TokenType"), Some("one-time"));
+}
+
+#[tokio::test]
 async fn a_declined_card_ends_with_payment_connector_error() {
     let mut env = env_with(Sandbox::builder().test_card(TestCard::declined())).await;
     let call = env.sandbox.start_call();
