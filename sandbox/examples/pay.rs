@@ -1,8 +1,10 @@
 //! The main job: a full agent-assisted payment, on one command.
 //!
 //! ```sh
-//! cargo run --example pay              # charge 19.99 USD: card number, expiry, security code, postal code
-//! cargo run --example pay -- --more    # tokenize a card, then try a card the connector declines
+//! cargo run --example pay                # charge 19.99 USD: card number, expiry, security code, postal code
+//! cargo run --example pay -- --more      # tokenize a card, then try a card the connector declines
+//! cargo run --example pay -- --realistic # the caller types at a human pace (about 11 s); then an
+//!                                        # agent who does not wait is refused, as on Twilio
 //! ```
 //!
 //! Runs against the local sandbox (started in-process) unless `TWILIO_ACCOUNT_SID` and
@@ -17,9 +19,16 @@ use std::time::Duration;
 use api::payments::{create, update, Capture, PayStatusCallback, Status, TokenType};
 use runtime::{CallSid, Client, PaymentSid};
 use rust_decimal::Decimal;
-use sandbox::{Received, Receiver, Sandbox, TestCard};
+use sandbox::{CallerPace, Received, Receiver, Sandbox, SandboxEvent, TestCard};
 
 const CALLBACK_PATH: &str = "/pay/status";
+
+const FIELDS: [Capture; 4] = [
+    Capture::PaymentCardNumber,
+    Capture::ExpirationDate,
+    Capture::SecurityCode,
+    Capture::PostalCode,
+];
 
 /// Where the payment runs.
 struct Target {
@@ -39,10 +48,31 @@ struct Outcome {
     final_callback: PayStatusCallback,
 }
 
+/// What to show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One charge, the caller keying in at once.
+    Charge,
+    /// Tokenize, then a declined card.
+    More,
+    /// One charge at a human pace, then an agent who does not wait.
+    Realistic,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let more = std::env::args().any(|a| a == "--more");
-    match run(more).await {
+    let mut mode = Mode::Charge;
+    for arg in std::env::args().skip(1) {
+        mode = match arg.as_str() {
+            "--more" => Mode::More,
+            "--realistic" => Mode::Realistic,
+            other => {
+                println!("unknown argument {other:?}: use --more or --realistic");
+                return ExitCode::FAILURE;
+            }
+        };
+    }
+    match run(mode).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             println!("\n✗ FAILED: {e}");
@@ -51,10 +81,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(more: bool) -> Result<(), String> {
+async fn run(mode: Mode) -> Result<(), String> {
     let mut target = Target::connect().await?;
-    if !more {
-        let call = target.call(TestCard::visa(), "Visa 4242")?;
+    if mode == Mode::Realistic {
+        return realistic(&mut target).await;
+    }
+    if mode == Mode::Charge {
+        let call = target.call(TestCard::visa(), "Visa 4242", CallerPace::INSTANT)?;
         let out = target
             .session(call, Some(Decimal::new(1999, 2)), None)
             .await?;
@@ -73,7 +106,11 @@ async fn run(more: bool) -> Result<(), String> {
     }
 
     println!("\n## 1. Tokenize a card (no charge amount; TokenType=reusable)");
-    let call = target.call(TestCard::mastercard(), "Mastercard 4444")?;
+    let call = target.call(
+        TestCard::mastercard(),
+        "Mastercard 4444",
+        CallerPace::INSTANT,
+    )?;
     let out = target
         .session(call, None, Some(TokenType::Reusable))
         .await?;
@@ -92,7 +129,11 @@ async fn run(more: bool) -> Result<(), String> {
     println!("✓ card tokenized: PaymentToken {token}");
 
     println!("\n## 2. Charge a card the connector declines");
-    let call = target.call(TestCard::declined(), "Visa 0002, declined")?;
+    let call = target.call(
+        TestCard::declined(),
+        "Visa 0002, declined",
+        CallerPace::INSTANT,
+    )?;
     let out = target
         .session(call, Some(Decimal::new(4200, 2)), None)
         .await?;
@@ -106,6 +147,98 @@ async fn run(more: bool) -> Result<(), String> {
         out.final_callback.payment_error.unwrap_or_default(),
         out.final_callback.connector_error.unwrap_or_default()
     );
+    Ok(())
+}
+
+/// A caller at a human pace: the agent waits for each field, as it must on a real call; then an
+/// agent who fires every request at once is refused, as Twilio would refuse it.
+async fn realistic(target: &mut Target) -> Result<(), String> {
+    println!("\n## 1. The caller types at a human pace; the agent waits for each field");
+    let call = target.call(TestCard::visa(), "Visa 4242", CallerPace::REALISTIC)?;
+    let out = target
+        .session(call, Some(Decimal::new(1999, 2)), None)
+        .await?;
+    if out.result != "success" {
+        return Err(format!(
+            "the charge did not succeed (Result={})",
+            out.result
+        ));
+    }
+    println!("✓ charged 19.99 USD at a human pace");
+    let Some(sandbox) = &target.sandbox else {
+        println!(
+            "(the hurried agent is shown against the sandbox only: it would disturb a live call)"
+        );
+        return Ok(());
+    };
+
+    println!("\n## 2. An agent who does not wait: four Captures and Status=complete at once");
+    let mut events = sandbox.events();
+    let call = target.call(TestCard::visa(), "Visa 4242", CallerPace::REALISTIC)?;
+    let run = format!("{:08x}", fastrand::u32(..));
+    let status = target.status_callback.clone();
+    let session = create(call, format!("{run}/start"), status.as_str())
+        .charge_amount(Decimal::new(1999, 2))
+        .send(&target.client)
+        .await
+        .map_err(|e| format!("create: {e}"))?;
+    println!(
+        "→ POST …/Calls/{call}/Payments.json\n    ← 201 Created  {}",
+        session.sid
+    );
+    for field in FIELDS {
+        update(call, session.sid, format!("{run}/{field}"), status.as_str())
+            .capture(field.clone())
+            .send(&target.client)
+            .await
+            .map_err(|e| format!("capture {field}: {e}"))?;
+        println!(
+            "→ POST …/Payments/{}.json  Capture={field}  (not waiting)\n    ← 202 Accepted",
+            session.sid
+        );
+    }
+    let complete = update(
+        call,
+        session.sid,
+        format!("{run}/complete"),
+        status.as_str(),
+    )
+    .status(Status::Complete)
+    .send(&target.client)
+    .await;
+    println!("→ POST …/Payments/{}.json  Status=complete", session.sid);
+    match complete {
+        Err(e) if e.code() == Some(64019) => println!("    ← 400  {e}"),
+        Err(e) => return Err(format!("complete: expected error 64019, got {e}")),
+        Ok(_) => {
+            return Err("complete succeeded although the caller had keyed nothing in".to_owned())
+        }
+    }
+    while let Some(event) = events.try_next() {
+        if let SandboxEvent::KeyingInterrupted(k) = event {
+            println!(
+                "    (the caller was cut off in {} after {} of {} digits by {})",
+                k.field, k.typed, k.digits, k.by
+            );
+        }
+    }
+    update(call, session.sid, format!("{run}/cancel"), status.as_str())
+        .status(Status::Cancel)
+        .send(&target.client)
+        .await
+        .map_err(|e| format!("cancel: {e}"))?;
+    println!(
+        "→ POST …/Payments/{}.json  Status=cancel\n    ← 202 Accepted",
+        session.sid
+    );
+    if !sandbox.wait_for_callbacks(target.wait).await {
+        return Err("callbacks still pending".to_owned());
+    }
+    while let Some(received) = target.receiver.next(Duration::ZERO).await {
+        let cb = received.callback().map_err(|e| format!("callback: {e}"))?;
+        print_callback(&cb, received.signature_valid);
+    }
+    println!("✓ refused as on Twilio: wait for each field's last callback before the next step");
     Ok(())
 }
 
@@ -184,13 +317,16 @@ impl Target {
         }
     }
 
-    /// The call to run on: a sandbox call whose caller keys in `card`, or the real live call.
-    fn call(&self, card: TestCard, label: &str) -> Result<CallSid, String> {
+    /// The call to run on: a sandbox call whose caller keys in `card` at `pace`, or the real
+    /// live call.
+    fn call(&self, card: TestCard, label: &str, pace: CallerPace) -> Result<CallSid, String> {
         match (&self.sandbox, self.real_call) {
             (_, Some(call)) => Ok(call),
             (Some(sandbox), None) => {
-                let call = sandbox.start_call_with_card(card);
-                println!("  call {call} in progress (the simulated caller will key in {label})");
+                let call = sandbox.call().card(card).pace(pace).start();
+                println!(
+                    "  call {call} in progress (the simulated caller will key in {label}, pace {pace})"
+                );
                 Ok(call)
             }
             (None, None) => Err("no call to run on".to_owned()),
@@ -226,12 +362,7 @@ impl Target {
             "→ POST …/Calls/{call}/Payments.json  {what}\n    ← 201 Created  {}",
             session.sid
         );
-        for field in [
-            Capture::PaymentCardNumber,
-            Capture::ExpirationDate,
-            Capture::SecurityCode,
-            Capture::PostalCode,
-        ] {
+        for field in FIELDS {
             self.capture(call, session.sid, &run, field).await?;
         }
         update(
