@@ -6,6 +6,13 @@
 //! ([`api::payments::Create`], [`api::payments::Update`]), so the sandbox cannot drift from what
 //! the client sends.
 //!
+//! For any client, not only this SDK: the call's `To` or `From` number picks the card its caller
+//! keys in ([`MagicNumber`]); the caller types instantly or at a human pace ([`CallerPace`]);
+//! every request and callback attempt is a log line and a [`SandboxEvent`]
+//! ([`Sandbox::events`], [`log`]). To embed it (a gateway's default upstream), start it with
+//! [`Sandbox::builder`] and forward to [`Sandbox::base_url`] with [`Sandbox::account_sid`] and
+//! [`Sandbox::auth_token`].
+//!
 //! ```no_run
 //! use api::payments::{create, update, Capture};
 //!
@@ -224,7 +231,8 @@ impl Sandbox {
     }
 
     /// Waits until no callback is queued or in flight; false if that takes longer than
-    /// `timeout`.
+    /// `timeout`. A caller still typing at a human pace has not queued its next callbacks yet:
+    /// they do not count.
     pub async fn wait_for_callbacks(&self, timeout: Duration) -> bool {
         let stats = self.shared.stats.clone();
         tokio::time::timeout(timeout, async move {

@@ -21,6 +21,7 @@ use tracing_subscriber::EnvFilter;
 
 /// The targets whose events are sentences of their own (see [`TextFormat`]).
 const SENTENCE_TARGETS: &[&str] = &[
+    "sandbox::server",
     "sandbox::request",
     "sandbox::callback",
     "sandbox::call",

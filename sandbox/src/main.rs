@@ -84,7 +84,7 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(
-        target: "sandbox::call",
+        target: "sandbox::server",
         base_url = sandbox.base_url(),
         account_sid = sandbox.account_sid(),
         test_card = ?sandbox.default_card(),
