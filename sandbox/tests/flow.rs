@@ -127,16 +127,7 @@ async fn tokenization_returns_a_payment_token() {
         .send(&env.client)
         .await
         .expect("create");
-    for field in CARD_FIELDS {
-        env.capture(call, session.sid, field)
-            .await
-            .expect("capture");
-    }
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    let last = callbacks.last().expect("final");
+    let last = env.capture_all_and_complete(call, session.sid).await;
     assert_eq!(last.get("Result"), Some("success"));
     assert!(last
         .get("PaymentToken")
@@ -159,16 +150,7 @@ async fn token_type_with_a_charge_amount_charges_and_does_not_tokenize() {
         .send(&env.client)
         .await
         .expect("TokenType with ChargeAmount is accepted");
-    for field in CARD_FIELDS {
-        env.capture(call, session.sid, field)
-            .await
-            .expect("capture");
-    }
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    let last = callbacks.last().expect("final");
+    let last = env.capture_all_and_complete(call, session.sid).await;
     assert_eq!(last.get("Result"), Some("success"));
     assert!(last
         .get("PaymentConfirmationCode")
@@ -184,16 +166,7 @@ async fn a_declined_card_ends_with_payment_connector_error() {
     let mut env = env_with(Sandbox::builder().test_card(TestCard::declined())).await;
     let call = env.sandbox.start_call();
     let session = env.start(call, "decline/start").await.expect("create");
-    for field in CARD_FIELDS {
-        env.capture(call, session.sid, field)
-            .await
-            .expect("capture");
-    }
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    let last = callbacks.last().expect("final");
+    let last = env.capture_all_and_complete(call, session.sid).await;
     assert_eq!(last.get("Result"), Some("payment-connector-error"));
     assert_eq!(last.get("PayErrorCode"), Some("64012"));
     assert_eq!(last.get("PaymentConfirmationCode"), None);
@@ -207,12 +180,7 @@ async fn an_invalid_card_number_is_refused_while_captured_and_stays_required() {
     env.capture(call, session.sid, Capture::PaymentCardNumber)
         .await
         .expect("capture");
-    let last = loop {
-        let cb = env.next().await;
-        if cb.get("PartialResult") == Some("false") {
-            break cb;
-        }
-    };
+    let last = env.field_done().await;
     assert_eq!(last.get("ErrorType"), Some("invalid-card-number"));
     assert_eq!(last.get("PaymentCardNumber"), None);
     assert!(last
@@ -238,12 +206,7 @@ async fn a_card_brand_outside_valid_card_types_is_refused() {
     env.capture(call, session.sid, Capture::PaymentCardNumber)
         .await
         .expect("capture");
-    let last = loop {
-        let cb = env.next().await;
-        if cb.get("PartialResult") == Some("false") {
-            break cb;
-        }
-    };
+    let last = env.field_done().await;
     assert_eq!(last.get("ErrorType"), Some("invalid-card-type"));
 }
 
@@ -403,12 +366,6 @@ async fn require_matching_inputs_adds_the_matcher_captures() {
     env.capture(call, session.sid, Capture::PaymentCardNumberMatcher)
         .await
         .expect("matcher");
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    assert_eq!(
-        callbacks.last().and_then(|c| c.get("Result")),
-        Some("success")
-    );
+    let last = env.complete_and_result(call, session.sid).await;
+    assert_eq!(last.get("Result"), Some("success"));
 }

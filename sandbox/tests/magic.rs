@@ -3,7 +3,7 @@
 
 mod common;
 
-use api::payments::{create, Capture, CardType, Status};
+use api::payments::{create, Capture, CardType};
 use common::*;
 use sandbox::{CallerPace, MagicNumber, SandboxEvent, TestCard};
 
@@ -63,12 +63,7 @@ async fn the_invalid_number_is_refused_while_captured() {
     env.capture(call, session.sid, Capture::PaymentCardNumber)
         .await
         .expect("capture");
-    let last = loop {
-        let cb = env.next().await;
-        if cb.get("PartialResult") == Some("false") {
-            break cb;
-        }
-    };
+    let last = env.field_done().await;
     assert_eq!(last.get("ErrorType"), Some("invalid-card-number"));
     assert!(last
         .get("Required")
@@ -90,12 +85,7 @@ async fn brands_outside_the_default_card_types_need_valid_card_types() {
         env.capture(call, session.sid, Capture::PaymentCardNumber)
             .await
             .expect("capture");
-        let last = loop {
-            let cb = env.next().await;
-            if cb.get("PartialResult") == Some("false") {
-                break cb;
-            }
-        };
+        let last = env.field_done().await;
         assert_eq!(last.get("ErrorType"), Some("invalid-card-type"), "{magic}");
         // ...and accepts it when listed.
         let call = env.call_to(magic, "+15005550006").await;
@@ -106,16 +96,7 @@ async fn brands_outside_the_default_card_types_need_valid_card_types() {
             .send(&env.client)
             .await
             .expect("create");
-        for field in CARD_FIELDS {
-            env.capture(call, session.sid, field)
-                .await
-                .expect("capture");
-        }
-        env.finish(call, session.sid, Status::Complete)
-            .await
-            .expect("complete");
-        let callbacks = env.until_result().await;
-        let last = callbacks.last().expect("final");
+        let last = env.capture_all_and_complete(call, session.sid).await;
         assert_eq!(last.get("Result"), Some("success"), "{magic}");
         assert_eq!(last.get("PaymentCardType"), Some(brand), "{magic}");
     }

@@ -158,14 +158,8 @@ async fn a_capture_asked_while_another_field_is_keyed_cuts_that_field_off() {
             .await
             .expect("capture");
     }
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    assert_eq!(
-        callbacks.last().and_then(|c| c.get("Result")),
-        Some("success")
-    );
+    let last = env.complete_and_result(call, session.sid).await;
+    assert_eq!(last.get("Result"), Some("success"));
 }
 
 #[tokio::test]
@@ -204,14 +198,8 @@ async fn complete_while_the_last_field_is_keyed_is_64019_and_changes_nothing() {
         (cut.field.as_str(), cut.by.as_str()),
         ("postal-code", "Capture=postal-code")
     );
-    env.finish(call, session.sid, Status::Complete)
-        .await
-        .expect("complete");
-    let callbacks = env.until_result().await;
-    assert_eq!(
-        callbacks.last().and_then(|c| c.get("Result")),
-        Some("success")
-    );
+    let last = env.complete_and_result(call, session.sid).await;
+    assert_eq!(last.get("Result"), Some("success"));
 }
 
 #[tokio::test]

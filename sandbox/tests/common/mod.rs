@@ -151,6 +151,33 @@ impl Env {
             .expect("call SID")
     }
 
+    /// Callbacks until a field's last one (`PartialResult=false`); that one.
+    pub async fn field_done(&mut self) -> Received {
+        loop {
+            let cb = self.next().await;
+            if cb.get("PartialResult") == Some("false") {
+                return cb;
+            }
+        }
+    }
+
+    /// `Status=complete`, then the callbacks until the one with `Result`; that one.
+    pub async fn complete_and_result(&mut self, call: CallSid, sid: PaymentSid) -> Received {
+        self.finish(call, sid, Status::Complete)
+            .await
+            .expect("complete");
+        self.until_result().await.pop().expect("final")
+    }
+
+    /// Every card field without waiting (fine at the instant pace), then
+    /// [`Env::complete_and_result`].
+    pub async fn capture_all_and_complete(&mut self, call: CallSid, sid: PaymentSid) -> Received {
+        for field in CARD_FIELDS {
+            self.capture(call, sid, field).await.expect("capture");
+        }
+        self.complete_and_result(call, sid).await
+    }
+
     /// Every field in turn, waiting for each one's last callback (as a client should), then
     /// `Status=complete`; the callbacks until the one with `Result`.
     pub async fn run_session(&mut self, call: CallSid, key: &str) -> Vec<Received> {
