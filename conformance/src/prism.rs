@@ -71,6 +71,9 @@ pub async fn drive(
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| format!("cannot build the client: {e}"))?;
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let raw = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use http::HeaderValue;
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::connect::{Pool, ProxyChoice};
 use crate::error::Error;
+use crate::http_client::ProxyChoice;
 use crate::retry::RetryPolicy;
 use crate::sid::{AccountSid, ApiKeySid};
 
@@ -109,12 +109,10 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: Pool,
+    pub(crate) http: reqwest::Client,
     pub(crate) credentials: Credentials,
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent_header: HeaderValue,
-    /// `Proxy-Authorization` for requests forwarded through a plain-HTTP proxy.
-    pub(crate) proxy_authorization: Option<HeaderValue>,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -225,11 +223,14 @@ pub struct ClientBuilder {
     region: Option<String>,
     edge: Option<String>,
     timeout: Duration,
-    connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
     user_agent_extensions: Vec<String>,
-    proxy: ProxyChoice,
+    /// The application's own client; the connection settings below are for the one built
+    /// without it.
+    http_client: Option<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    proxy: Option<ProxyChoice>,
     extra_roots: Vec<Vec<u8>>,
 }
 
@@ -252,11 +253,12 @@ impl ClientBuilder {
             region: None,
             edge: None,
             timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_extensions: Vec::new(),
-            proxy: ProxyChoice::FromEnv,
+            http_client: None,
+            connect_timeout: None,
+            proxy: None,
             extra_roots: Vec::new(),
         }
     }
@@ -280,7 +282,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time for one attempt (default 30 s).
+    /// Total time for one attempt, from sending to the last byte of the answer (default 30 s).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
@@ -288,7 +290,7 @@ impl ClientBuilder {
 
     /// Time to open a connection (default 10 s): TCP, proxy tunnel and TLS handshake together.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.connect_timeout = d;
+        self.connect_timeout = Some(d);
         self
     }
 
@@ -310,31 +312,57 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this HTTP proxy (`http://host:port`, credentials as
-    /// `http://user:password@host:port`), whatever the environment says.
+    /// Sends every request through this proxy (`http://host:port` or `https://host:port`,
+    /// credentials as `http://user:password@host:port`), whatever the environment says.
     ///
     /// Without this the client does what curl does: `HTTPS_PROXY` (or `HTTP_PROXY` for a plain
     /// `http` base URL), then `ALL_PROXY`, unless `NO_PROXY` lists the host; a loopback base URL
     /// (`localhost`, `127.0.0.1`, `[::1]`: the local sandbox) is always reached directly, as Go's
     /// net/http does. With this, loopback goes through the proxy too. An `https` base URL
     /// is reached through a `CONNECT` tunnel, so TLS runs end to end and the proxy sees neither
-    /// the requests nor the credentials; only `http://` proxies are supported.
+    /// the requests nor the credentials.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxyChoice::Fixed(url.into());
+        self.proxy = Some(ProxyChoice::Fixed(url.into()));
         self
     }
 
     /// Never uses a proxy, whatever the environment says.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxyChoice::Off;
+        self.proxy = Some(ProxyChoice::Off);
         self
     }
 
     /// Trusts this root certificate (PEM, one or more certificates, or DER) besides the
-    /// built-in webpki roots: a company's TLS-inspecting proxy, a gateway with a private CA.
-    /// Checked by [`build`](Self::build).
+    /// operating system's trust store: a company's TLS-inspecting proxy, a gateway with a
+    /// private CA. Checked by [`build`](Self::build).
     pub fn add_root_certificate(mut self, pem_or_der: impl Into<Vec<u8>>) -> Self {
         self.extra_roots.push(pem_or_der.into());
+        self
+    }
+
+    /// Sends through this reqwest client instead of one the runtime builds: its proxies, TLS
+    /// (roots, client certificates, native-tls), connection pool, DNS resolver and default
+    /// headers apply. The runtime's own per-attempt [`timeout`](Self::timeout), retries, body
+    /// cap, credentials, User-Agent and error types still apply on top.
+    ///
+    /// The connection settings of this builder ([`proxy`](Self::proxy),
+    /// [`no_proxy`](Self::no_proxy), [`add_root_certificate`](Self::add_root_certificate),
+    /// [`connect_timeout`](Self::connect_timeout)) configure the client the runtime builds, so
+    /// [`build`](Self::build) refuses them beside this: set them on the reqwest client. Keep its
+    /// redirect policy at `none()` if a declared 3xx answer must reach you as it came.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = runtime::Client::builder("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "token")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
         self
     }
 
@@ -396,21 +424,19 @@ impl ClientBuilder {
             return Err(Error::config("the auth token or API secret is empty"));
         }
         let base_url = match &self.base_url {
-            Some(url) => {
-                let parsed = url::Url::parse(url)
-                    .map_err(|e| Error::config(format!("base URL {url:?}: {e}")))?;
-                if !matches!(parsed.scheme(), "http" | "https")
-                    || !parsed.username().is_empty()
-                    || parsed.password().is_some()
-                {
-                    return Err(Error::config(
-                        "the base URL must be http(s) without credentials in it",
-                    ));
-                }
-                url.trim_end_matches('/').to_owned()
-            }
+            Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("https://{}", self.host()),
         };
+        let parsed_base = url::Url::parse(&base_url)
+            .map_err(|e| Error::config(format!("base URL {base_url:?}: {e}")))?;
+        if !matches!(parsed_base.scheme(), "http" | "https")
+            || !parsed_base.username().is_empty()
+            || parsed_base.password().is_some()
+        {
+            return Err(Error::config(
+                "the base URL must be http(s) without credentials in it",
+            ));
+        }
         let mut user_agent = format!(
             "twilio-rust-runtime/{} ({} {}) rust/{}",
             env!("CARGO_PKG_VERSION"),
@@ -425,12 +451,24 @@ impl ClientBuilder {
         let user_agent_header = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::config("a User-Agent extension contains characters a header cannot carry")
         })?;
-        let (http, proxy_authorization) = crate::connect::pool(&crate::connect::Settings {
-            base_url: &base_url,
-            connect_timeout: self.connect_timeout,
-            proxy: &self.proxy,
-            extra_roots: &self.extra_roots,
-        })?;
+        let http = match self.http_client {
+            Some(_)
+                if self.proxy.is_some()
+                    || self.connect_timeout.is_some()
+                    || !self.extra_roots.is_empty() =>
+            {
+                return Err(Error::config(
+                    "proxy(), no_proxy(), add_root_certificate() and connect_timeout() configure the client the runtime builds; with http_client(..) set them on that reqwest client instead",
+                ))
+            }
+            Some(client) => client,
+            None => crate::http_client::build(&crate::http_client::Settings {
+                base_url: &parsed_base,
+                connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                proxy: &self.proxy.unwrap_or_default(),
+                extra_roots: &self.extra_roots,
+            })?,
+        };
         let authorization = credentials.basic_header()?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -438,7 +476,6 @@ impl ClientBuilder {
                 credentials,
                 authorization,
                 user_agent_header,
-                proxy_authorization,
                 base_url,
                 timeout: self.timeout,
                 retry: self.retry,

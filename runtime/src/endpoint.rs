@@ -31,14 +31,6 @@ impl Method {
             Method::Delete => "DELETE",
         }
     }
-
-    pub(crate) fn to_http(self) -> http::Method {
-        match self {
-            Method::Get => http::Method::GET,
-            Method::Post => http::Method::POST,
-            Method::Delete => http::Method::DELETE,
-        }
-    }
 }
 
 impl fmt::Display for Method {

@@ -15,13 +15,13 @@
 #![deny(missing_docs)]
 
 mod client;
-mod connect;
 pub mod date;
 mod endpoint;
 mod enums;
 mod erased;
 mod error;
 mod form;
+mod http_client;
 mod inline;
 pub mod model;
 pub mod page;

@@ -3,11 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use http::header::{
-    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, PROXY_AUTHORIZATION, RETRY_AFTER, USER_AGENT,
-};
-use http_body_util::BodyExt as _;
-use hyper::body::{Body as _, Incoming};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint, Method};
@@ -22,11 +18,10 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 /// A request ready to go: everything computed once, so every attempt sends the same bytes.
 struct Prepared {
     method: Method,
-    /// The request target, parsed once: retries reuse it.
-    uri: http::Uri,
-    /// The same as text, for the path in traces and errors.
-    url: String,
-    path_len: usize,
+    /// The request URL, parsed once: retries reuse it.
+    url: reqwest::Url,
+    /// The path and query as written, for traces and errors.
+    path: String,
     body: Option<bytes::Bytes>,
     replay_safe: bool,
     /// The declared success status; a 3xx one (a documented redirect) is an answer too.
@@ -35,8 +30,7 @@ struct Prepared {
 
 impl Prepared {
     fn path(&self) -> &str {
-        let start = self.url.len() - self.path_len;
-        &self.url[start..]
+        &self.path
     }
 }
 
@@ -182,14 +176,12 @@ impl Client {
         target: &str,
         options: &CallOptions,
     ) -> Result<R, Error> {
-        let url = format!("{}{target}", self.inner.base_url);
-        let uri =
-            uri(&url).map_err(|e| e.with_context(0, "GET", target, true, Outcome::NotSent))?;
+        let url = url(&self.inner.base_url, target)
+            .map_err(|e| e.with_context(0, "GET", target, true, Outcome::NotSent))?;
         let prepared = Prepared {
             method: Method::Get,
-            uri,
             url,
-            path_len: target.len(),
+            path: target.to_owned(),
             body: None,
             replay_safe: true,
             expected: 200,
@@ -199,14 +191,11 @@ impl Client {
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
-        // The path is written straight after the base URL: one buffer, no copy.
-        let base = &self.inner.base_url;
-        let (url, body) = encode(params, self.account_sid(), base)?;
+        let (path, body) = encode(params, self.account_sid(), "")?;
         Ok(Prepared {
             method: E::INFO.method,
-            path_len: url.len() - base.len(),
-            uri: uri(&url)?,
-            url,
+            url: url(&self.inner.base_url, &path)?,
+            path,
             body: body.map(bytes::Bytes::from),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
             expected: E::INFO.status,
@@ -289,23 +278,21 @@ impl Client {
 
     /// The HTTP request for one attempt; `Bytes` clones share one buffer, so every attempt
     /// sends the very same body.
-    fn request(&self, req: &Prepared) -> http::Request<Full> {
+    fn request(&self, req: &Prepared) -> reqwest::Request {
         let inner = &self.inner;
-        let mut request = http::Request::new(Full::new(req.body.clone().unwrap_or_default()));
-        *request.method_mut() = req.method.to_http();
-        *request.uri_mut() = req.uri.clone();
+        let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
+            .unwrap_or(reqwest::Method::GET);
+        let mut request = reqwest::Request::new(method, req.url.clone());
         let headers = request.headers_mut();
-        headers.reserve(6);
+        headers.reserve(4);
         headers.insert(AUTHORIZATION, inner.authorization.clone());
         headers.insert(USER_AGENT, inner.user_agent_header.clone());
         if req.method != Method::Delete {
             headers.insert(ACCEPT, JSON);
         }
-        if req.body.is_some() {
+        if let Some(body) = &req.body {
             headers.insert(CONTENT_TYPE, FORM);
-        }
-        if let Some(auth) = &inner.proxy_authorization {
-            headers.insert(PROXY_AUTHORIZATION, auth.clone());
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
         request
     }
@@ -318,7 +305,7 @@ impl Client {
         tokio::pin!(deadline);
         let response = tokio::select! {
             biased;
-            response = inner.http.request(request) => match response {
+            response = inner.http.execute(request) => match response {
                 Ok(response) => response,
                 Err(e) => return classify_send_error(req, e),
             },
@@ -350,7 +337,7 @@ impl Client {
         let success = verdict == Verdict::Success;
         let read = tokio::select! {
             biased;
-            read = read_capped(response.into_body(), inner.max_response_bytes) => read,
+            read = read_capped(response, inner.max_response_bytes) => read,
             () = &mut deadline => Err(BodyError::TimedOut),
         };
         let body = match read {
@@ -420,33 +407,27 @@ fn outcome_of(req: &Prepared, status: u16) -> Outcome {
     }
 }
 
-/// A request body: the whole form, in one piece.
-type Full = http_body_util::Full<bytes::Bytes>;
-
-/// The request target. Paths and queries this crate writes are always valid; a
-/// `next_page_uri` from a server might not be, and is then normalised the way browsers (and
-/// reqwest) do, by the URL parser's percent-encoding.
-fn uri(url: &str) -> Result<http::Uri, Error> {
-    if let Ok(uri) = http::Uri::try_from(url) {
-        return Ok(uri);
-    }
-    let unusable = |e: &dyn std::fmt::Display| {
+/// The request URL: `base` (checked when the client was built) and a path and query. Paths
+/// and queries this crate writes are always valid; a `next_page_uri` from a server might not
+/// be, and is then normalised the way browsers do, by the URL parser's percent-encoding.
+fn url(base: &str, target: &str) -> Result<reqwest::Url, Error> {
+    reqwest::Url::parse(&format!("{base}{target}")).map_err(|e| {
         Error::new(
             ErrorKind::Transport(TransportError::new(format!("unusable URL: {e}"), true)),
             Outcome::NotSent,
             false,
         )
-    };
-    let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
-    http::Uri::try_from(parsed.as_str()).map_err(|e| unusable(&e))
+    })
 }
 
 /// Sorts a failure to get any answer: was anything sent, and may it go again?
-fn classify_send_error(req: &Prepared, e: hyper_util::client::legacy::Error) -> Attempt {
-    if e.is_connect() {
-        // The connection never opened (refused, DNS, proxy, TLS, connect timeout): nothing
-        // was sent, so any method may go again.
-        let kind = if crate::connect::is_connect_timeout(&e) {
+fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
+    // The error's text would repeat the URL: the request is named once, by the error's context.
+    let e = e.without_url();
+    if e.is_connect() || e.is_builder() {
+        // The connection never opened (refused, DNS, proxy, TLS, connect timeout), or the
+        // request could not even be built: nothing was sent, so any method may go again.
+        let kind = if e.is_timeout() {
             ErrorKind::Timeout
         } else {
             ErrorKind::Transport(TransportError::new(e, true))
@@ -593,27 +574,29 @@ enum BodyError {
 const KEPT_PREFIX: usize = 1024;
 
 /// Reads at most `limit` bytes; a larger body is an error, never an allocation of its size.
-async fn read_capped(mut body: Incoming, limit: usize) -> Result<bytes::Bytes, BodyError> {
-    let broken =
-        |read: bytes::Bytes, e: hyper::Error| BodyError::Read(read, TransportError::new(e, false));
-    let announced = body.size_hint().exact();
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, BodyError> {
+    let broken = |read: bytes::Bytes, e: reqwest::Error| {
+        BodyError::Read(read, TransportError::new(e.without_url(), false))
+    };
+    let announced = response.content_length();
     if announced.is_some_and(|n| n <= limit as u64) {
         // The length is announced and within the cap, and the connection cannot deliver more
         // than it announced: read it whole, which for a one-piece body is that piece itself,
         // with no buffer to grow and no copy.
-        return match body.collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(e) => Err(broken(bytes::Bytes::new(), e)),
-        };
+        return response
+            .bytes()
+            .await
+            .map_err(|e| broken(bytes::Bytes::new(), e));
     }
     let announced_too_large = announced.is_some();
     let mut buf = bytes::BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let chunk = match frame {
-            Ok(frame) => match frame.into_data() {
-                Ok(chunk) => chunk,
-                Err(_trailers) => continue,
-            },
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(buf.freeze()),
             Err(e) => return Err(broken(buf.freeze(), e)),
         };
         if announced_too_large || buf.len() + chunk.len() > limit {
@@ -624,7 +607,6 @@ async fn read_capped(mut body: Incoming, limit: usize) -> Result<bytes::Bytes, B
         }
         buf.extend_from_slice(&chunk);
     }
-    Ok(buf.freeze())
 }
 
 /// Parses a success body into the declared response type. An empty body (a DELETE's 204) reads
@@ -654,12 +636,14 @@ mod tests {
 
     #[test]
     fn a_server_given_target_that_http_refuses_is_percent_encoded() {
-        let plain = uri("http://127.0.0.1:1/2010-04-01/x.json?Page=1&PageToken=PA1").expect("uri");
-        assert_eq!(
-            plain.path_and_query().map(|p| p.as_str()),
-            Some("/2010-04-01/x.json?Page=1&PageToken=PA1")
-        );
-        let odd = uri("http://127.0.0.1:1/x.json?To=a b\"c").expect("normalised");
+        let plain = url(
+            "http://127.0.0.1:1",
+            "/2010-04-01/x.json?Page=1&PageToken=PA1",
+        )
+        .expect("url");
+        assert_eq!(plain.path(), "/2010-04-01/x.json");
+        assert_eq!(plain.query(), Some("Page=1&PageToken=PA1"));
+        let odd = url("http://127.0.0.1:1", "/x.json?To=a b\"c").expect("normalised");
         assert_eq!(odd.query(), Some("To=a%20b%22c"));
     }
 }

@@ -420,6 +420,9 @@ impl SandboxBuilder {
             .callback_base
             .map(|b| url::Url::parse(&b).map_err(|e| invalid(format!("callback base {b:?}: {e}"))))
             .transpose()?;
+        // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+        // root Cargo.toml): name it for the process before building a client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent("TwilioProxy/1.1 (twilio-rs sandbox)")

@@ -31,6 +31,9 @@ async fn wrong_or_missing_credentials_get_401_20003() {
     )
     .await;
     assert_eq!(status, 401, "the key SID with the account's token");
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let unauthenticated = reqwest::Client::new()
         .post(&url)
         .send()

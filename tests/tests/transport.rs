@@ -231,7 +231,10 @@ fn unusable_proxy_and_root_settings_are_refused_at_build() {
             .base_url("https://localhost:1")
             .proxy("socks5://user:hunter2@127.0.0.1:1080"),
     );
-    assert!(socks.contains("only http:// proxies"), "{socks}");
+    assert!(
+        socks.contains("only http:// and https:// proxies"),
+        "{socks}"
+    );
     assert!(!socks.contains("hunter2"), "{socks}");
     let pem = build(
         Client::builder(ACCOUNT, TOKEN)
@@ -240,6 +243,93 @@ fn unusable_proxy_and_root_settings_are_refused_at_build() {
     assert!(pem.contains("root certificate 1"), "{pem}");
     let der = build(Client::builder(ACCOUNT, TOKEN).add_root_certificate(vec![0x30, 0x03, 1, 2]));
     assert!(der.contains("root certificate 1"), "{der}");
+}
+
+/// A reqwest client as an application builds it: reqwest needs a rustls provider in the
+/// process when its own default (aws-lc-rs) is not compiled in, as in this workspace.
+fn users_reqwest() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+#[tokio::test]
+async fn a_user_built_reqwest_client_sends_its_default_headers_beside_our_auth() {
+    let server = FaultServer::start().await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-corp-trace", "team-payments".parse().expect("header"));
+    let http = users_reqwest()
+        .default_headers(defaults)
+        .build()
+        .expect("reqwest client");
+    let client = Client::builder(ACCOUNT, TOKEN)
+        .base_url(server.url())
+        .http_client(http)
+        .build()
+        .expect("client");
+    create_payment(&client, 10)
+        .await
+        .expect("created through the user's client");
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("x-corp-trace"), Some("team-payments"));
+    assert_eq!(
+        received[0].header("authorization"),
+        Some(basic(&format!("{ACCOUNT}:{TOKEN}")).as_str())
+    );
+    assert!(received[0]
+        .header("user-agent")
+        .is_some_and(|ua| ua.starts_with("twilio-rust-runtime/")));
+}
+
+#[tokio::test]
+async fn a_user_built_client_keeps_our_timeout_retries_and_body_cap() {
+    let server = FaultServer::start().await;
+    let http = users_reqwest().build().expect("reqwest client");
+    let client = Client::builder(ACCOUNT, TOKEN)
+        .base_url(server.url())
+        .http_client(http)
+        .max_response_bytes(64 * 1024)
+        .timeout(Duration::from_millis(300))
+        .retry(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2)),
+        )
+        .build()
+        .expect("client");
+    // A 503 is retried (the same key twice), then the answer comes.
+    server.script([Some(support::Fault::Unavailable503), None]);
+    create_payment(&client, 11).await.expect("retried");
+    assert_eq!(server.attempts_for_key("key-11").len(), 2);
+    // An oversized body is refused by our cap, whoever's client read it.
+    server.script([Some(support::Fault::HugeBody)]);
+    let err = create_payment(&client, 12).await.expect_err("over the cap");
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { .. }),
+        "{err}"
+    );
+    // A stall ends at our per-attempt timeout, typed as ours.
+    server.script([
+        Some(support::Fault::Stall),
+        Some(support::Fault::Stall),
+        Some(support::Fault::Stall),
+    ]);
+    let err = create_payment(&client, 13).await.expect_err("stalled");
+    assert!(matches!(err.kind(), ErrorKind::Timeout), "{err}");
+}
+
+#[test]
+fn connection_settings_beside_a_user_built_client_are_refused() {
+    let http = users_reqwest().build().expect("reqwest client");
+    let err = Client::builder(ACCOUNT, TOKEN)
+        .http_client(http)
+        .proxy("http://127.0.0.1:3128")
+        .build()
+        .expect_err("ambiguous");
+    assert!(
+        err.to_string().contains("set them on that reqwest client"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -111,6 +111,9 @@ fn config(public: &str) -> WebhookConfig {
 }
 
 fn http() -> reqwest::Client {
+    // reqwest is built without a crypto provider of its own in this workspace (ring is named
+    // instead): give the process one before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(TIMEOUT)
         .build()

@@ -400,6 +400,9 @@ fn raw(
         CONTENT_TYPE,
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .user_agent(agent)
         .build()

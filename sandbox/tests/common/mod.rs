@@ -218,6 +218,9 @@ pub async fn raw_post(
     password: &str,
     form: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(url)
         .basic_auth(user, Some(password))
