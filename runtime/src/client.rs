@@ -411,7 +411,7 @@ impl ClientBuilder {
                 Credentials::ApiKey {
                     account_sid: parse_account(account_sid)?,
                     key_sid: ApiKeySid::new(key_sid)
-                        .map_err(|e| Error::config(format!("API key: {e}")))?,
+                        .map_err(|e| Error::config(format!("the API key SID {e}")))?,
                     secret: secret.clone(),
                 }
             }
@@ -487,7 +487,7 @@ impl ClientBuilder {
 }
 
 fn parse_account(s: &str) -> Result<AccountSid, Error> {
-    AccountSid::new(s).map_err(|e| Error::config(format!("account SID: {e}")))
+    AccountSid::new(s).map_err(|e| Error::config(format!("the account SID {e}")))
 }
 
 #[cfg(test)]

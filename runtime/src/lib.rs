@@ -20,21 +20,16 @@ mod endpoint;
 mod enums;
 mod erased;
 mod error;
-mod form;
 mod http_client;
-mod inline;
 pub mod model;
 pub mod page;
 pub mod param;
-pub mod path;
-mod phone;
 pub mod reflect;
+pub mod request;
 mod retry;
 pub mod sid;
 mod transport;
-pub mod values;
 pub mod webhook;
-mod when;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -50,9 +45,9 @@ pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
 pub use macros::twilio_endpoint;
 pub use page::{Items, Listed, Page, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
-pub use phone::PhoneNumber;
+pub use request::{
+    CommaSeparated, Date, DateTime, IdempotencyKey, JsonObject, PhoneNumber, SpaceSeparated, Uri,
+};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
 pub use transport::RawAnswer;
-pub use values::{CommaSeparated, IdempotencyKey, JsonObject, SpaceSeparated, Uri};
-pub use when::{Date, DateTime};

@@ -32,12 +32,6 @@ impl From<Infallible> for ParamError {
     }
 }
 
-impl From<crate::sid::SidError> for ParamError {
-    fn from(err: crate::sid::SidError) -> Self {
-        Self(err.to_string())
-    }
-}
-
 impl From<std::num::TryFromIntError> for ParamError {
     fn from(_: std::num::TryFromIntError) -> Self {
         Self("is out of range for this parameter's integer type".to_owned())

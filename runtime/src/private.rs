@@ -14,7 +14,7 @@ pub use crate::param::{
     IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
     Range, RangeCheck,
 };
-pub use crate::path::PathSegment;
+pub use crate::request::path::PathSegment;
 pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;
 
@@ -148,7 +148,7 @@ pub fn segment(
     param: &'static str,
     value: &impl PathSegment,
 ) {
-    if let Err(reason) = crate::path::push_segment(out, value.segment()) {
+    if let Err(reason) = crate::request::path::push_segment(out, value.segment()) {
         errors.push(param, reason);
     }
 }

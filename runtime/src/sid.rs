@@ -4,15 +4,15 @@
 //! is stored inline (34 bytes, `Copy`): building a request never allocates for one.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::param::ParamError;
 
-/// Why a string is not a SID of the expected kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a string is not a SID of the expected kind. The message says what the value should look
+/// like and what it was: `must be a call SID: CA followed by 32 hex digits; got "CA123" (5
+/// characters)`; a refused parameter puts its name in front.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SidError {
     /// The string is not 34 characters long.
-    #[error("a {kind} SID is 34 characters ({prefix} + 32 hex digits), got {len}")]
     Length {
         /// The SID type's name, e.g. `CallSid`.
         kind: &'static str,
@@ -20,9 +20,10 @@ pub enum SidError {
         prefix: &'static str,
         /// The length that was given.
         len: usize,
+        /// The value as given, when it is safe to show (see [`SidError::shown`]).
+        value: Option<String>,
     },
     /// The first two letters name another kind of resource.
-    #[error("a {kind} SID starts with {prefix}, got {found:?}{hint}")]
     Prefix {
         /// The SID type's name.
         kind: &'static str,
@@ -30,80 +31,152 @@ pub enum SidError {
         prefix: &'static str,
         /// The two characters that were found.
         found: String,
-        /// An extra sentence for common mix-ups (an API key where an account SID belongs).
-        hint: &'static str,
+        /// The value as given, when it is safe to show.
+        value: Option<String>,
     },
     /// A character after the prefix is not a hex digit.
-    #[error("a {kind} SID ends in 32 hex digits; found {found:?} at position {position}")]
     Digit {
         /// The SID type's name.
         kind: &'static str,
+        /// The expected two-letter prefix.
+        prefix: &'static str,
         /// The offending character.
         found: char,
-        /// Its position in the string.
+        /// Its position in the string, from 1.
         position: usize,
+        /// The value as given, when it is safe to show.
+        value: Option<String>,
     },
 }
 
-/// Checks `s` against `prefix` and returns the SID's bytes.
+impl SidError {
+    /// The value as it may appear in a message: whole when short, but never a 32-character
+    /// value (the length of an auth token or API secret, the likeliest thing to land in a SID's
+    /// place by mistake) nor a long one.
+    fn shown(s: &str) -> Option<String> {
+        (s.chars().count() <= 40 && s.len() != 32).then(|| s.to_owned())
+    }
+}
+
+/// `CallSid` → `call`, `ApiKeySid` → `API key`, `IpAccessControlListSid` → `IP access control
+/// list`: the words a person uses for the kind.
+fn kind_words(kind: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for c in kind.trim_end_matches("Sid").chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(String::new());
+        }
+        if let Some(word) = words.last_mut() {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    for word in &mut words {
+        if matches!(word.as_str(), "api" | "ip" | "sip" | "byoc") {
+            *word = word.to_ascii_uppercase();
+        }
+    }
+    words.join(" ")
+}
+
+impl fmt::Display for SidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, prefix, value) = match self {
+            SidError::Length {
+                kind,
+                prefix,
+                value,
+                ..
+            }
+            | SidError::Prefix {
+                kind,
+                prefix,
+                value,
+                ..
+            }
+            | SidError::Digit {
+                kind,
+                prefix,
+                value,
+                ..
+            } => (*kind, *prefix, value),
+        };
+        let words = kind_words(kind);
+        let article = if words.starts_with(['a', 'e', 'i', 'o', 'A', 'E', 'I', 'O']) {
+            "an"
+        } else {
+            "a"
+        };
+        write!(
+            f,
+            "must be {article} {words} SID: {prefix} followed by 32 hex digits; got "
+        )?;
+        match value {
+            Some(v) => write!(f, "{v:?}")?,
+            None => f.write_str("a value not shown here")?,
+        }
+        match self {
+            SidError::Length { len, .. } => write!(f, " ({len} characters)"),
+            SidError::Prefix { found, .. } if prefix == "AC" && found == "SK" => f.write_str(
+                " (that is an API key SID: with API-key auth the account SID AC… is still needed)",
+            ),
+            SidError::Prefix { found, .. } => write!(f, " (it starts with {found:?})"),
+            SidError::Digit {
+                found, position, ..
+            } => write!(f, " ({found:?} at position {position} is not a hex digit)"),
+        }
+    }
+}
+
+impl std::error::Error for SidError {}
+
+impl From<SidError> for ParamError {
+    fn from(err: SidError) -> Self {
+        ParamError::new(err.to_string())
+    }
+}
+
+/// Checks `s` against `prefix` (or one of `also`) and returns the SID's bytes.
 fn parse_sid(
     s: &str,
     kind: &'static str,
     prefix: &'static str,
     also: &[&str],
 ) -> Result<[u8; 34], SidError> {
+    let value = || SidError::shown(s);
     if s.len() != 34 {
         return Err(SidError::Length {
             kind,
             prefix,
-            len: s.len(),
+            len: s.chars().count(),
+            value: value(),
         });
     }
     let bytes = s.as_bytes();
     if &bytes[..2] != prefix.as_bytes() && !also.iter().any(|p| &bytes[..2] == p.as_bytes()) {
-        let hint = if prefix == "AC" && bytes.starts_with(b"SK") {
-            " (that is an API key SID: with API-key auth the account SID `AC…` is still needed for the URL)"
-        } else {
-            ""
-        };
         return Err(SidError::Prefix {
             kind,
             prefix,
             found: s.chars().take(2).collect(),
-            hint,
+            value: value(),
         });
     }
     if let Some(at) = bytes[2..].iter().position(|b| !b.is_ascii_hexdigit()) {
         // Every byte before it is ASCII, so it starts a character (perhaps a multi-byte one).
-        let position = 2 + at;
+        let index = 2 + at;
         return Err(SidError::Digit {
             kind,
+            prefix,
             found: s
-                .get(position..)
+                .get(index..)
                 .and_then(|rest| rest.chars().next())
                 .unwrap_or(char::REPLACEMENT_CHARACTER),
-            position,
+            position: index + 1,
+            value: value(),
         });
     }
     let mut out = [0u8; 34];
     out.copy_from_slice(bytes);
     Ok(out)
-}
-
-/// Reads a SID from any string the deserializer has, borrowed or not, without copying it into
-/// a `String` first (serde's `Cow<str>` always allocates); every decoded answer carries several.
-struct SidVisitor<T>(fn(&str) -> Result<T, SidError>);
-
-impl<T> serde::de::Visitor<'_> for SidVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a SID string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        (self.0)(v).map_err(E::custom)
-    }
 }
 
 /// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
@@ -131,43 +204,11 @@ macro_rules! sid_types {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        $crate::request::text_conversions!($name, SidError, $name::new, as_str);
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}({})", stringify!($name), self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = SidError;
-            fn from_str(s: &str) -> Result<Self, SidError> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = SidError;
-            fn try_from(s: &str) -> Result<Self, SidError> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<&String> for $name {
-            type Error = SidError;
-            fn try_from(s: &String) -> Result<Self, SidError> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = SidError;
-            fn try_from(s: String) -> Result<Self, SidError> {
-                Self::new(&s)
             }
         }
 
@@ -195,23 +236,11 @@ macro_rules! sid_types {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(SidVisitor(Self::new))
-            }
-        }
-
         impl $crate::param::ParamType for $name {
             const KIND: $crate::param::Kind = $crate::param::Kind::scalar($crate::param::Scalar::Sid($prefix));
         }
 
-        impl $crate::path::PathSegment for $name {
+        impl $crate::request::path::PathSegment for $name {
             fn segment(&self) -> &str {
                 self.as_str()
             }
@@ -316,12 +345,42 @@ mod tests {
             CallSid::new("CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaz"),
             Err(SidError::Digit {
                 found: 'z',
-                position: 33,
+                position: 34,
                 ..
             })
         ));
         // Multi-byte input of the right byte length must not panic on slicing.
         assert!(CallSid::new("CAé234567890123456789012345678901").is_err());
+    }
+
+    #[test]
+    fn messages_say_what_a_sid_looks_like_in_plain_words() {
+        let msg = |r: Result<CallSid, SidError>| r.expect_err("refused").to_string();
+        assert_eq!(
+            msg(CallSid::new("CA123")),
+            r#"must be a call SID: CA followed by 32 hex digits; got "CA123" (5 characters)"#
+        );
+        assert_eq!(
+            AccountSid::new("").expect_err("empty").to_string(),
+            r#"must be an account SID: AC followed by 32 hex digits; got "" (0 characters)"#
+        );
+        assert!(ApiKeySid::new("x")
+            .expect_err("short")
+            .to_string()
+            .starts_with("must be an API key SID: SK followed"));
+        assert!(msg(CallSid::new("PKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"))
+            .ends_with(r#"(it starts with "PK")"#));
+        assert!(msg(CallSid::new("CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaz"))
+            .ends_with(r#"('z' at position 34 is not a hex digit)"#));
+        assert_eq!(
+            kind_words("IpAccessControlListSid"),
+            "IP access control list"
+        );
+        // A value the length of an auth token is never repeated back.
+        let token = "0123456789abcdef0123456789abcdef";
+        let shown = AccountSid::new(token).expect_err("a token").to_string();
+        assert!(!shown.contains(token), "{shown}");
+        assert!(shown.contains("not shown"), "{shown}");
     }
 
     #[test]

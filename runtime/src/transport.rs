@@ -8,7 +8,6 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AF
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint, Method};
 use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome, TransportError};
-use crate::param::InvalidParams;
 use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
 
 // Static header values: no validation and no copy per request.
@@ -127,7 +126,7 @@ impl Client {
     /// Encodes a declared request exactly as it would be sent: `(path and query, form body)`.
     /// Validates first, so a bad value is reported here too.
     pub fn encode<E: Endpoint>(&self, params: &E) -> Result<(String, Option<String>), Error> {
-        encode(params, self.account_sid(), "")
+        crate::request::encode(params, self.account_sid())
     }
 
     /// Sends a declared request and decodes the answer. The generated `send` methods call this.
@@ -191,7 +190,7 @@ impl Client {
     }
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
-        let (path, body) = encode(params, self.account_sid(), "")?;
+        let (path, body) = crate::request::encode(params, self.account_sid())?;
         Ok(Prepared {
             method: E::INFO.method,
             url: url(&self.inner.base_url, &path)?,
@@ -499,66 +498,6 @@ fn status_error(status: u16, body: &[u8], outcome: Outcome, retryable: bool) -> 
         },
     };
     Error::new(kind, outcome, retryable)
-}
-
-/// Validates and encodes: `(prefix + path + query, form body)`.
-fn encode<E: Endpoint>(
-    params: &E,
-    account: &crate::sid::AccountSid,
-    prefix: &str,
-) -> Result<(String, Option<String>), Error> {
-    let mut problems = InvalidParams::default();
-    if let Err(p) = params.validate() {
-        problems.0.extend(p.0);
-    }
-    let mut target = String::with_capacity(prefix.len() + E::INFO.path.len() + 64);
-    target.push_str(prefix);
-    if let Err(p) = params.write_path(account, &mut target) {
-        problems.0.extend(p.0);
-    }
-    problems.into_result().map_err(Error::invalid)?;
-    let form_error = |e: crate::form::FormError| {
-        Error::invalid(InvalidParams(vec![crate::param::InvalidParam {
-            param: "(form)",
-            reason: crate::param::ParamError::new(format!("cannot be form-encoded: {e}")),
-        }]))
-    };
-    match E::INFO.method {
-        Method::Post => {
-            let mut body = String::with_capacity(const { form_capacity(E::INFO.params) });
-            crate::form::push_form(&mut body, params).map_err(form_error)?;
-            Ok((target, Some(body)))
-        }
-        Method::Get | Method::Delete => {
-            let mark = target.len();
-            target.push('?');
-            crate::form::push_form(&mut target, params).map_err(form_error)?;
-            if target.len() == mark + 1 {
-                target.truncate(mark);
-            }
-            Ok((target, None))
-        }
-    }
-}
-
-/// A first guess at a form body's size, computed at compile time per endpoint: each non-path
-/// parameter's name, `=` and `&`, and room for a short encoded value. A good guess saves the
-/// buffer's doublings (each a reallocation and copy); a body larger than it costs one doubling.
-const fn form_capacity(params: &[crate::param::ParamInfo]) -> usize {
-    const VALUE_GUESS: usize = 24;
-    let mut total = 0;
-    let mut i = 0;
-    while i < params.len() {
-        if !matches!(params[i].location, crate::param::Location::Path) {
-            total += params[i].wire_name.len() + 2 + VALUE_GUESS;
-        }
-        i += 1;
-    }
-    if total < 64 {
-        64
-    } else {
-        total
-    }
 }
 
 enum BodyError {

@@ -167,3 +167,22 @@ async fn no_secret_in_logs_errors_or_debug_output() {
         }
     }
 }
+
+#[test]
+fn a_token_given_where_a_sid_belongs_is_never_repeated_back() {
+    // Auth tokens and API secrets are 32 characters: the likeliest mix-up is swapped arguments.
+    let token = "0123456789abcdef0123456789abcdef";
+    let errors = [
+        Client::builder(token, ACCOUNT)
+            .build()
+            .expect_err("swapped"),
+        Client::builder_with_api_key(ACCOUNT, token, KEY_SID)
+            .build()
+            .expect_err("swapped"),
+    ];
+    for err in errors {
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains(token), "{text}");
+        assert!(text.contains("SID"), "{text}");
+    }
+}

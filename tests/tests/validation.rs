@@ -56,16 +56,21 @@ async fn malformed_sids_are_refused() {
     let c = client(&server);
     let got = refused(&server, create("CA123", "k", URL).send(&c)).await;
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].0, "CallSid");
-    assert!(got[0].1.contains("34 characters"), "{}", got[0].1);
+    // Read as a person reads it: the parameter, what it should look like, what it was.
+    assert_eq!(
+        format!("{} {}", got[0].0, got[0].1),
+        r#"CallSid must be a call SID: CA followed by 32 hex digits; got "CA123" (5 characters)"#
+    );
 
     let got = refused(
         &server,
         update(CA, "CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "k", URL).send(&c),
     )
     .await;
-    assert_eq!(got[0].0, "Sid");
-    assert!(got[0].1.contains("starts with PK"), "{}", got[0].1);
+    assert_eq!(
+        format!("{} {}", got[0].0, got[0].1),
+        r#"Sid must be a payment SID: PK followed by 32 hex digits; got "CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" (it starts with "CA")"#
+    );
 
     let got = refused(
         &server,

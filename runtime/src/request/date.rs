@@ -1,15 +1,14 @@
-//! Date and date-time request parameters in Twilio's wire formats: `YYYY-MM-DD` and
-//! `YYYY-MM-DDTHH:MM:SSZ` (UTC). Both wrap `time` values; `time`'s own serde forms are not
-//! Twilio's, so these types do the formatting.
+//! Dates sent in requests, in Twilio's wire formats: `YYYY-MM-DD` and `YYYY-MM-DDTHH:MM:SSZ`
+//! (UTC). Both wrap `time` values; `time`'s own serde forms are not Twilio's, so these types do
+//! the formatting. (Dates read from responses: [`crate::date`].)
 
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::param::{Kind, ParamError, ParamType, Scalar};
+
+use super::text_conversions;
 
 const DAY: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day]");
@@ -89,52 +88,8 @@ impl From<OffsetDateTime> for DateTime {
     }
 }
 
-macro_rules! text_conversions {
-    ($ty:ty, $parse:expr) => {
-        impl TryFrom<&str> for $ty {
-            type Error = ParamError;
-            fn try_from(s: &str) -> Result<Self, ParamError> {
-                $parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $ty {
-            type Error = ParamError;
-            fn try_from(s: String) -> Result<Self, ParamError> {
-                $parse(&s)
-            }
-        }
-
-        impl TryFrom<&String> for $ty {
-            type Error = ParamError;
-            fn try_from(s: &String) -> Result<Self, ParamError> {
-                $parse(s)
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.to_wire())
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.to_wire())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                $parse(&s).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-text_conversions!(Date, |s: &str| parse_day(s).map(Date));
-text_conversions!(DateTime, DateTime::parse);
+text_conversions!(Date, ParamError, |s| parse_day(s).map(Date), to_wire);
+text_conversions!(DateTime, ParamError, DateTime::parse, to_wire);
 
 impl ParamType for Date {
     const KIND: Kind = Kind::scalar(Scalar::Date);
