@@ -4,14 +4,14 @@
 //! follow Twilio's resource tree: [`calls`], [`calls::recordings`], [`messages`],
 //! [`incoming_phone_numbers`], … Each resource module has `list`, `create`, `fetch`, `update`
 //! and `delete` as Twilio offers them, its response model and its enums. Lists return a
-//! [`runtime::Page`]; their builders also have `stream`, which walks every page lazily.
+//! [`Page`]; their builders also have `stream`, which walks every page lazily.
 //!
 //! ```no_run
 //! use futures_util::TryStreamExt;
 //! use time::macros::date;
 //!
-//! # async fn demo() -> Result<(), runtime::Error> {
-//! let client = runtime::Client::from_env()?;
+//! # async fn demo() -> Result<(), api::Error> {
+//! let client = api::Client::from_env()?;
 //! let mut calls = api::calls::list()
 //!     .start_time_after(date!(2024 - 01 - 01))
 //!     .page_size(100)
@@ -29,6 +29,14 @@
 mod http_method;
 
 pub use http_method::HttpMethod;
+
+// The runtime's everyday types, so an application depends on `api` alone.
+pub use runtime::{
+    webhook, AccountSid, ApiError, CallOptions, CallSid, Client, ClientBuilder, CommaSeparated,
+    Credentials, Date, DateTime, Error, ErrorKind, IdempotencyKey, InvalidParam, InvalidParams,
+    Items, JsonObject, MessageSid, Outcome, Page, ParamError, PaymentSid, PhoneNumber, RawAnswer,
+    RetryEvent, RetryPolicy, RetryReason, SidError, SpaceSeparated, TransportError, Uri,
+};
 
 pub mod accounts;
 pub mod addresses;

@@ -6,7 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use runtime::{CallOptions, Client, ErrorKind, Outcome, RetryPolicy};
+// Through `api` alone, as an application writes it.
+use api::{CallOptions, Client, ErrorKind, Outcome, RetryPolicy};
 use support::{call_sid, Fault, FaultServer, ACCOUNT, TOKEN};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
