@@ -13,11 +13,11 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod default_port;
 mod error;
-mod form;
-mod port;
 mod public_url;
 mod signature;
+mod strict_form;
 mod validator;
 
 #[cfg(feature = "axum")]

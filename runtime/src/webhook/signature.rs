@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::form::parse_pairs;
+use super::strict_form::parse_pairs;
 use super::SignatureError;
 
 /// Computes the signature Twilio sends for a request to `url` with form `params` (empty for GET

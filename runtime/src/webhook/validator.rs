@@ -6,9 +6,9 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::{Choice, ConstantTimeEq};
 
-use super::form::{parse_pairs, query_of};
-use super::port::url_variants;
+use super::default_port::url_variants;
 use super::signature::{body_sha256_hex, mac, sorted_pairs};
+use super::strict_form::{parse_pairs, query_of};
 use super::SignatureError;
 
 /// Checks Twilio webhook signatures.
