@@ -15,7 +15,9 @@ use crate::param::InvalidParams;
 ///
 /// [`Unknown`]: Outcome::Unknown
 /// [`Processed`]: Outcome::Processed
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Declared from "nothing happened" to "Twilio acted": the order is how much an outcome says
+// Twilio may have done, which is what merging the outcomes of several attempts keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     /// Nothing was sent (bad parameters, bad configuration, or the connection never opened).
     NotSent,
@@ -29,24 +31,10 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// How much the outcome says Twilio may have done, for merging attempts: a later attempt
+    /// The outcome of a call whose attempts had outcomes `self` and `other`: a later attempt
     /// that was refused does not undo an earlier one that may have been acted on.
-    fn weight(self) -> u8 {
-        match self {
-            Outcome::NotSent => 0,
-            Outcome::NotProcessed => 1,
-            Outcome::Unknown => 2,
-            Outcome::Processed => 3,
-        }
-    }
-
-    /// The outcome of a call whose attempts had outcomes `self` and `other`.
     pub(crate) fn merge(self, other: Outcome) -> Outcome {
-        if other.weight() > self.weight() {
-            other
-        } else {
-            self
-        }
+        self.max(other)
     }
 }
 

@@ -27,12 +27,6 @@ struct Prepared {
     expected: u16,
 }
 
-impl Prepared {
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
-
 /// The answer that ended a call (a success, or an error status the retry policy is done with),
 /// with what the failed attempts before it may have done.
 struct Answer {
@@ -230,14 +224,14 @@ impl Client {
             // What this attempt may have done, and the call's result if it ends here.
             let finish = |last: Result<Answer, Error>| match last {
                 Ok(mut answer) => {
-                    tracing::debug!(target: "twilio", method, path = req.path(), status = answer.status, attempt, elapsed_ms, "response");
+                    tracing::debug!(target: "twilio", method, path = &req.path, status = answer.status, attempt, elapsed_ms, "response");
                     answer.attempts = attempt;
                     answer.earlier = earlier;
                     Ok(answer)
                 }
                 Err(err) => {
-                    tracing::debug!(target: "twilio", method, path = req.path(), status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
-                    Err(err.with_context(attempt, method, req.path(), req.replay_safe, earlier))
+                    tracing::debug!(target: "twilio", method, path = &req.path, status = err.status(), attempt, elapsed_ms, error = %err, "request failed");
+                    Err(err.with_context(attempt, method, &req.path, req.replay_safe, earlier))
                 }
             };
             let (reason, retry_after, last) = match result {
@@ -253,7 +247,7 @@ impl Client {
                 .deadline
                 .is_some_and(|d| started.elapsed() + delay >= d);
             if attempt >= policy.max_attempts || past_deadline {
-                tracing::debug!(target: "twilio", method, path = req.path(), attempt, %reason, past_deadline, "giving up");
+                tracing::debug!(target: "twilio", method, path = &req.path, attempt, %reason, past_deadline, "giving up");
                 return finish(last);
             }
             let (status, outcome) = match &last {
@@ -261,14 +255,14 @@ impl Client {
                 Err(err) => (err.status(), err.outcome()),
             };
             earlier = earlier.merge(outcome);
-            tracing::info!(target: "twilio", method, path = req.path(), status, attempt, elapsed_ms, %reason, delay_ms = millis(delay), "retrying");
+            tracing::info!(target: "twilio", method, path = &req.path, status, attempt, elapsed_ms, %reason, delay_ms = millis(delay), "retrying");
             if let Some(hook) = &policy.hook {
                 hook(&RetryEvent {
                     attempt,
                     reason,
                     delay,
                     method,
-                    path: req.path().to_owned(),
+                    path: req.path.clone(),
                 });
             }
             tokio::time::sleep(delay).await;
@@ -481,7 +475,7 @@ fn decode_answer<R: serde::de::DeserializeOwned>(
         e.with_context(
             answer.attempts,
             req.method.as_str(),
-            req.path(),
+            &req.path,
             req.replay_safe,
             answer.earlier,
         )

@@ -454,7 +454,11 @@ impl SandboxBuilder {
             token: Arc::from(auth_token.as_str()),
             hub: Arc::new(Hub::default()),
         });
-        let listener = tokio::net::TcpListener::bind(self.bind).await?;
+        let listener = tokio::net::TcpListener::bind(self.bind)
+            .await
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot listen on {}: {e}", self.bind))
+            })?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(routes::handle)

@@ -88,7 +88,14 @@ impl ReceiverBuilder {
 
     /// Starts the receiver.
     pub async fn start(self) -> std::io::Result<Receiver> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot listen on 127.0.0.1:{}: {e}", self.port),
+                )
+            })?;
         let addr = listener.local_addr()?;
         let (tx, rx) = mpsc::unbounded_channel();
         let base = self.public_base.unwrap_or_else(|| format!("http://{addr}"));

@@ -2,11 +2,12 @@
 //! peak RSS is its own:
 //!
 //! - `ours`: `api::payments::create(..)…send(&client)` (build, validate, encode, send, decode);
-//! - `raw`: reqwest with the body and headers built once, reading the answer's bytes;
+//! - `raw`: plain reqwest with the body and headers built once, reading the answer's bytes;
 //! - `raw_decode`: the same, then parsing the answer into `api::payments::Payment`;
-//! - `openapi`: `twilio_openapi::apis::default_api::create_payments`;
-//! - `raw_hyper` (instruction counts only): hyper-util's pooled client, the transport both ours
-//!   and reqwest are built on, sending the same bytes and headers, its URL parsed per request.
+//! - `openapi`: `twilio_openapi::apis::default_api::create_payments`.
+//!
+//! `raw` and `raw_decode` use the same reqwest (0.13, rustls with ring) as ours: the floor is
+//! that client doing the same work by hand.
 //!
 //! `throughput [--quick] [--requests N] [--rounds R] [--out FILE]` starts the server (this binary,
 //! `server`), then runs every mode at concurrency 1 and 32 (`client …`), rounds interleaved so
@@ -25,9 +26,6 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use serde::{Deserialize, Serialize};
 
 const MODES: [&str; 4] = ["ours", "raw", "raw_decode", "openapi"];
-/// The instruction counts add the bare transport under ours and reqwest, to show what each
-/// layer above it costs.
-const INSTRUCTION_MODES: [&str; 5] = ["ours", "raw", "raw_decode", "openapi", "raw_hyper"];
 const CONCURRENCY: [usize; 2] = [1, 32];
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -205,7 +203,7 @@ fn count_instructions(args: &[String]) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("throughput-callgrind-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut modes = Vec::new();
-    for mode in INSTRUCTION_MODES {
+    for mode in MODES {
         let mut counted = Vec::new();
         for requests in [small, large] {
             let out_file = dir.join(format!("{mode}.{requests}.out"));
@@ -310,7 +308,6 @@ fn run_client(args: &[String]) -> Result<(), String> {
             "raw" => measure!(raw(&base, false)?),
             "raw_decode" => measure!(raw(&base, true)?),
             "openapi" => measure!(openapi(&base)),
-            "raw_hyper" => measure!(raw_hyper(&base)?),
             other => Err(format!("unknown mode {other:?}")),
         }
     })?;
@@ -430,57 +427,6 @@ fn raw(
             } else {
                 std::hint::black_box(bytes);
             }
-            Ok(())
-        }) as Call
-    })
-}
-
-/// hyper-util's pooled client directly: the transport under ours and under reqwest, without
-/// either's layers (reqwest's request and redirect services; our TLS/proxy connector, timer,
-/// body cap, encoding and decoding). Same bytes and headers as `raw`; the URL is parsed (as an
-/// `http::Uri`) per request, as a client building requests would.
-fn raw_hyper(base: &str) -> Result<impl Fn() -> Call + Clone + Send + Sync + 'static, String> {
-    use http_body_util::{BodyExt, Full};
-    use hyper_util::client::legacy::{connect::HttpConnector, Client};
-    use hyper_util::rt::TokioExecutor;
-
-    let Wire {
-        url,
-        body,
-        auth,
-        agent,
-    } = wire(base)?;
-    let http: Client<HttpConnector, Full<bytes::Bytes>> =
-        Client::builder(TokioExecutor::new()).build_http();
-    let shared = Arc::new((http, url, auth, agent, body));
-    Ok(move || {
-        let shared = Arc::clone(&shared);
-        Box::pin(async move {
-            let (http, url, auth, agent, body) = &*shared;
-            let uri: http::Uri = url
-                .parse()
-                .map_err(|e: http::uri::InvalidUri| e.to_string())?;
-            let request = http::Request::post(uri)
-                .header(AUTHORIZATION, auth.clone())
-                .header(reqwest::header::USER_AGENT, agent.clone())
-                .header(ACCEPT, HeaderValue::from_static("application/json"))
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                )
-                .body(Full::new(body.clone()))
-                .map_err(|e| e.to_string())?;
-            let response = http.request(request).await.map_err(|e| e.to_string())?;
-            if response.status().as_u16() != 201 {
-                return Err(format!("raw_hyper: status {}", response.status()));
-            }
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.to_string())?
-                .to_bytes();
-            std::hint::black_box(bytes);
             Ok(())
         }) as Call
     })
