@@ -114,6 +114,8 @@ pub(crate) struct Inner {
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent_header: HeaderValue,
     pub(crate) base_url: String,
+    /// The same, parsed: each request's URL starts as a copy of it.
+    pub(crate) base: url::Url,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
@@ -477,6 +479,7 @@ impl ClientBuilder {
                 authorization,
                 user_agent_header,
                 base_url,
+                base: parsed_base,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
