@@ -21,7 +21,9 @@ struct Prepared {
     url: reqwest::Url,
     /// The path and query as written, for traces and errors.
     path: String,
-    body: Option<bytes::Bytes>,
+    /// The body and its content type: method, URL, headers and body are all data here, so
+    /// another body format needs no change to sending.
+    body: Option<(HeaderValue, bytes::Bytes)>,
     replay_safe: bool,
     /// The declared success status; a 3xx one (a documented redirect) is an answer too.
     expected: u16,
@@ -189,7 +191,7 @@ impl Client {
             method: E::INFO.method,
             url: url(&self.inner.base, &path)?,
             path,
-            body: body.map(bytes::Bytes::from),
+            body: body.map(|form| (FORM, bytes::Bytes::from(form))),
             replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
             expected: E::INFO.status,
         })
@@ -283,8 +285,8 @@ impl Client {
         if req.method != Method::Delete {
             headers.insert(ACCEPT, JSON);
         }
-        if let Some(body) = &req.body {
-            headers.insert(CONTENT_TYPE, FORM);
+        if let Some((content_type, body)) = &req.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
         request
