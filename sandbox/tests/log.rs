@@ -156,6 +156,9 @@ fn dead_port() -> u16 {
 }
 
 async fn post_call(server: &Server, to: &str, password: &str) -> (u16, serde_json::Value) {
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(format!(
             "{}/2010-04-01/Accounts/{ACCOUNT}/Calls.json",
