@@ -99,10 +99,7 @@ pub(crate) type Pairs = Vec<(String, String)>;
 
 /// Reads the page's form: parameter pairs (a joined list's repeated inputs joined with its
 /// separator, as it travels) and the console's control fields.
-pub(crate) fn read_form(
-    op: &Operation,
-    body: &[u8],
-) -> (Pairs, Pairs) {
+pub(crate) fn read_form(op: &Operation, body: &[u8]) -> (Pairs, Pairs) {
     let all: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
     let (controls, pairs): (Vec<_>, Vec<_>) = all
         .into_iter()

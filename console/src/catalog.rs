@@ -325,7 +325,11 @@ mod tests {
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate operation ids");
-        assert_eq!(before, runtime::endpoints().len(), "one operation per declaration");
+        assert_eq!(
+            before,
+            runtime::endpoints().len(),
+            "one operation per declaration"
+        );
     }
 
     #[test]

@@ -116,8 +116,8 @@ fn field(p: &ParamInfo, prefill: &Prefill<'_>) -> Markup {
     html! {
         div .field data-param=(p.wire_name) {
             @if is_list && !enum_values.is_empty() {
-                fieldset .choices aria-describedby=(described) {
-                    legend { (label_text(p)) }
+                span .label id=(format!("{id}-label")) { (label_text(p)) }
+                div .choices role="group" aria-labelledby=(format!("{id}-label")) aria-describedby=(described) {
                     @for v in enum_values {
                         label .choice {
                             input type="checkbox" name=(p.wire_name) value=(v) checked[values.iter().any(|x| x == v)];

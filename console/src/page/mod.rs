@@ -230,6 +230,11 @@ pub(crate) async fn operation(
                 }
                 div #problems .problems role="alert" aria-live="assertive" tabindex="-1" {}
                 (form::render(&op, &prefill))
+                h2 #parameters { "Parameters" }
+                (params_table(&op))
+            }
+            aside .op-code aria-label="Code and answer" {
+                (snippet_panel(&snippets))
                 section #answer .answer aria-live="polite" hidden {
                     h2 { "Answer" }
                     p .status-line {}
@@ -242,11 +247,6 @@ pub(crate) async fn operation(
                     p .hint { "Callbacks the upstream posted to this page's inbox, newest first; signatures checked with the upstream's auth token." }
                     ol .entries reversed {}
                 }
-                h2 #parameters { "Parameters" }
-                (params_table(&op))
-            }
-            aside .op-code aria-label="Code" {
-                (snippet_panel(&snippets))
             }
         }
     };

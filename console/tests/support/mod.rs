@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -18,6 +19,7 @@ pub struct Harness {
     pub sandbox: sandbox::Sandbox,
     pub addr: SocketAddr,
     pub session: String,
+    forward: Arc<Forward>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -27,6 +29,7 @@ struct Forward {
     token: String,
     session: String,
     http: reqwest::Client,
+    forwarded: AtomicUsize,
 }
 
 impl Harness {
@@ -49,6 +52,7 @@ impl Harness {
             token: sandbox.auth_token().to_owned(),
             session: session.clone(),
             http: reqwest::Client::new(),
+            forwarded: AtomicUsize::new(0),
         });
         let app = Router::new()
             .merge(console::router(console.clone()))
@@ -58,7 +62,10 @@ impl Harness {
                     .fallback(forward_rest)
                     .with_state(forward.clone()),
             )
-            .layer(axum::middleware::from_fn_with_state(forward, hand_session));
+            .layer(axum::middleware::from_fn_with_state(
+                forward.clone(),
+                hand_session,
+            ));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -71,8 +78,14 @@ impl Harness {
             sandbox,
             addr,
             session,
+            forward,
             _stop: stop,
         }
+    }
+
+    /// Requests forwarded upstream so far.
+    pub fn forwarded(&self) -> usize {
+        self.forward.forwarded.load(Ordering::SeqCst)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -133,6 +146,7 @@ async fn forward_rest(
         )
             .into_response();
     }
+    forward.forwarded.fetch_add(1, Ordering::SeqCst);
     let url = format!(
         "{}{}",
         forward.sandbox_url,
