@@ -109,10 +109,11 @@ impl Checker {
         Ok(Self { client })
     }
 
-    /// Checks `pairs` (wire name, value) against `op`'s declaration.
+    /// Checks `pairs` (wire name, value) against `op`'s declaration. Empty values are
+    /// dropped, and the repeated values of a joined list (`ValidCardTypes=visa`,
+    /// `ValidCardTypes=amex`) become its one wire value (`visa amex`).
     pub async fn check(&self, op: &Operation, pairs: Vec<(String, String)>) -> Checked {
-        let pairs: Vec<(String, String)> =
-            pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let pairs = crate::api::join_lists(op, pairs);
         let mut problems = Vec::new();
         for (name, _) in &pairs {
             if op.info.param(name).is_none()

@@ -184,7 +184,7 @@ async fn a_pay_session_from_the_page() {
     until(
         &c,
         "the Rust snippet to set the amount",
-        "document.getElementById('code-rust').textContent.includes('.charge_amount(dec!(19.99))')",
+        "document.getElementById('code-rust').textContent.includes('.charge_amount(\"19.99\")')",
     )
     .await;
     until(&c, "the curl snippet to send the amount", "document.getElementById('code-curl').textContent.includes(\"--data-urlencode 'ChargeAmount=19.99'\")").await;
@@ -243,11 +243,14 @@ async fn a_pay_session_from_the_page() {
 
     // The screenshot the README shows, kept as a CI artifact: the filled form, its snippets and
     // the answer, on a tall laptop-width window.
-    until(&c, "the snippets to follow the last change", "document.getElementById('code-rust').textContent.includes('dec!(19.99)') && document.getElementById('code-curl').textContent.includes('ChargeAmount=19.99')").await;
+    until(&c, "the snippets to follow the last change", "document.getElementById('code-rust').textContent.includes('.charge_amount(\"19.99\")') && document.getElementById('code-curl').textContent.includes('ChargeAmount=19.99')").await;
     c.set_window_size(1440, 1100).await.expect("resize");
-    c.execute("window.scrollTo(0, 0); document.querySelector('.op-code').scrollTop = 0;", vec![])
-        .await
-        .expect("scroll");
+    c.execute(
+        "window.scrollTo(0, 0); document.querySelector('.op-code').scrollTop = 0;",
+        vec![],
+    )
+    .await
+    .expect("scroll");
     let png = c.screenshot().await.expect("screenshot");
     let out =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/console-screenshot.png");

@@ -25,8 +25,10 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     for link in &links {
         chain.push('.');
         chain.push_str(&camel(&link.name));
-        if let Some(arg) = &link.arg {
-            chain.push_str(&format!("({})", js_string(arg)));
+        match link.arg.as_deref() {
+            Some("") => chain.push_str("()"),
+            Some(arg) => chain.push_str(&format!("({})", js_string(arg))),
+            None => {}
         }
     }
     let method = match py_method {

@@ -119,6 +119,7 @@ pub(crate) fn chain_and_method(call: &Call) -> (Vec<Link>, &'static str) {
             None => chain.push(Link { name, arg: None }),
         }
     }
+    apply_helper_names(op, &mut chain);
     let method = match op.info.function {
         "list" if has_page_params(call) => "page",
         f @ ("list" | "create" | "fetch" | "update" | "delete") => static_name(f),
@@ -127,13 +128,70 @@ pub(crate) fn chain_and_method(call: &Call) -> (Vec<Link>, &'static str) {
     (chain, method)
 }
 
+/// Where Twilio's helpers name a resource differently from its path (checked against
+/// twilio-python by the snippet proof): `(method, path ending, rewrite)`.
+const HELPER_NAMES: &[(&str, &str, Rewrite)] = &[
+    ("POST", "/Keys.json", Rewrite::Rename("new_keys")),
+    (
+        "POST",
+        "/SigningKeys.json",
+        Rewrite::Rename("new_signing_keys"),
+    ),
+    (
+        "POST",
+        "/OutgoingCallerIds.json",
+        Rewrite::Rename("validation_requests"),
+    ),
+    ("", "/SMS/ShortCodes.json", Rewrite::DropParent),
+    ("", "/SMS/ShortCodes/<Sid>.json", Rewrite::DropParent),
+    ("GET", "/Data.json", Rewrite::Call),
+];
+
+#[derive(Clone, Copy)]
+enum Rewrite {
+    /// The last accessor has another name.
+    Rename(&'static str),
+    /// The accessor before the last is not there (`account.short_codes`, not `sms.short_codes`).
+    DropParent,
+    /// The last accessor is called with no argument to reach the resource (`data()`).
+    Call,
+}
+
+fn apply_helper_names(op: &crate::catalog::Operation, chain: &mut Vec<Link>) {
+    let method = op.info.method.as_str();
+    for (m, suffix, rewrite) in HELPER_NAMES {
+        if (!m.is_empty() && *m != method) || !op.info.path.ends_with(suffix) {
+            continue;
+        }
+        let n = chain.len();
+        match rewrite {
+            Rewrite::Rename(name) => {
+                if let Some(last) = chain.last_mut() {
+                    last.name = (*name).to_owned();
+                }
+            }
+            Rewrite::DropParent if n >= 2 => {
+                chain.remove(n - 2);
+            }
+            Rewrite::Call => {
+                if let Some(last) = chain.last_mut() {
+                    last.arg.get_or_insert_with(String::new);
+                }
+            }
+            Rewrite::DropParent => {}
+        }
+    }
+}
+
 fn render_chain(host: &str, links: &[Link]) -> String {
     let mut out = format!("client.{}", domain(host));
     for link in links {
         out.push('.');
         out.push_str(&link.name);
-        if let Some(arg) = &link.arg {
-            out.push_str(&format!("({})", python_string(arg)));
+        match link.arg.as_deref() {
+            Some("") => out.push_str("()"),
+            Some(arg) => out.push_str(&format!("({})", python_string(arg))),
+            None => {}
         }
     }
     out

@@ -112,10 +112,8 @@ fn scalar(
     match p.kind.scalar {
         Scalar::Boolean if text == "true" || text == "false" => text.to_owned(),
         Scalar::Integer if text.parse::<i128>().is_ok() => text.to_owned(),
-        Scalar::Number if is_plain_decimal(text) => {
-            imports.insert("rust_decimal_macros::dec".to_owned());
-            format!("dec!({text})")
-        }
+        // Decimals as text: the setter parses it exactly (no float on the way), and the
+        // snippet needs no decimal crate of its own.
         Scalar::Enum(values) => {
             let ty = enum_type(op, p);
             let short = ty.rsplit("::").next().unwrap_or(&ty).to_owned();
@@ -133,17 +131,6 @@ fn scalar(
         // read as its kind): the setters take `&str` and check it.
         _ => rust_string(text),
     }
-}
-
-/// A decimal literal `dec!` takes: digits with at most one `.`, optional leading `-`.
-fn is_plain_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let mut parts = digits.splitn(2, '.');
-    let whole = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The public path of an enum parameter's type: the declaration's module, where each resource
@@ -218,13 +205,5 @@ mod tests {
         assert_eq!(inner_type("Option<SpaceSeparated<CardType>>"), "CardType");
         assert_eq!(inner_type("Option<crate::HttpMethod>"), "HttpMethod");
         assert_eq!(inner_type("Capture"), "Capture");
-    }
-
-    #[test]
-    fn decimals() {
-        assert!(is_plain_decimal("19.99"));
-        assert!(is_plain_decimal("0"));
-        assert!(!is_plain_decimal("1e5"));
-        assert!(!is_plain_decimal("19."));
     }
 }
