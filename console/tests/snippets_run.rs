@@ -508,7 +508,7 @@ fn run_curl(proof: &mut Proof, cases: &[Case], prepared: &[(Wire, snippet::Snipp
 fn run_python(proof: &mut Proof, cases: &[Case], prepared: &[(Wire, snippet::Snippets)]) {
     let python = std::env::var("TWILIO_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| target_dir().join("twilio-python/bin/python"));
+        .unwrap_or_else(|_| target_dir().join("venv/bin/python"));
     assert!(
         python.exists(),
         "{} is missing: run scripts/python-deps",
