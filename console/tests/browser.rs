@@ -1,8 +1,98 @@
 //! The console in a real browser: headless Chromium (Debian's, installed by
 //! scripts/browser-deps) driven over WebDriver by fantoccini. Run with
 //! `cargo test -p console --features browser --test browser` (CI does).
+//!
+//! The console is served by the real gateway, `gateway` with no configuration (the embedded
+//! sandbox upstream), as a user starts it: the binary `target/debug/gateway` (or
+//! `$GATEWAY_BIN`; `cargo build -p gateway` first). In a checkout without the gateway crate
+//! the tests' stand-in gateway serves it instead, and the test says so.
 
 mod support;
+
+/// What serves the console.
+struct Server {
+    url: String,
+    /// Secrets the page must never hold (the sandbox's auth token or the gateway key secret).
+    secrets: Vec<String>,
+    _process: Option<tokio::process::Child>,
+    _harness: Option<support::Harness>,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        if !repo.join("gateway/Cargo.toml").exists() {
+            eprintln!(
+                "no gateway crate in this checkout: the tests' stand-in gateway serves the console"
+            );
+            let harness = support::Harness::start().await;
+            return Server {
+                url: harness.url(""),
+                secrets: vec![
+                    harness.sandbox.auth_token().to_owned(),
+                    harness.sandbox.api_key_secret().to_owned(),
+                ],
+                _process: None,
+                _harness: Some(harness),
+            };
+        }
+        let binary = std::env::var("GATEWAY_BIN")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| {
+                std::env::var_os("CARGO_TARGET_DIR")
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or_else(|| repo.join("target"))
+                    .join("debug/gateway")
+            });
+        assert!(
+            binary.exists(),
+            "{} is missing: cargo build -p gateway",
+            binary.display()
+        );
+        let empty = tempdir();
+        let mut process = tokio::process::Command::new(&binary)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .current_dir(&empty)
+            .env_remove("TWILIO_ACCOUNT_SID")
+            .env_remove("TWILIO_AUTH_TOKEN")
+            .env_remove("TWILIO_API_KEY")
+            .env_remove("TWILIO_API_SECRET")
+            .env_remove("GATEWAY_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the gateway starts");
+        let mut lines = BufReader::new(process.stdout.take().expect("stdout")).lines();
+        let (mut url, mut secret) = (None, None);
+        let read = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(u) = line.strip_prefix("Twilio gateway listening on ") {
+                    url = Some(u.trim().to_owned());
+                }
+                if let Some(s) = line.trim().strip_prefix("secret:") {
+                    secret = Some(s.trim().to_owned());
+                }
+                if line.trim_start().starts_with("console:") {
+                    break;
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "the gateway did not announce itself");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Server {
+            url: url.expect("the gateway's URL"),
+            secrets: secret.into_iter().collect(),
+            _process: Some(process),
+            _harness: None,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -120,15 +210,39 @@ async fn fill(c: &Client, id: &str, value: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pay_session_from_the_page() {
-    let harness = support::Harness::start().await;
+    let harness = Server::start().await;
     let driver = chromedriver().await;
     let profile = tempdir();
     let c = browser(&driver, &profile).await;
 
-    // The list: search "payments", both payment operations and nothing else.
-    c.goto(&harness.url("/console/"))
+    // A newcomer starts a call from the page (the sandbox's caller will key in a test card).
+    c.goto(&harness.url("/console/op/calls.create"))
         .await
-        .expect("open the console");
+        .expect("Create Calls");
+    fill(&c, "p-To", "+15005550006").await;
+    fill(&c, "p-From", "+15005550001").await;
+    fill(&c, "p-Url", "https://example.com/twiml").await;
+    until(&c, "the form to be checked", "document.getElementById('code-curl').textContent.includes('Url=https://example.com/twiml')").await;
+    c.find(Locator::Id("send"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+    until(
+        &c,
+        "the call",
+        "document.getElementById('try-form').dataset.sent === '201'",
+    )
+    .await;
+    let answer: serde_json::Value =
+        serde_json::from_str(&text(&c, "#answer .body").await).expect("JSON");
+    let call = answer["sid"].as_str().expect("a call SID").to_owned();
+    assert!(call.starts_with("CA"), "{call}");
+    let account_sid = answer["account_sid"].as_str().expect("account").to_owned();
+
+    // Search "payments" and open Create Payments.
+    c.goto(&harness.url("/console/")).await.expect("the list");
     let search = c.find(Locator::Id("search")).await.expect("search box");
     search.send_keys("payments").await.expect("type");
     let shown = until(
@@ -137,9 +251,11 @@ async fn a_pay_session_from_the_page() {
         "(() => { const v = [...document.querySelectorAll('#operations li:not([hidden]) .title')].map(e => e.textContent); return v.length === 2 ? v : null; })()",
     )
     .await;
-    assert_eq!(shown, json!(["Create Payments", "Update Payments"]));
-
-    // Open Create Payments.
+    assert_eq!(
+        shown,
+        json!(["Create Payments", "Update Payments"]),
+        "both payment operations, nothing else"
+    );
     c.find(Locator::Css("a[href='/console/op/payments.create']"))
         .await
         .expect("the Create Payments link")
@@ -155,12 +271,11 @@ async fn a_pay_session_from_the_page() {
         .prop("value")
         .await
         .expect("value");
-    assert_eq!(account.as_deref(), Some(harness.sandbox.account_sid()));
+    assert_eq!(account.as_deref(), Some(account_sid.as_str()));
 
     // Fill it in; the snippets follow every change.
-    let call = harness.sandbox.start_call();
     let rust_before = snippet(&c, "rust").await;
-    fill(&c, "p-CallSid", call.as_str()).await;
+    fill(&c, "p-CallSid", &call).await;
     until(
         &c,
         "the Rust snippet to name the call",
@@ -198,7 +313,7 @@ async fn a_pay_session_from_the_page() {
     );
 
     // A bad value: the declaration's own message, and nothing is sent.
-    let forwarded_before = harness.forwarded();
+    let sent_before = rest_requests(&c).await;
     fill(&c, "p-ChargeAmount", "1000000").await;
     c.find(Locator::Id("send"))
         .await
@@ -213,9 +328,9 @@ async fn a_pay_session_from_the_page() {
     )
     .await;
     let shown = text(&c, ".field[data-param='ChargeAmount'] .error").await;
-    let expected = rust_refusal(&harness, call.as_str()).await;
+    let expected = rust_refusal(&account_sid, &call).await;
     assert_eq!(shown, expected, "the page shows what a Rust caller is told");
-    assert_eq!(harness.forwarded(), forwarded_before, "nothing was sent");
+    assert_eq!(rest_requests(&c).await, sent_before, "nothing was sent");
 
     // Send: 201 and a PK sid.
     fill(&c, "p-ChargeAmount", "19.99").await;
@@ -320,18 +435,33 @@ async fn a_pay_session_from_the_page() {
     assert_eq!(exposed[1], json!(0));
     assert_eq!(exposed[2], json!(0));
     let html = exposed[3].as_str().unwrap_or_default();
-    assert!(
-        !html.contains(harness.sandbox.auth_token()),
-        "the auth token is not in the page"
-    );
+    for secret in &harness.secrets {
+        assert!(!html.contains(secret.as_str()), "a secret is in the page");
+    }
 
     c.close().await.expect("close the browser");
     let _ = std::fs::remove_dir_all(&profile);
 }
 
-/// What a Rust caller is told for `ChargeAmount=1000000` (the declared range).
-async fn rust_refusal(harness: &support::Harness, call: &str) -> String {
-    let client = harness.sandbox.client().expect("client");
+/// How many requests the page sent to the REST surface (the browser's own record).
+async fn rest_requests(c: &Client) -> usize {
+    c.execute(
+        "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/2010-04-01/')).length;",
+        vec![],
+    )
+    .await
+    .expect("script")
+    .as_u64()
+    .unwrap_or(0) as usize
+}
+
+/// What a Rust caller is told for `ChargeAmount=1000000` (the declared range): the client
+/// refuses before sending, so it needs no server.
+async fn rust_refusal(account: &str, call: &str) -> String {
+    let client = runtime::Client::builder(account, "unused")
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .expect("client");
     let err = api::payments::create(call, "k", "https://example.com/cb")
         .charge_amount(rust_decimal::Decimal::from(1_000_000))
         .send(&client)
