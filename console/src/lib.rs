@@ -11,7 +11,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let console = console::Console::new(console::ConsoleConfig::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"))?;
-//! let app = axum::Router::new()
+//! let app: axum::Router = axum::Router::new()
 //!     .merge(console::router(console.clone()))
 //!     .merge(console::callback_router(console));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -136,8 +136,9 @@ impl Console {
 /// - `GET /console/api/callbacks/{inbox}`: the callbacks an inbox received.
 ///
 /// Nothing here sends a request anywhere or holds a secret; put it behind the gateway's
-/// session check as the gateway sees fit (the callbacks list shows callback data).
-pub fn router(console: Console) -> Router {
+/// session check as the gateway sees fit (the callbacks list shows callback data). The router
+/// carries its own state, so it merges into a router of any state type.
+pub fn router<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
     Router::new()
         .route("/console", get(page::redirect_to_index))
         .route("/console/", get(page::index))
@@ -153,7 +154,7 @@ pub fn router(console: Console) -> Router {
 /// The callback inbox's receiver, `POST /console/callbacks/{inbox}`: mount it without caller
 /// authentication (Twilio and the sandbox post to it). It checks the signature itself and
 /// accepts callbacks only for inboxes a console page opened.
-pub fn callback_router(console: Console) -> Router {
+pub fn callback_router<S: Clone + Send + Sync + 'static>(console: Console) -> Router<S> {
     Router::new()
         .route("/console/callbacks/{inbox}", post(api::receive_callback))
         .with_state(console)
