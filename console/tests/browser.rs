@@ -480,3 +480,84 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("profile dir");
     dir
 }
+
+/// The session the page runs on: an `HttpOnly; SameSite=Strict` cookie, and the REST surface
+/// refuses a request without it (a cross-site form post) or without `X-Twilio-Console: 1`.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_session_cookie_is_httponly_strict_and_required() {
+    let server = Server::start().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http
+        .get(server.url("/console/"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .next()
+        .expect("a session cookie on loopback with the sandbox")
+        .to_owned();
+    let attrs: Vec<String> = cookie
+        .split(';')
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
+    assert!(attrs.contains(&"httponly".to_owned()), "{cookie}");
+    assert!(attrs.contains(&"samesite=strict".to_owned()), "{cookie}");
+    let session = cookie.split(';').next().expect("name=value").to_owned();
+    let account = page
+        .text()
+        .await
+        .expect("text")
+        .split("account <code>")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the account on the page")
+        .to_owned();
+    let calls = server.url(&format!("/2010-04-01/Accounts/{account}/Calls.json"));
+    let form = "To=%2B15005550006&From=%2B15005550001&Url=https%3A%2F%2Fexample.com%2Ftwiml";
+    // What a page on another site can send: a form post, no cookie (SameSite=Strict), no
+    // custom header.
+    let cross_site = http
+        .post(&calls)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body(form)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(cross_site.status(), 401, "no cookie, no call");
+    let without_header = http
+        .post(&calls)
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        without_header.status(),
+        403,
+        "the cookie alone is not enough"
+    );
+    let with_both = http
+        .post(&calls)
+        .header("cookie", &session)
+        .header("x-twilio-console", "1")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        with_both.status(),
+        201,
+        "the console's own request goes through"
+    );
+}
