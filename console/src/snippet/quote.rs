@@ -54,7 +54,7 @@ pub fn js_string(text: &str) -> String {
 /// A path segment, percent-encoded as the client encodes placeholders.
 pub fn path_segment(value: &str) -> String {
     let mut out = String::new();
-    match runtime::path::push_segment(&mut out, value) {
+    match runtime::request::path::push_segment(&mut out, value) {
         Ok(()) => out,
         Err(_) => format!("{{{value}}}"),
     }
