@@ -50,7 +50,7 @@ pub struct FileConfig {
     pub keys: Vec<KeyEntry>,
 }
 
-/// Caps and timeouts.
+/// Caps and timeouts. Durations are written `500ms`, `10s`, `2m`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -58,18 +58,24 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Longest path + query (default 8 KiB).
     pub max_uri_bytes: usize,
-    /// Time a client has to send its request headers (default 10 s): slow senders are cut off.
-    pub header_timeout_secs: u64,
-    /// Time a client has to send its body (default 30 s).
-    pub body_timeout_secs: u64,
-    /// Time for one upstream attempt (default 30 s).
-    pub upstream_timeout_secs: u64,
+    /// Time a client has to send its request headers (default `10s`): slow senders are cut off.
+    #[serde(with = "duration_text")]
+    pub header_timeout: Duration,
+    /// Time a client has to send its body (default `30s`).
+    #[serde(with = "duration_text")]
+    pub body_timeout: Duration,
+    /// Time for one upstream attempt (default `30s`).
+    #[serde(with = "duration_text")]
+    pub upstream_timeout: Duration,
+    /// Attempts upstream, the first included, where a resend cannot act twice (default 3).
+    pub upstream_attempts: u32,
     /// Largest upstream answer read (default 16 MiB).
     pub max_answer_bytes: usize,
     /// Requests handled at once; more are answered 503 without being sent (default 1024).
     pub max_concurrent: usize,
-    /// Time in-flight requests get to finish on shutdown (default 30 s).
-    pub shutdown_grace_secs: u64,
+    /// Time in-flight requests get to finish on shutdown (default `30s`).
+    #[serde(with = "duration_text")]
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Limits {
@@ -77,32 +83,53 @@ impl Default for Limits {
         Self {
             max_body_bytes: 1024 * 1024,
             max_uri_bytes: 8 * 1024,
-            header_timeout_secs: 10,
-            body_timeout_secs: 30,
-            upstream_timeout_secs: 30,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            upstream_timeout: Duration::from_secs(30),
+            upstream_attempts: 3,
             max_answer_bytes: 16 * 1024 * 1024,
             max_concurrent: 1024,
-            shutdown_grace_secs: 30,
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
 
-impl Limits {
-    /// The header timeout.
-    pub fn header_timeout(&self) -> Duration {
-        Duration::from_secs(self.header_timeout_secs.max(1))
+/// Durations as `500ms`, `10s`, `2m`, `1h`.
+pub mod duration_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Parses `500ms`, `10s`, `2m`, `1h`.
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let t = text.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (n, unit) = t.split_at(split);
+        let n: u64 = n
+            .parse()
+            .map_err(|_| format!("duration {text:?}: write it as 500ms, 10s, 2m or 1h"))?;
+        match unit.trim() {
+            "ms" => Ok(Duration::from_millis(n)),
+            "s" => Ok(Duration::from_secs(n)),
+            "m" => Ok(Duration::from_secs(n * 60)),
+            "h" => Ok(Duration::from_secs(n * 3600)),
+            _ => Err(format!("duration {text:?}: the unit is ms, s, m or h")),
+        }
     }
-    /// The body timeout.
-    pub fn body_timeout(&self) -> Duration {
-        Duration::from_secs(self.body_timeout_secs.max(1))
+
+    /// Writes whole seconds, or milliseconds.
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        if d.subsec_millis() == 0 {
+            s.serialize_str(&format!("{}s", d.as_secs()))
+        } else {
+            s.serialize_str(&format!("{}ms", d.as_millis()))
+        }
     }
-    /// The upstream timeout.
-    pub fn upstream_timeout(&self) -> Duration {
-        Duration::from_secs(self.upstream_timeout_secs.max(1))
-    }
-    /// The shutdown grace.
-    pub fn shutdown_grace(&self) -> Duration {
-        Duration::from_secs(self.shutdown_grace_secs)
+
+    /// Reads a duration.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -310,6 +337,17 @@ mod tests {
         for bad in ["10", "0/s", "x/s", "10/d", "10/s/s"] {
             assert!(Rate::parse(bad, None).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn durations_and_limits_parse() {
+        let file =
+            FileConfig::parse("[limits]\nupstream_timeout = \"250ms\"\nheader_timeout = \"2s\"\n")
+                .expect("config");
+        assert_eq!(file.limits.upstream_timeout, Duration::from_millis(250));
+        assert_eq!(file.limits.header_timeout, Duration::from_secs(2));
+        assert_eq!(file.limits.body_timeout, Duration::from_secs(30));
+        assert!(FileConfig::parse("[limits]\nheader_timeout = \"2 days\"\n").is_err());
     }
 
     #[test]

@@ -142,8 +142,7 @@ async fn create_session(
     let auto = auto_session_key(&shared, &request).is_some();
     let live = shared.live.load_full();
     let body =
-        crate::request::read_body(request.into_body(), 16 * 1024, live.limits.body_timeout())
-            .await?;
+        crate::request::read_body(request.into_body(), 16 * 1024, live.limits.body_timeout).await?;
     let pairs = form(&body)?;
     let field = |name: &str| {
         pairs

@@ -46,6 +46,7 @@ pub mod state;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use secrecy::ExposeSecret;
@@ -174,8 +175,8 @@ impl GatewayBuilder {
             old: None,
         })?;
         let settings = server::Settings {
-            header_timeout: live.limits.header_timeout(),
-            grace: live.limits.shutdown_grace(),
+            header_timeout: live.limits.header_timeout.max(Duration::from_millis(100)),
+            grace: live.limits.shutdown_grace,
         };
         let permits = Arc::new(Semaphore::new(live.limits.max_concurrent.max(1)));
         let shared = Arc::new(Shared {

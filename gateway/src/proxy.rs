@@ -111,7 +111,7 @@ async fn handle(
     check_accounts(&live, &caller.key, op, &path_values, record)?;
 
     let body =
-        request::read_body(body, live.limits.max_body_bytes, live.limits.body_timeout()).await?;
+        request::read_body(body, live.limits.max_body_bytes, live.limits.body_timeout).await?;
     let wire = request::wire_input(op, path_values, parts.uri.query(), &parts.headers, &body)?;
     record.params = audit::params(op, &wire);
     seam::check(op, &wire)?;

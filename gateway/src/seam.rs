@@ -154,6 +154,18 @@ fn check_value(
                 _ => Ok(()),
             }
         }
+        Scalar::Number
+            if !{
+                let digits = value.strip_prefix('-').unwrap_or(value);
+                let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+                !whole.is_empty()
+                    && whole.bytes().all(|b| b.is_ascii_digit())
+                    && !frac.is_empty()
+                    && frac.bytes().all(|b| b.is_ascii_digit())
+            } =>
+        {
+            Err(format!("is not a decimal number: {value:?}"))
+        }
         Scalar::Sid(prefix)
             if !(value.len() == 34
                 && value.starts_with(prefix)

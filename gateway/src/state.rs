@@ -226,7 +226,7 @@ fn upstream(
             )));
         }
     }
-    let timeout = limits.upstream_timeout();
+    let timeout = limits.upstream_timeout;
     let (account, user, secret, base_url, builder) = match upstream {
         Upstream::Sandbox {
             base_url,
@@ -287,6 +287,7 @@ fn upstream(
     };
     let client = builder
         .timeout(timeout)
+        .retry(runtime::RetryPolicy::default().max_attempts(limits.upstream_attempts.max(1)))
         .max_response_bytes(limits.max_answer_bytes)
         .user_agent_extension("twilio-rs-gateway")
         .build()
