@@ -39,8 +39,11 @@ pub struct Source {
     pub path: Option<PathBuf>,
     /// The config as given when there is no file.
     pub fixed: FileConfig,
-    /// The upstream (fixed at start).
+    /// The upstream as started: the embedded sandbox stays for the process's life; Twilio's
+    /// credentials are reread on reload (rotation), with `twilio_override` over the file's.
     pub upstream: Upstream,
+    /// Credentials given at start over the file's (the environment's).
+    pub twilio_override: Option<crate::config::TwilioSection>,
     /// The built-in key (the embedded sandbox's).
     pub builtin: Option<BuiltinKey>,
     /// The bound address.
@@ -57,9 +60,19 @@ impl Shared {
             (None, None) => self.source.fixed.clone(),
         };
         let old = self.live.load_full();
+        let upstream = match &self.source.upstream {
+            Upstream::Sandbox { .. } => self.source.upstream.clone(),
+            Upstream::Twilio(_) => Upstream::Twilio(
+                crate::state::merge_twilio(
+                    file.twilio.clone(),
+                    self.source.twilio_override.clone(),
+                )
+                .unwrap_or_default(),
+            ),
+        };
         let live = Live::build(Sources {
             file: &file,
-            upstream: &self.source.upstream,
+            upstream: &upstream,
             builtin: self.source.builtin.as_ref(),
             operations: self.matcher.operations(),
             bound: self.source.bound,

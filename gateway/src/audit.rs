@@ -94,6 +94,8 @@ pub struct Record {
     pub via: Option<&'static str>,
     /// The operation.
     pub operation: Option<String>,
+    /// The operation's path template.
+    pub template: Option<String>,
     /// The account acted on.
     pub account: Option<String>,
     /// The parameters, redacted.

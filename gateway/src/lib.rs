@@ -135,7 +135,7 @@ impl GatewayBuilder {
             )));
         }
         let mut file = self.file;
-        let twilio = merge_twilio(file.twilio.take(), self.twilio);
+        let twilio = state::merge_twilio(file.twilio.take(), self.twilio.clone());
         let has_credentials = twilio.as_ref().is_some_and(|t| {
             t.account_sid.is_some() || t.auth_token.is_some() || t.api_key.is_some()
         });
@@ -188,6 +188,7 @@ impl GatewayBuilder {
                 path: self.path,
                 fixed: file,
                 upstream,
+                twilio_override: self.twilio,
                 builtin,
                 bound,
             },
@@ -205,29 +206,6 @@ impl GatewayBuilder {
             stop: Some(stop),
             task: Some(task),
         })
-    }
-}
-
-/// Environment credentials over the file's; the file's other settings stay.
-fn merge_twilio(file: Option<TwilioSection>, over: Option<TwilioSection>) -> Option<TwilioSection> {
-    match (file, over) {
-        (file, None) => file,
-        (None, Some(over)) => Some(over),
-        (Some(mut file), Some(over)) => {
-            file.account_sid = over.account_sid.or(file.account_sid);
-            if over.auth_token.is_some() || over.api_key.is_some() {
-                file.auth_token = over.auth_token;
-                file.api_key = over.api_key;
-                file.api_secret = over.api_secret;
-            }
-            file.base_url = over.base_url.or(file.base_url);
-            file.region = over.region.or(file.region);
-            file.edge = over.edge.or(file.edge);
-            if !over.subaccounts.is_empty() {
-                file.subaccounts = over.subaccounts;
-            }
-            Some(file)
-        }
     }
 }
 

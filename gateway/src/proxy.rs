@@ -61,8 +61,25 @@ pub async fn rest(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if let Some(reason) = record.refused {
         shared.metrics.refusal(reason);
     }
-    audit::emit(&record, &method, &path, status, started.elapsed());
+    // The audit line names the operation's template (its values are in `account` and
+    // `params`); a path no operation matched is cut to its first two segments.
+    let logged = match record.template.take() {
+        Some(template) => template,
+        None => coarse(&path),
+    };
+    audit::emit(&record, &method, &logged, status, started.elapsed());
     response
+}
+
+/// The first two segments of a path no operation matched (`/2010-04-01/…`).
+fn coarse(path: &str) -> String {
+    let mut segments = path.splitn(4, '/');
+    let kept: Vec<&str> = segments.by_ref().take(3).collect();
+    let mut out: String = kept.join("/").chars().take(64).collect();
+    if segments.next().is_some() {
+        out.push_str("/…");
+    }
+    out
 }
 
 async fn handle(
@@ -91,16 +108,13 @@ async fn handle(
     let matched = match shared.matcher.find(parts.method.as_str(), path) {
         Match::Found(m) => m,
         Match::WrongMethod(methods) => {
-            return Err(Refusal::method_not_allowed(
-                parts.method.as_str(),
-                path,
-                &methods,
-            ))
+            return Err(Refusal::method_not_allowed(parts.method.as_str(), &methods))
         }
-        Match::NotFound => return Err(Refusal::not_found(path)),
+        Match::NotFound => return Err(Refusal::not_found()),
     };
     let op = matched.operation;
     record.operation = Some(op.name.clone());
+    record.template = Some(op.surface.clone());
     if !caller.key.allow.allows(&op.name) {
         return Err(Refusal::forbidden(format!(
             "Gateway key {:?} may not call {}",
@@ -137,7 +151,7 @@ fn check_accounts(
     live: &Live,
     key: &crate::keyring::Key,
     op: &crate::operation::Operation,
-    values: &[(&'static str, String)],
+    values: &[(String, String)],
     record: &mut Record,
 ) -> Result<(), Refusal> {
     if key.account.is_some() && !op.names_account() {
@@ -156,14 +170,23 @@ fn check_accounts(
             None => live.accounts.contains(sid),
         };
         if !allowed {
+            // Quoted back only when it is a well-formed SID: the value is the caller's text.
+            let named = if is_sid(sid, "AC") {
+                sid.as_str()
+            } else {
+                "named in the path"
+            };
             return Err(Refusal::forbidden(format!(
-                "Gateway key {:?} may not act on account {}",
-                key.name,
-                sid.chars().take(40).collect::<String>()
+                "Gateway key {:?} may not act on account {named}",
+                key.name
             )));
         }
     }
     Ok(())
+}
+
+fn is_sid(text: &str, prefix: &str) -> bool {
+    text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The upstream answer as it came: status, the headers a proxy keeps, the body (page links

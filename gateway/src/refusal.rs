@@ -125,28 +125,26 @@ impl Refusal {
         r
     }
 
-    /// 404 20404: no declared operation at this path.
-    pub fn not_found(path: &str) -> Self {
+    /// 404 20404: no declared operation at this path. The path is not quoted back: it is
+    /// whatever the caller sent, and the caller knows it.
+    pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             20404,
             Reason::NotFound,
-            format!(
-                "The requested resource {} was not found: no declared operation has this path",
-                quoted(path)
-            ),
+            "The requested resource was not found: no declared operation has this path",
         )
     }
 
     /// 405 20004: the path is declared with other methods.
-    pub fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Self {
+    pub fn method_not_allowed(method: &str, allowed: &[&str]) -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             20004,
             Reason::MethodNotAllowed,
             format!(
-                "Method {method} not allowed on {}: declared with {}",
-                quoted(path),
+                "Method {} not allowed on this path: declared with {}",
+                quoted(method),
                 allowed.join(", ")
             ),
         )
@@ -264,9 +262,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_paths_are_cut_in_messages() {
-        let long = "/x".repeat(500);
-        let r = Refusal::not_found(&long);
+    fn long_methods_are_cut_in_messages() {
+        let long = "X".repeat(500);
+        let r = Refusal::method_not_allowed(&long, &["GET"]);
         assert!(r.message.len() < 300, "{}", r.message);
         assert!(r.message.contains('…'));
     }

@@ -78,9 +78,9 @@ pub fn decode_segment(raw: &str) -> Result<Cow<'_, str>, Refusal> {
 }
 
 /// The matched path values, decoded once.
-pub fn path_values(raw: &[(&'static str, &str)]) -> Result<Vec<(&'static str, String)>, Refusal> {
+pub fn path_values(raw: &[(&'static str, &str)]) -> Result<Vec<(String, String)>, Refusal> {
     raw.iter()
-        .map(|(name, value)| Ok((*name, decode_segment(value)?.into_owned())))
+        .map(|(name, value)| Ok(((*name).to_owned(), decode_segment(value)?.into_owned())))
         .collect()
 }
 
@@ -165,7 +165,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// Builds the wire input of a matched operation from its query, headers and body.
 pub fn wire_input(
     op: &Operation,
-    path: Vec<(&'static str, String)>,
+    path: Vec<(String, String)>,
     query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,

@@ -44,13 +44,13 @@ pub fn surface_path(info: &EndpointInfo) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct WireInput {
     /// Path values by wire name, decoded.
-    pub path: Vec<(&'static str, String)>,
+    pub path: Vec<(String, String)>,
     /// Query or form pairs, decoded; a list repeats its name.
     pub pairs: Vec<(String, String)>,
     /// The JSON body, for declarations that take one.
     pub json: Option<serde_json::Value>,
     /// Declared header parameters, by wire name.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
 }
 
 /// An upstream answer, kept as it came.
@@ -85,13 +85,13 @@ pub fn check(op: &Operation, wire: &WireInput) -> Result<(), Refusal> {
     for (name, value) in &wire.path {
         if let Some(p) = info.param(name) {
             if let Err(reason) = check_value(p.kind.scalar, p.range, value) {
-                problems.push(((*name).to_owned(), reason));
+                problems.push((name.clone(), reason));
             }
         }
     }
     for p in info.params.iter().filter(|p| p.required) {
         let given = wire.pairs.iter().any(|(n, _)| n == p.wire_name)
-            || wire.path.iter().any(|(n, _)| *n == p.wire_name);
+            || wire.path.iter().any(|(n, _)| n == p.wire_name);
         if !given {
             problems.push((p.wire_name.to_owned(), "is required".to_owned()));
         }
@@ -245,7 +245,7 @@ impl Forwarder {
                     let value = wire
                         .path
                         .iter()
-                        .find(|(n, _)| *n == name)
+                        .find(|(n, _)| n == name)
                         .map(|(_, v)| v.as_str())
                         .unwrap_or_default();
                     url.push_str(&seg[..open]);

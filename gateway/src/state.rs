@@ -310,3 +310,29 @@ fn upstream(
         base_url.trim_end_matches('/').to_owned(),
     ))
 }
+
+/// Environment credentials over the file's; the file's other settings stay.
+pub fn merge_twilio(
+    file: Option<TwilioSection>,
+    over: Option<TwilioSection>,
+) -> Option<TwilioSection> {
+    match (file, over) {
+        (file, None) => file,
+        (None, Some(over)) => Some(over),
+        (Some(mut file), Some(over)) => {
+            file.account_sid = over.account_sid.or(file.account_sid);
+            if over.auth_token.is_some() || over.api_key.is_some() {
+                file.auth_token = over.auth_token;
+                file.api_key = over.api_key;
+                file.api_secret = over.api_secret;
+            }
+            file.base_url = over.base_url.or(file.base_url);
+            file.region = over.region.or(file.region);
+            file.edge = over.edge.or(file.edge);
+            if !over.subaccounts.is_empty() {
+                file.subaccounts = over.subaccounts;
+            }
+            Some(file)
+        }
+    }
+}
