@@ -71,6 +71,8 @@ pub struct Refusal {
     /// Whether to ask for Basic credentials (`WWW-Authenticate`); not for the console's
     /// requests, where a browser would pop up a login dialog.
     pub challenge: bool,
+    /// For an upstream failure: whether Twilio may have acted (`X-Twilio-Gateway-Outcome`).
+    pub outcome: Option<&'static str>,
 }
 
 /// Longest stretch of a path quoted back in a message.
@@ -93,6 +95,7 @@ impl Refusal {
             retry_after: None,
             invalid: Vec::new(),
             challenge: false,
+            outcome: None,
         }
     }
 
@@ -246,6 +249,12 @@ impl IntoResponse for Refusal {
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
+        if let Some(outcome) = self.outcome {
+            headers.insert(
+                "x-twilio-gateway-outcome",
+                HeaderValue::from_static(outcome),
+            );
+        }
         if self.challenge {
             headers.insert(
                 header::WWW_AUTHENTICATE,
@@ -255,6 +264,31 @@ impl IntoResponse for Refusal {
         response.extensions_mut().insert(self.reason);
         response
     }
+}
+
+/// The gateway's answer when upstream gave none: 503 when nothing reached Twilio (any client
+/// may resend), 504 for a timeout and 502 otherwise when Twilio may have acted (resend only
+/// with the same idempotency key), 502 when Twilio acted and the answer was lost. The
+/// `X-Twilio-Gateway-Outcome` header says which (`not-sent`, `unknown`, `processed`).
+pub fn no_answer(operation: &str, error: &runtime::Error) -> Refusal {
+    use runtime::{ErrorKind, Outcome};
+    if let Some(params) = error.invalid_params() {
+        return Refusal::invalid_params(operation, params);
+    }
+    let (status, outcome) = match (error.outcome(), error.kind()) {
+        (Outcome::NotSent | Outcome::NotProcessed, _) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "not-sent")
+        }
+        (Outcome::Unknown, ErrorKind::Timeout) => (StatusCode::GATEWAY_TIMEOUT, "unknown"),
+        (Outcome::Unknown, _) => (StatusCode::BAD_GATEWAY, "unknown"),
+        (Outcome::Processed, _) => (StatusCode::BAD_GATEWAY, "processed"),
+    };
+    let mut refusal = Refusal::upstream(
+        status,
+        format!("No answer from upstream for {operation}: {error}"),
+    );
+    refusal.outcome = Some(outcome);
+    refusal
 }
 
 #[cfg(test)]

@@ -3,11 +3,7 @@
 //! the product host, the parameter check and forwarding. Until those land this module has
 //! small stand-ins of its own; every other module goes through it, so the switch happens here.
 
-use std::time::Duration;
-
 use bytes::Bytes;
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http_body_util::BodyExt as _;
 use runtime::param::{Location, Scalar};
 use runtime::EndpointInfo;
 
@@ -177,151 +173,52 @@ fn check_value(
     }
 }
 
-/// Sends a checked request upstream with the configured credentials.
+/// Sends a checked request upstream with the configured credentials, through
+/// `runtime::Client` (its retries, timeouts and body cap), via the declaration's erased
+/// entry point.
 #[derive(Clone)]
 pub struct Forwarder {
-    http: hyper_util::client::legacy::Client<
-        hyper_util::client::legacy::connect::HttpConnector,
-        http_body_util::Full<Bytes>,
-    >,
-    base_url: String,
-    authorization: HeaderValue,
-    timeout: Duration,
-    max_answer_bytes: usize,
+    client: runtime::Client,
 }
 
 impl std::fmt::Debug for Forwarder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Forwarder")
-            .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
+            .field("client", &self.client)
+            .finish()
     }
 }
 
-const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b'+');
-
 impl Forwarder {
-    /// A forwarder to `base_url` (`http://…` only in this stand-in) authenticating as
-    /// `user`:`secret`.
-    pub fn new(
-        _client: runtime::Client,
-        base_url: &str,
-        user: &str,
-        secret: &str,
-        timeout: Duration,
-        max_answer_bytes: usize,
-    ) -> Result<Self, String> {
-        use base64::Engine as _;
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
-        let mut authorization = HeaderValue::from_str(&format!("Basic {encoded}"))
-            .map_err(|_| "the credentials cannot go in an HTTP header".to_owned())?;
-        authorization.set_sensitive(true);
-        let http =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build_http();
-        Ok(Self {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            authorization,
-            timeout,
-            max_answer_bytes,
-        })
+    /// A forwarder sending with `client`.
+    pub fn new(client: runtime::Client) -> Self {
+        Self { client }
+    }
+
+    /// The client.
+    pub fn client(&self) -> &runtime::Client {
+        &self.client
     }
 
     /// Rebuilds the request from the declaration and the checked values, and sends it.
     pub async fn forward(&self, op: &Operation, wire: &WireInput) -> Result<RawAnswer, Refusal> {
-        let info = op.info;
-        let mut url = self.base_url.clone();
-        for seg in info.path.trim_start_matches('/').split('/') {
-            url.push('/');
-            match (seg.find('<'), seg.find('>')) {
-                (Some(open), Some(close)) if open < close => {
-                    let name = &seg[open + 1..close];
-                    let value = wire
-                        .path
-                        .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, v)| v.as_str())
-                        .unwrap_or_default();
-                    url.push_str(&seg[..open]);
-                    url.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-                    url.push_str(&seg[close + 1..]);
-                }
-                _ => url.push_str(seg),
+        let mut pairs = Vec::with_capacity(wire.path.len() + wire.pairs.len());
+        pairs.extend(wire.path.iter().cloned());
+        pairs.extend(wire.pairs.iter().cloned());
+        let options = runtime::CallOptions::default();
+        match (op.info.erased.forward_pairs)(&self.client, &pairs, &options).await {
+            Ok(answer) => Ok(RawAnswer {
+                status: answer.status,
+                headers: answer.headers,
+                body: answer.body,
+            }),
+            Err(runtime::ForwardError::Params(message)) => Err(Refusal::bad_request(format!(
+                "Invalid parameters for {}: {message}",
+                op.name
+            ))),
+            Err(runtime::ForwardError::Call(error)) => {
+                Err(crate::refusal::no_answer(&op.name, &error))
             }
-        }
-        let form = serde_html_form::to_string(&wire.pairs).unwrap_or_default();
-        let post = info.method == runtime::Method::Post;
-        if !post && !form.is_empty() {
-            url.push('?');
-            url.push_str(&form);
-        }
-        let body = if post {
-            Bytes::from(form)
-        } else {
-            Bytes::new()
-        };
-        let mut request = http::Request::new(http_body_util::Full::new(body));
-        *request.method_mut() =
-            http::Method::from_bytes(info.method.as_str().as_bytes()).unwrap_or(http::Method::GET);
-        *request.uri_mut() = url
-            .parse()
-            .map_err(|_| Refusal::bad_request("the request cannot be rebuilt"))?;
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, self.authorization.clone());
-        headers.insert(USER_AGENT, HeaderValue::from_static("twilio-rs-gateway"));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if post {
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
-        }
-        for (name, value) in &wire.headers {
-            if let (Ok(n), Ok(v)) = (
-                http::HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) {
-                headers.insert(n, v);
-            }
-        }
-        let sent = tokio::time::timeout(self.timeout, async {
-            let response = self.http.request(request).await.map_err(|_| {
-                Refusal::upstream(http::StatusCode::BAD_GATEWAY, "upstream connection failed")
-            })?;
-            let status = response.status().as_u16();
-            let kept: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .filter(|(n, _)| keep_header(n.as_str()))
-                .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-                .collect();
-            let limited = http_body_util::Limited::new(response.into_body(), self.max_answer_bytes);
-            let body = limited
-                .collect()
-                .await
-                .map_err(|_| {
-                    Refusal::upstream(http::StatusCode::BAD_GATEWAY, "upstream answer unreadable")
-                })?
-                .to_bytes();
-            Ok(RawAnswer {
-                status,
-                headers: kept,
-                body,
-            })
-        })
-        .await;
-        match sent {
-            Ok(answer) => answer,
-            Err(_) => Err(Refusal::upstream(
-                http::StatusCode::GATEWAY_TIMEOUT,
-                "no upstream answer within the timeout",
-            )),
         }
     }
 }

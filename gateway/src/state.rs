@@ -227,15 +227,13 @@ fn upstream(
         }
     }
     let timeout = limits.upstream_timeout;
-    let (account, user, secret, base_url, builder) = match upstream {
+    let (account, base_url, builder) = match upstream {
         Upstream::Sandbox {
             base_url,
             account_sid,
             auth_token,
         } => (
             account_sid.clone(),
-            account_sid.clone(),
-            auth_token.expose_secret().to_owned(),
             base_url.clone(),
             runtime::Client::builder(account_sid, auth_token.expose_secret()).base_url(base_url),
         ),
@@ -247,22 +245,16 @@ fn upstream(
             if !is_account_sid(&account) {
                 return Err(invalid("twilio.account_sid is not an AC… SID"));
             }
-            let (user, secret, mut builder) = match (&t.api_key, &t.api_secret, &t.auth_token) {
-                (Some(key), Some(secret), _) => (
-                    key.clone(),
-                    secret.clone(),
-                    runtime::Client::builder_with_api_key(&account, key, secret.clone()),
-                ),
+            let mut builder = match (&t.api_key, &t.api_secret, &t.auth_token) {
+                (Some(key), Some(secret), _) => {
+                    runtime::Client::builder_with_api_key(&account, key, secret.clone())
+                }
                 (Some(_), None, _) => {
                     return Err(invalid(
                         "twilio.api_key is set but twilio.api_secret is not",
                     ))
                 }
-                (None, _, Some(token)) => (
-                    account.clone(),
-                    token.clone(),
-                    runtime::Client::builder(&account, token.clone()),
-                ),
+                (None, _, Some(token)) => runtime::Client::builder(&account, token.clone()),
                 (None, _, None) => {
                     return Err(invalid(
                         "set twilio.auth_token, or twilio.api_key and twilio.api_secret",
@@ -282,7 +274,7 @@ fn upstream(
                 .base_url
                 .clone()
                 .unwrap_or_else(|| runtime::DEFAULT_BASE_URL.to_owned());
-            (account, user, secret, base, builder)
+            (account, base, builder)
         }
     };
     let client = builder
@@ -292,15 +284,7 @@ fn upstream(
         .user_agent_extension("twilio-rs-gateway")
         .build()
         .map_err(|e| invalid(format!("upstream: {e}")))?;
-    let forwarder = Forwarder::new(
-        client,
-        &base_url,
-        &user,
-        &secret,
-        timeout,
-        limits.max_answer_bytes,
-    )
-    .map_err(invalid)?;
+    let forwarder = Forwarder::new(client);
     Ok((
         Accounts {
             main: account,

@@ -1,6 +1,7 @@
 //! Type-erased entry points into a declared endpoint, for tools that know it only from the
 //! registry ([`endpoints()`](crate::endpoints)): the conformance suite drives every declaration
-//! through the real [`Client`] from wire pairs, and reads each response type's shape.
+//! through the real [`Client`] from wire pairs, a gateway forwards a request it received and
+//! passes the answer on as it came, and tools read each response type's shape.
 
 use std::fmt;
 use std::future::Future;
@@ -12,6 +13,7 @@ use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint};
 use crate::error::Error;
 use crate::reflect::Shape;
+use crate::transport::RawAnswer;
 
 /// What [`Erased::send_wire`] returns.
 pub type WireFuture<'a> = Pin<Box<dyn Future<Output = WireOutcome> + 'a>>;
@@ -46,6 +48,29 @@ impl fmt::Display for WireError {
     }
 }
 
+/// What [`Erased::forward_pairs`] returns. `Send`, so a server's handler can await it.
+pub type ForwardFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<RawAnswer, ForwardError>> + Send + 'a>>;
+
+/// Why a forwarded request got no answer to pass on.
+#[derive(Debug)]
+pub enum ForwardError {
+    /// The pairs do not make a valid params struct; nothing was sent.
+    Params(String),
+    /// No answer came: refused parameters, a transport failure, a timeout, a body over the
+    /// cap ([`Client::send_raw`]'s `Err`), with its [`Outcome`](crate::Outcome).
+    Call(Error),
+}
+
+impl fmt::Display for ForwardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ForwardError::Params(m) => write!(f, "the pairs do not make a params struct: {m}"),
+            ForwardError::Call(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// Monomorphized functions of one declaration, reachable from its [`EndpointInfo`](crate::EndpointInfo).
 #[derive(Clone, Copy)]
 pub struct Erased {
@@ -53,6 +78,11 @@ pub struct Erased {
     /// a list as repeated pairs), sends it through `client` with the client's settings, and
     /// decodes the answer into the declared response type.
     pub send_wire: for<'a> fn(&'a Client, &'a [(String, String)]) -> WireFuture<'a>,
+    /// Rebuilds the params struct from wire pairs as [`send_wire`](Self::send_wire) does and
+    /// sends it with [`Client::send_raw`] (the client's credentials, retries, timeouts and body
+    /// cap), handing back the answer as it came, error statuses included.
+    pub forward_pairs:
+        for<'a> fn(&'a Client, &'a [(String, String)], &'a CallOptions) -> ForwardFuture<'a>,
     /// The declared response type's [`Shape`].
     pub response_shape: fn() -> Shape,
 }
@@ -68,14 +98,16 @@ impl Erased {
     /// feature: sending answers [`WireError::Params`] saying so, and the shape is empty.
     pub const UNAVAILABLE: Erased = Erased {
         send_wire: unavailable,
+        forward_pairs: cannot_forward,
         response_shape: no_shape,
     };
 
     /// The erased functions of `E` (the macro calls this in each declaration's `INFO` when
     /// `runtime` has its `reflect` feature).
-    pub const fn of<E: Endpoint + DeserializeOwned>() -> Self {
+    pub const fn of<E: Endpoint + DeserializeOwned + Send + Sync>() -> Self {
         Self {
             send_wire: send_wire::<E>,
+            forward_pairs: forward_pairs::<E>,
             response_shape: Shape::of::<E::Response>,
         }
     }
@@ -92,6 +124,39 @@ fn unavailable<'a>(_: &'a Client, _: &'a [(String, String)]) -> WireFuture<'a> {
     })
 }
 
+fn cannot_forward<'a>(
+    _: &'a Client,
+    _: &'a [(String, String)],
+    _: &'a CallOptions,
+) -> ForwardFuture<'a> {
+    Box::pin(async {
+        Err(ForwardError::Params(
+            "runtime was built without its `reflect` feature".to_owned(),
+        ))
+    })
+}
+
+/// The params struct from wire pairs (path placeholders included, a list as repeated pairs).
+fn from_pairs<E: DeserializeOwned>(pairs: &[(String, String)]) -> Result<E, String> {
+    serde_html_form::to_string(pairs)
+        .map_err(|e| e.to_string())
+        .and_then(|form| serde_html_form::from_str::<E>(&form).map_err(|e| e.to_string()))
+}
+
+fn forward_pairs<'a, E: Endpoint + DeserializeOwned + Send + Sync>(
+    client: &'a Client,
+    pairs: &'a [(String, String)],
+    options: &'a CallOptions,
+) -> ForwardFuture<'a> {
+    Box::pin(async move {
+        let params: E = from_pairs(pairs).map_err(ForwardError::Params)?;
+        client
+            .send_raw(&params, options)
+            .await
+            .map_err(ForwardError::Call)
+    })
+}
+
 fn no_shape() -> Shape {
     Shape::of::<()>()
 }
@@ -101,10 +166,7 @@ fn send_wire<'a, E: Endpoint + DeserializeOwned>(
     pairs: &'a [(String, String)],
 ) -> WireFuture<'a> {
     Box::pin(async move {
-        let params = match serde_html_form::to_string(pairs)
-            .map_err(|e| e.to_string())
-            .and_then(|form| serde_html_form::from_str::<E>(&form).map_err(|e| e.to_string()))
-        {
+        let params = match from_pairs::<E>(pairs) {
             Ok(p) => p,
             Err(m) => {
                 return WireOutcome {

@@ -40,7 +40,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
-pub use erased::{Erased, WireError, WireFuture, WireOutcome};
+pub use erased::{Erased, ForwardError, ForwardFuture, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
 pub use macros::twilio_endpoint;
 pub use page::{Items, Listed, Page, Paged};
