@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --release -p gateway --example load            # full: 20,000-request load test, 5 rounds, 2,000 latency samples
-//! cargo run --release -p gateway --example load -- --quick # smoke run (CI): the same checks, fewer requests
+//! cargo run --release -p gateway --example load -- --quick # smoke run: the same steps, fewer requests
+//! cargo run -p gateway --example load -- --load-only       # CI: the 20,000-request load test alone (no timings)
 //! ```
 //!
 //! A local upstream answers Payments create; the same `runtime::Client` code sends to it
@@ -13,8 +14,8 @@
 //!    exactly once (0 errors, 0 lost, 0 duplicated), or the program exits non-zero;
 //! 2. throughput at concurrency 32, rounds interleaved (straight, gateway, straight, …):
 //!    the median ratio gateway / straight;
-//! 3. latency at concurrency 1: p50 and p99 straight and through the gateway, and the
-//!    difference (what the gateway adds);
+//! 3. latency at concurrency 1, the two paths alternating request by request: p50 and p99
+//!    straight and through the gateway, and the difference (what the gateway adds);
 //! 4. the gateway process's peak RSS (VmHWM) after all of it.
 //!
 //! No timing is asserted: the numbers go in BENCHMARKS.md.
@@ -49,6 +50,7 @@ fn main() -> std::process::ExitCode {
         return child(args.get(1).cloned().unwrap_or_default());
     }
     let quick = args.iter().any(|a| a == "--quick");
+    let load_only = args.iter().any(|a| a == "--load-only");
     let settings = if quick {
         Settings {
             load: 2_000,
@@ -76,7 +78,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run(settings, quick)) {
+    match rt.block_on(run(settings, quick, load_only)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("load: {e}");
@@ -85,8 +87,20 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Gateway mode: serve with the config file, print the URL, run until stdin closes.
+/// Gateway mode: serve with the config file, print the URL, run until stdin closes. Audit
+/// lines are formatted as the binary formats them (JSON), into a sink, so their cost counts.
 fn child(config: String) -> std::process::ExitCode {
+    {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        use tracing_subscriber::util::SubscriberInitExt as _;
+        use tracing_subscriber::Layer as _;
+        let audit = tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_writer(std::io::sink)
+            .with_filter(tracing_subscriber::filter::filter_fn(|m| m.target() == "gateway::audit"));
+        tracing_subscriber::registry().with(audit).init();
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -204,22 +218,27 @@ async fn closed_loop(
     (started.elapsed(), failures.load(Ordering::Relaxed), first)
 }
 
+/// Latency at concurrency 1, the two paths alternating request by request so that both see
+/// the same moments of the machine's load.
 async fn latencies(
-    client: &runtime::Client,
-    tag: &str,
+    straight: &runtime::Client,
+    through: &runtime::Client,
     samples: usize,
-) -> Result<Vec<Duration>, String> {
-    let mut out = Vec::with_capacity(samples);
+) -> Result<(Vec<Duration>, Vec<Duration>), String> {
+    let (mut a, mut b) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
     for n in 0..samples {
-        let t0 = Instant::now();
-        api::payments::create(CALL, format!("{tag}-{n}"), "https://example.com/status")
-            .send(client)
-            .await
-            .map_err(|e| e.to_string())?;
-        out.push(t0.elapsed());
+        for (client, out, tag) in [(straight, &mut a, "lat-s"), (through, &mut b, "lat-g")] {
+            let t0 = Instant::now();
+            api::payments::create(CALL, format!("{tag}-{n}"), "https://example.com/status")
+                .send(client)
+                .await
+                .map_err(|e| e.to_string())?;
+            out.push(t0.elapsed());
+        }
     }
-    out.sort();
-    Ok(out)
+    a.sort();
+    b.sort();
+    Ok((a, b))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -241,7 +260,7 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-async fn run(s: Settings, quick: bool) -> Result<(), String> {
+async fn run(s: Settings, quick: bool, load_only: bool) -> Result<(), String> {
     let seen: Seen = Arc::default();
     let upstream_url = upstream(seen.clone()).await?;
     let key = gateway::NewKey::generate().map_err(|e| e.to_string())?;
@@ -315,6 +334,20 @@ async fn run(s: Settings, quick: bool) -> Result<(), String> {
         s.load as f64 / took.as_secs_f64()
     );
 
+    if load_only {
+        drop(child.stdin.take());
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        return if failures + lost + duplicated > 0 {
+            Err(format!(
+                "the load test lost requests: {failures} errors (first: {}), {lost} lost, {duplicated} duplicated",
+                first.unwrap_or_default()
+            ))
+        } else {
+            Ok(())
+        };
+    }
+
     // 2. Throughput, interleaved rounds.
     let mut ratios = Vec::new();
     let (mut best_straight, mut best_through) = (0f64, 0f64);
@@ -341,8 +374,7 @@ async fn run(s: Settings, quick: bool) -> Result<(), String> {
     let ratio = median(ratios);
 
     // 3. Latency at c=1.
-    let direct = latencies(&straight, "lat-s", s.samples).await?;
-    let via = latencies(&through, "lat-g", s.samples).await?;
+    let (direct, via) = latencies(&straight, &through, s.samples).await?;
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let (d50, d99, g50, g99) = (
         percentile(&direct, 0.5),

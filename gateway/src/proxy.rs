@@ -54,6 +54,13 @@ pub async fn rest(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             refusal.into_response()
         }
     };
+    let mut response = response;
+    // Answers are one caller's data, fetched with credentials the caller does not hold: no
+    // shared cache may keep them.
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
     let status = response.status().as_u16();
     shared
         .metrics

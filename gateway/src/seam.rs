@@ -1,7 +1,12 @@
-//! The one place the gateway depends on runtime entry points that are still being built
-//! (`EndpointInfo::{host, operation()}`, `Erased::check`, `Erased::forward`): operation names,
-//! the product host, the parameter check and forwarding. Until those land this module has
-//! small stand-ins of its own; every other module goes through it, so the switch happens here.
+//! The one place the gateway meets runtime entry points that are still growing, so each
+//! switch happens here and nowhere else:
+//! - forwarding goes through the declaration's `Erased::forward_pairs` (runtime:
+//!   `Client::send_raw`, with the client's credentials, retries, timeouts and body cap);
+//! - the parameter check below is a stand-in driven by the registry's parameter table until
+//!   `Erased::check` (the declaration's own `from_wire`, with the setters' messages) is on
+//!   main;
+//! - operation names and the product host are computed from the registry until
+//!   `EndpointInfo::{operation(), host}` are.
 
 use bytes::Bytes;
 use runtime::param::{Location, Scalar};

@@ -92,6 +92,7 @@ async fn status_body_and_twilios_headers_come_back_and_page_links_lead_here() {
         "the upstream's cookies stay upstream"
     );
     assert!(headers.get("server").is_none());
+    assert_eq!(headers["cache-control"], "no-store");
     let body: serde_json::Value = answer.json().await.expect("json");
     assert_eq!(
         body["next_page_uri"],
