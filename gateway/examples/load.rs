@@ -98,7 +98,9 @@ fn child(config: String) -> std::process::ExitCode {
             .json()
             .flatten_event(true)
             .with_writer(std::io::sink)
-            .with_filter(tracing_subscriber::filter::filter_fn(|m| m.target() == "gateway::audit"));
+            .with_filter(tracing_subscriber::filter::filter_fn(|m| {
+                m.target() == "gateway::audit"
+            }));
         tracing_subscriber::registry().with(audit).init();
     }
     let rt = match tokio::runtime::Builder::new_multi_thread()

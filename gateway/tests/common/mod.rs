@@ -125,6 +125,9 @@ pub fn payment_form(key: &str) -> String {
 
 /// An HTTP client that never follows redirects and uses no proxy.
 pub fn http() -> reqwest::Client {
+    // reqwest is built without a crypto provider of its own (the workspace uses ring, see the
+    // root Cargo.toml): name it for the process before building a client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
