@@ -87,11 +87,14 @@ impl Shared {
 }
 
 /// The whole router.
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+pub fn router(shared: Arc<Shared>, console: Option<console::Console>) -> Router {
+    let mut router = Router::new();
+    if let Some(console) = console {
+        router = router.merge(crate::console::routes(shared.clone(), console));
+    }
+    router
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .merge(crate::console::routes(shared.clone()))
         .fallback(crate::proxy::rest)
         .with_state(shared)
 }

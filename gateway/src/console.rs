@@ -7,15 +7,17 @@
 //! console; the `Host` must then be a loopback name too, so a page on another site that
 //! resolves its name to 127.0.0.1 (DNS rebinding) gets nothing.
 //!
-//! The pages themselves come from the console crate; until it is part of the workspace a
-//! small placeholder page is served at `/console/`.
+//! The pages themselves come from the console crate (`console::router`), behind the same
+//! auto-session layer; its callback inbox (`console::callback_router`) is mounted without
+//! caller authentication (Twilio and the sandbox post to it) and checks the signature itself
+//! with the upstream's auth token.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
@@ -27,10 +29,8 @@ use crate::session::{cookie_value, Signer};
 use crate::state::Live;
 
 /// The console's routes, sessions included.
-pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
-    let pages = Router::new()
-        .route("/console", get(|| async { Redirect::to("/console/") }))
-        .route("/console/", get(placeholder))
+pub fn routes(shared: Arc<Shared>, console: console::Console) -> Router<Arc<Shared>> {
+    let pages = console::router::<Arc<Shared>>(console.clone())
         .route_layer(axum::middleware::from_fn_with_state(shared, auto_session));
     Router::new()
         .route("/", get(|| async { Redirect::to("/console/") }))
@@ -39,6 +39,25 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             get(show_session).post(create_session).delete(end_session),
         )
         .merge(pages)
+        .merge(console::callback_router::<Arc<Shared>>(console))
+}
+
+/// The console for the gateway's upstream: the account prefilled, the upstream named, callback
+/// signatures checked with its auth token (not with an API key: Twilio signs with the token).
+pub fn console_for(live: &Live, upstream: &crate::state::Upstream) -> Option<console::Console> {
+    use secrecy::ExposeSecret;
+    let mut config = console::ConsoleConfig::new(live.accounts.main.clone());
+    let token = match upstream {
+        crate::state::Upstream::Sandbox { auth_token, .. } => {
+            config.upstream = "the embedded sandbox: no real calls or charges".to_owned();
+            config.sign_in = false;
+            Some(auth_token.expose_secret().to_owned())
+        }
+        crate::state::Upstream::Twilio(t) => t.auth_token.clone(),
+    };
+    config.callback_validator = token.map(runtime::webhook::Validator::new);
+    config.public_url = runtime::webhook::PublicUrl::new(&live.public_url).ok();
+    console::Console::new(config).ok()
 }
 
 /// Adds a session cookie for the built-in key to a console page answered on loopback with the
@@ -90,14 +109,6 @@ fn loopback(request: &Request) -> bool {
         None => host.split(':').next().unwrap_or_default(),
     };
     peer && matches!(name, "localhost" | "127.0.0.1" | "::1")
-}
-
-async fn placeholder() -> Html<&'static str> {
-    Html(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Twilio gateway</title>\
-         <h1>Twilio gateway</h1><p>The REST surface is served at Twilio's own paths \
-         (<code>/2010-04-01/…</code>). The console will be served here.</p></html>",
-    )
 }
 
 /// A request's form body, read as `(name, value)` pairs.

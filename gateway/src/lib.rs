@@ -194,7 +194,11 @@ impl GatewayBuilder {
             },
         });
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = app::router(shared.clone());
+        let console = {
+            let live = shared.live.load();
+            console::console_for(&live, &shared.source.upstream)
+        };
+        let app = app::router(shared.clone(), console);
         let task = tokio::spawn(server::serve(listener, app, settings, async {
             let _ = stopped.await;
         }));
