@@ -385,7 +385,6 @@ mod tests {
 
     use super::*;
     use runtime::{twilio_endpoint, AccountSid, CallSid, CommaSeparated, JsonObject, Uri};
-    use serde::Deserialize;
 
     runtime::twilio_enum! {
         /// Test enum with the spec's values.
@@ -406,7 +405,8 @@ mod tests {
     }
 
     /// Reads every field of a thing.
-    #[derive(Debug, Deserialize)]
+    #[runtime::twilio_model]
+    #[derive(Debug)]
     #[allow(dead_code)] // only its shape is read
     pub struct Thing {
         /// Sid.
@@ -416,7 +416,8 @@ mod tests {
     }
 
     /// Reads one field of a part.
-    #[derive(Debug, Deserialize)]
+    #[runtime::twilio_model]
+    #[derive(Debug)]
     #[allow(dead_code)] // only its shape is read
     pub struct Part {
         /// Name.
@@ -565,12 +566,12 @@ mod tests {
         let thing = serde_json::json!({"$ref": "#/components/schemas/thing"});
         let mut missing = Vec::new();
         // A part type without `name` misses the nested field.
-        #[derive(Deserialize)]
+        #[runtime::twilio_model]
         #[allow(dead_code)]
         struct Nameless {
             id: u32,
         }
-        #[derive(Deserialize)]
+        #[runtime::twilio_model]
         #[allow(dead_code)]
         struct Outer {
             sid: String,

@@ -15,6 +15,7 @@ mod docs;
 mod emit;
 mod expand;
 mod model;
+mod response;
 mod template;
 
 /// Declares a Twilio REST endpoint on a params struct. See the `runtime` crate's docs and the
@@ -26,4 +27,21 @@ mod template;
 #[proc_macro_attribute]
 pub fn twilio_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::endpoint(args.into(), input.into()).into()
+}
+
+/// Declares a response model: a struct whose generated `Deserialize` keeps going when a field's
+/// value does not fit its type. `Option<T>` fields then read as `None` and the raw value is
+/// kept in the added `pub unreadable: runtime::response::Unreadable` field (one `tracing`
+/// warning names the field); other fields are essential and fail the decode by name. Also
+/// generates `Serialize` and the traits that let the model nest and be a declared response.
+///
+/// `#[twilio_model(rename_all = "PascalCase", dates = rfc2822, blank_is_absent)]`: every
+/// argument optional (`dates` is how `Serialize` writes date-times, RFC 3339 unless set;
+/// `blank_is_absent` reads blank text as `None` in text fields too, for forms). Field options:
+/// `#[twilio(rename = "Wire")]`, `#[twilio(default)]` (a field that is not an `Option` reads as
+/// its `Default` when missing or unreadable), `#[twilio(with = Codec)]` (a
+/// `runtime::response::FieldCodec`). See `runtime::response` for what fits each type.
+#[proc_macro_attribute]
+pub fn twilio_model(args: TokenStream, input: TokenStream) -> TokenStream {
+    response::model(args.into(), input.into()).into()
 }

@@ -4,7 +4,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::param::{InvalidParams, ParamInfo};
@@ -91,8 +90,9 @@ pub fn endpoints() -> Vec<&'static EndpointInfo> {
 
 /// A declared endpoint: implemented by `#[twilio_endpoint]` on its params struct.
 pub trait Endpoint: Serialize {
-    /// What a success answer's body parses into.
-    type Response: DeserializeOwned;
+    /// What a success answer's body parses into: a `#[twilio_model]`, a `Page` of one,
+    /// `serde_json::Value` or `()` (see [`ResponseBody`](crate::response::ResponseBody)).
+    type Response: crate::response::ResponseBody;
 
     /// The declaration's metadata.
     const INFO: EndpointInfo;

@@ -94,6 +94,23 @@ macro_rules! twilio_enum {
             }
         }
 
+        impl $crate::response::ResponseField for $name {
+            fn read<'de, D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+                field: &mut $crate::response::FieldContext<'_>,
+            ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+                $crate::response::read_text(d, field, "text", |t| ::std::option::Option::Some(Self::from_wire(t)))
+            }
+
+            fn write<S: $crate::__private::serde::Serializer>(&self, s: S, _: $crate::response::DateFormat) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+
+            fn example(_: usize) -> $crate::__private::serde_json::Value {
+                $crate::__private::serde_json::Value::from(Self::VALUES[0])
+            }
+        }
+
         impl $crate::param::ParamType for $name {
             const KIND: $crate::param::Kind = $crate::param::Kind::scalar($crate::param::Scalar::Enum(Self::VALUES));
         }

@@ -1,18 +1,18 @@
 //! Type-erased entry points into a declared endpoint, for tools that know it only from the
 //! registry ([`endpoints()`](crate::endpoints)): the conformance suite drives every declaration
 //! through the real [`Client`] from wire pairs, a gateway forwards a request it received and
-//! passes the answer on as it came, and tools read each response type's shape.
+//! passes the answer on as it came, tools read each response type's shape, and decode bodies of
+//! every response type (the test that feeds every field odd values).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde::de::DeserializeOwned;
-
 use crate::client::Client;
-use crate::endpoint::{CallOptions, Endpoint};
+use crate::endpoint::CallOptions;
 use crate::error::Error;
 use crate::reflect::Shape;
+use crate::response::DecodedResponse;
 use crate::transport::RawAnswer;
 
 /// What [`Erased::send_wire`] returns.
@@ -85,6 +85,11 @@ pub struct Erased {
         for<'a> fn(&'a Client, &'a [(String, String)], &'a CallOptions) -> ForwardFuture<'a>,
     /// The declared response type's [`Shape`].
     pub response_shape: fn() -> Shape,
+    /// A body of the declared response type in which every field holds a value that fits.
+    pub response_example: fn() -> serde_json::Value,
+    /// Decodes a body as the declared response type, as the client would, and reports what
+    /// was read and what was kept as unreadable.
+    pub decode_response: fn(&[u8]) -> Result<DecodedResponse, String>,
 }
 
 impl fmt::Debug for Erased {
@@ -95,20 +100,27 @@ impl fmt::Debug for Erased {
 
 impl Erased {
     /// The stand-in a declaration carries when `runtime` is built without its `reflect`
-    /// feature: sending answers [`WireError::Params`] saying so, and the shape is empty.
+    /// feature: sending answers [`WireError::Params`] saying so, the shape is empty, and
+    /// decoding answers an error saying so.
     pub const UNAVAILABLE: Erased = Erased {
         send_wire: unavailable,
         forward_pairs: cannot_forward,
         response_shape: no_shape,
+        response_example: no_example,
+        decode_response: no_decode,
     };
 
     /// The erased functions of `E` (the macro calls this in each declaration's `INFO` when
     /// `runtime` has its `reflect` feature).
-    pub const fn of<E: Endpoint + DeserializeOwned + Send + Sync>() -> Self {
+    #[cfg(feature = "reflect")]
+    pub const fn of<E: crate::Endpoint + serde::de::DeserializeOwned + Send + Sync>() -> Self {
+        use crate::response::ResponseBody;
         Self {
             send_wire: send_wire::<E>,
             forward_pairs: forward_pairs::<E>,
             response_shape: Shape::of::<E::Response>,
+            response_example: <E::Response as ResponseBody>::example,
+            decode_response: crate::response::decode_for_tools::<E::Response>,
         }
     }
 }
@@ -137,13 +149,15 @@ fn cannot_forward<'a>(
 }
 
 /// The params struct from wire pairs (path placeholders included, a list as repeated pairs).
-fn from_pairs<E: DeserializeOwned>(pairs: &[(String, String)]) -> Result<E, String> {
+#[cfg(feature = "reflect")]
+fn from_pairs<E: serde::de::DeserializeOwned>(pairs: &[(String, String)]) -> Result<E, String> {
     serde_html_form::to_string(pairs)
         .map_err(|e| e.to_string())
         .and_then(|form| serde_html_form::from_str::<E>(&form).map_err(|e| e.to_string()))
 }
 
-fn forward_pairs<'a, E: Endpoint + DeserializeOwned + Send + Sync>(
+#[cfg(feature = "reflect")]
+fn forward_pairs<'a, E: crate::Endpoint + serde::de::DeserializeOwned + Send + Sync>(
     client: &'a Client,
     pairs: &'a [(String, String)],
     options: &'a CallOptions,
@@ -158,10 +172,19 @@ fn forward_pairs<'a, E: Endpoint + DeserializeOwned + Send + Sync>(
 }
 
 fn no_shape() -> Shape {
-    Shape::of::<()>()
+    Shape::Unit
 }
 
-fn send_wire<'a, E: Endpoint + DeserializeOwned>(
+fn no_example() -> serde_json::Value {
+    serde_json::Value::Null
+}
+
+fn no_decode(_: &[u8]) -> Result<DecodedResponse, String> {
+    Err("runtime was built without its `reflect` feature".to_owned())
+}
+
+#[cfg(feature = "reflect")]
+fn send_wire<'a, E: crate::Endpoint + serde::de::DeserializeOwned>(
     client: &'a Client,
     pairs: &'a [(String, String)],
 ) -> WireFuture<'a> {
@@ -177,7 +200,7 @@ fn send_wire<'a, E: Endpoint + DeserializeOwned>(
         };
         let request = client.encode(&params).ok();
         let result = client
-            .execute(&params, &CallOptions::default())
+            .execute(&params, &crate::CallOptions::default())
             .await
             .map(drop)
             .map_err(WireError::Call);
@@ -201,5 +224,7 @@ mod tests {
             Err(WireError::Params(m)) => assert!(m.contains("reflect"), "{m}"),
             other => panic!("expected a params error, got {other:?}"),
         }
+        let decoded = (Erased::UNAVAILABLE.decode_response)(b"{}");
+        assert!(decoded.is_err_and(|m| m.contains("reflect")));
     }
 }

@@ -14,18 +14,20 @@
 //! ```
 #![deny(missing_docs)]
 
+// The `#[twilio_model]` expansion names `::runtime`; this lets runtime's own code use it.
+extern crate self as runtime;
+
 mod client;
-pub mod date;
 mod endpoint;
 mod enums;
 mod erased;
 mod error;
 mod http_client;
-pub mod model;
 pub mod page;
 pub mod param;
 pub mod reflect;
 pub mod request;
+pub mod response;
 mod retry;
 pub mod sid;
 mod transport;
@@ -42,7 +44,7 @@ pub use client::{
 pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
 pub use erased::{Erased, ForwardError, ForwardFuture, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
-pub use macros::twilio_endpoint;
+pub use macros::{twilio_endpoint, twilio_model};
 pub use page::{Items, Listed, Page, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 pub use request::{

@@ -8,13 +8,17 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_util::Stream;
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint};
 use crate::error::Error;
 use crate::param::InvalidParams;
+use crate::reflect::Shape;
+use crate::response::generated::ModelReader;
+use crate::response::{DateFormat, ResponseBody, ResponseField, Unreadable};
 
 /// A resource that Twilio lists: names the array its list answers carry the items in.
 pub trait Listed {
@@ -30,7 +34,10 @@ pub trait Paged {
 
 /// One page of a list answer: the items, and where the next page is.
 ///
-/// Unknown envelope fields are ignored; a missing item array reads as an empty page.
+/// Read like a [`#[twilio_model]`](crate::twilio_model): unknown envelope fields are ignored,
+/// a missing item array reads as an empty page, an envelope field or an item that does not fit
+/// is kept in [`unreadable`](Self::unreadable) (an item as `calls[3]`) and the rest of the page
+/// is still read.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -52,17 +59,32 @@ pub struct Page<T> {
     pub start: Option<u64>,
     /// The index of the last item of this page.
     pub end: Option<u64>,
+    /// Envelope fields and items that did not fit, by wire name (see
+    /// [`Unreadable`](crate::response::Unreadable)).
+    pub unreadable: Unreadable,
 }
 
 impl<T> Paged for Page<T> {
     type Item = T;
 }
 
-impl<'de, T: Listed + Deserialize<'de>> Deserialize<'de> for Page<T> {
+/// The envelope's fields after the item array (index 0), in wire order.
+const ENVELOPE: [&str; 8] = [
+    "next_page_uri",
+    "previous_page_uri",
+    "first_page_uri",
+    "uri",
+    "page",
+    "page_size",
+    "start",
+    "end",
+];
+
+impl<'de, T: Listed + ResponseField> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct PageVisitor<T>(PhantomData<T>);
 
-        impl<'de, T: Listed + Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+        impl<'de, T: Listed + ResponseField> Visitor<'de> for PageVisitor<T> {
             type Value = Page<T>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -70,42 +92,101 @@ impl<'de, T: Listed + Deserialize<'de>> Deserialize<'de> for Page<T> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
-                let mut page = Page {
-                    items: Vec::new(),
-                    next_page_uri: None,
-                    previous_page_uri: None,
-                    first_page_uri: None,
-                    uri: None,
-                    page: None,
-                    page_size: None,
-                    start: None,
-                    end: None,
-                };
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        k if k == T::KEY => {
-                            page.items = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default();
-                        }
-                        "next_page_uri" => page.next_page_uri = map.next_value()?,
-                        "previous_page_uri" => page.previous_page_uri = map.next_value()?,
-                        "first_page_uri" => page.first_page_uri = map.next_value()?,
-                        "uri" => page.uri = map.next_value()?,
-                        "page" => page.page = map.next_value()?,
-                        "page_size" => page.page_size = map.next_value()?,
-                        "start" => page.start = map.next_value()?,
-                        "end" => page.end = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
+                let [a, b, c, d, e, f, g, h] = ENVELOPE;
+                let names = [T::KEY, a, b, c, d, e, f, g, h];
+                let mut r = ModelReader::new("Page", &names);
+                let mut items = None;
+                let (mut next, mut previous, mut first, mut uri) = (None, None, None, None);
+                let (mut page, mut page_size, mut start, mut end) = (None, None, None, None);
+                while let Some(key) = r.key(&mut map)? {
+                    match key {
+                        Some(0) => items = r.value(&mut map, 0)?,
+                        Some(1) => next = r.value::<String, _>(&mut map, 1)?,
+                        Some(2) => previous = r.value(&mut map, 2)?,
+                        Some(3) => first = r.value(&mut map, 3)?,
+                        Some(4) => uri = r.value(&mut map, 4)?,
+                        Some(5) => page = r.value(&mut map, 5)?,
+                        Some(6) => page_size = r.value(&mut map, 6)?,
+                        Some(7) => start = r.value(&mut map, 7)?,
+                        Some(8) => end = r.value(&mut map, 8)?,
+                        _ => r.skip(&mut map)?,
                     }
                 }
-                // An empty string is how some answers say "no next page".
-                page.next_page_uri = page.next_page_uri.filter(|u| !u.trim().is_empty());
-                Ok(page)
+                Ok(Page {
+                    items: items.unwrap_or_default(),
+                    // An empty string is how some answers say "no next page".
+                    next_page_uri: next.filter(|u| !u.trim().is_empty()),
+                    previous_page_uri: previous,
+                    first_page_uri: first,
+                    uri,
+                    page,
+                    page_size,
+                    start,
+                    end,
+                    unreadable: r.finish(),
+                })
             }
         }
 
         deserializer.deserialize_map(PageVisitor(PhantomData))
+    }
+}
+
+/// Writes the envelope Twilio sends: the items under their key, then the page fields.
+impl<T: Listed + ResponseField> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry(T::KEY, &ItemsOut(&self.items))?;
+        map.serialize_entry("next_page_uri", &self.next_page_uri)?;
+        map.serialize_entry("previous_page_uri", &self.previous_page_uri)?;
+        map.serialize_entry("first_page_uri", &self.first_page_uri)?;
+        map.serialize_entry("uri", &self.uri)?;
+        map.serialize_entry("page", &self.page)?;
+        map.serialize_entry("page_size", &self.page_size)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("end", &self.end)?;
+        map.end()
+    }
+}
+
+struct ItemsOut<'a, T>(&'a Vec<T>);
+
+impl<T: ResponseField> Serialize for ItemsOut<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.write(s, DateFormat::default())
+    }
+}
+
+impl<T: Listed + ResponseField> ResponseBody for Page<T> {
+    fn shape() -> Shape {
+        let mut fields = vec![(T::KEY, T::shape(1))];
+        fields.extend(ENVELOPE.iter().map(|name| (*name, Shape::Scalar)));
+        Shape::Struct {
+            name: "Page",
+            fields,
+        }
+    }
+
+    fn example() -> serde_json::Value {
+        let mut page = serde_json::json!({
+            "next_page_uri": "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Items.json?Page=1",
+            "previous_page_uri": null,
+            "first_page_uri": "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Items.json?Page=0",
+            "uri": "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Items.json?Page=0",
+            "page": 0,
+            "page_size": 50,
+            "start": 0,
+            "end": 0,
+        });
+        page[T::KEY] = serde_json::Value::Array(vec![T::example(1)]);
+        page
+    }
+
+    fn each_unreadable(&self, visit: &mut dyn FnMut(&str, &serde_json::Value)) {
+        for (name, raw) in self.unreadable.iter() {
+            visit(name, raw);
+        }
+        self.items.each_unreadable(T::KEY, visit);
     }
 }
 
@@ -160,7 +241,7 @@ impl<T> Items<T> {
     }
 }
 
-impl<T: Listed + DeserializeOwned + Send + 'static> Stream for Items<T> {
+impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -253,7 +334,8 @@ where
 mod tests {
     use super::*;
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[crate::twilio_model]
+    #[derive(Debug, PartialEq)]
     struct Thing {
         sid: String,
     }
@@ -269,11 +351,43 @@ mod tests {
                 "start":0,"end":0,"other":[1,2]}"#,
         )
         .expect("page");
-        assert_eq!(page.items, vec![Thing { sid: "a".into() }]);
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].sid, "a");
         assert_eq!(page.next_page_uri.as_deref(), Some("/x?Page=1"));
+        assert!(page.unreadable.is_empty());
         let last: Page<Thing> =
             serde_json::from_str(r#"{"things":[],"next_page_uri":null}"#).expect("page");
         assert!(last.items.is_empty() && last.next_page_uri.is_none());
+    }
+
+    #[test]
+    fn odd_items_and_envelope_fields_do_not_cost_the_page() {
+        let page: Page<Thing> = serde_json::from_str(
+            r#"{"things":[{"sid":"a"}, "not a thing", {"sid": 7}, {"sid":"b"}],
+                "page":"first","page_size":"50","next_page_uri":"/x?Page=1"}"#,
+        )
+        .expect("page");
+        // An item that is not an object, or whose essential `sid` does not fit, is left out
+        // and kept whole.
+        let sids: Vec<&str> = page.items.iter().map(|t| t.sid.as_str()).collect();
+        assert_eq!(sids, ["a", "b"]);
+        assert_eq!(
+            page.unreadable.get("things[1]"),
+            Some(&serde_json::json!("not a thing"))
+        );
+        assert_eq!(
+            page.unreadable.get("things[2]"),
+            Some(&serde_json::json!({"sid": 7}))
+        );
+        assert_eq!(page.page, None);
+        assert_eq!(
+            page.unreadable.get("page"),
+            Some(&serde_json::json!("first"))
+        );
+        assert_eq!(page.page_size, Some(50));
+        assert_eq!(page.next_page_uri.as_deref(), Some("/x?Page=1"));
+        // Not an object at all: the body is not a page.
+        assert!(serde_json::from_str::<Page<Thing>>("[1]").is_err());
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub use crate::param::{
     IntoParam, InvalidParam, InvalidParams, Kind, Location, ParamError, ParamInfo, ParamType,
     Range, RangeCheck,
 };
+pub use crate::reflect::Shape;
 pub use crate::request::path::PathSegment;
+pub use crate::response::generated::*;
 pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;
 
@@ -225,4 +227,27 @@ macro_rules! __twilio_params_struct {
     };
 }
 
-pub use crate::{__twilio_erased as erased, __twilio_params_struct as params_struct};
+/// Items that only tools need (a response model's shape, examples, the walk over its
+/// unreadable values): kept when `runtime` has its `reflect` feature, dropped otherwise, so a
+/// client build does not compile them for every model.
+#[cfg(feature = "reflect")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_reflect_only {
+    ($($item:tt)*) => {
+        $($item)*
+    };
+}
+
+/// See the `reflect` variant above.
+#[cfg(not(feature = "reflect"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __twilio_reflect_only {
+    ($($item:tt)*) => {};
+}
+
+pub use crate::{
+    __twilio_erased as erased, __twilio_params_struct as params_struct,
+    __twilio_reflect_only as reflect_only,
+};

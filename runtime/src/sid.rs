@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use serde::{Deserializer, Serializer};
+
 use crate::param::ParamError;
 
 /// Why a string is not a SID of the expected kind. The message says what the value should look
@@ -233,6 +235,23 @@ macro_rules! sid_types {
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.as_str() == *other
+            }
+        }
+
+        impl $crate::response::ResponseField for $name {
+            fn read<'de, D: Deserializer<'de>>(
+                d: D,
+                field: &mut $crate::response::FieldContext<'_>,
+            ) -> Result<Option<Self>, D::Error> {
+                $crate::response::read_text(d, field, concat!("a ", $prefix, "… SID"), |t| Self::new(t).ok())
+            }
+
+            fn write<S: Serializer>(&self, s: S, _: $crate::response::DateFormat) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+
+            fn example(_: usize) -> serde_json::Value {
+                serde_json::Value::from(concat!($prefix, "0123456789abcdef0123456789abcdef"))
             }
         }
 

@@ -166,7 +166,7 @@ impl Client {
 
     /// GETs a path (with query) relative to the base URL through the same retries, auth and
     /// body cap as [`execute`](Self::execute); pagination follows `next_page_uri` with it.
-    pub(crate) async fn get_path<R: serde::de::DeserializeOwned>(
+    pub(crate) async fn get_path<R: crate::response::ResponseBody>(
         &self,
         target: &str,
         options: &CallOptions,
@@ -475,7 +475,7 @@ fn millis(d: Duration) -> u64 {
 
 /// Decodes the answer into `R`, or turns an error status into its error; either failure is
 /// reported with what the retry loop knows (attempts, earlier outcomes).
-fn decode_answer<R: serde::de::DeserializeOwned>(
+fn decode_answer<R: crate::response::ResponseBody>(
     req: &Prepared,
     answer: &Answer,
 ) -> Result<R, Error> {
@@ -561,13 +561,13 @@ async fn read_capped(
 
 /// Parses a success body into the declared response type. An empty body (a DELETE's 204) reads
 /// as JSON `null`, which `()` accepts.
-fn decode<R: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+fn decode<R: crate::response::ResponseBody>(status: u16, body: &[u8]) -> Result<R, Error> {
     let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
     };
-    serde_json::from_slice(input).map_err(|e| {
+    R::from_json(input).map_err(|e| {
         Error::new(
             ErrorKind::Decode {
                 status,

@@ -2,7 +2,6 @@
 //! `api` can declare an endpoint of its own in a few lines: [`FetchCall`] below.
 
 use runtime::{twilio_endpoint, AccountSid, CallSid};
-use serde::Deserialize;
 
 /// Fetches one call.
 #[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json", response = Call)]
@@ -13,8 +12,10 @@ pub struct FetchCall {
     pub call_sid: CallSid,
 }
 
-/// The part of a call this crate reads.
-#[derive(Debug, Deserialize)]
+/// The part of a call this crate reads. `sid` and `status` are essential (not `Option`): an
+/// answer without them fails to decode, naming the field.
+#[runtime::twilio_model]
+#[derive(Debug)]
 pub struct Call {
     /// The call's SID.
     pub sid: CallSid,

@@ -14,7 +14,6 @@ use base64::Engine as _;
 use runtime::{
     AccountSid, Client, Error, ErrorKind, Outcome, RetryEvent, RetryPolicy, RetryReason,
 };
-use serde::Deserialize;
 use support::{call_sid, Fault, FaultServer, Plan, RetryAfter, ACCOUNT, TOKEN};
 
 /// Per-attempt timeout of the test clients: short, so stalls cost little.
@@ -27,7 +26,8 @@ const BOUND: Duration = Duration::from_secs(20);
 // --- Two endpoints declared here, outside `api`: a POST with no idempotency key, and a GET. ---
 
 /// A note as the test server returns it.
-#[derive(Debug, Deserialize)]
+#[runtime::twilio_model]
+#[derive(Debug)]
 pub struct Note {
     /// Its SID.
     pub sid: String,

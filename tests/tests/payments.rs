@@ -201,7 +201,7 @@ async fn update_with_required_fields_only() {
         .send(&client(&server))
         .await
         .expect("accepted");
-    assert_eq!(session.call_sid, CA);
+    assert_eq!(session.call_sid.expect("call_sid"), CA);
     let req = only_request(&server).await;
     assert_eq!(req.url.path(), UPDATE_PATH);
     assert_common_headers(&req);
@@ -284,8 +284,9 @@ async fn the_spec_example_parses_into_payment() {
         .send(&client(&server))
         .await
         .expect("created");
-    assert_eq!(p.account_sid, AC);
-    assert_eq!(p.call_sid, CA);
+    assert_eq!(p.account_sid.expect("account_sid"), AC);
+    assert_eq!(p.call_sid.expect("call_sid"), CA);
+    assert!(p.unreadable.is_empty(), "{:?}", p.unreadable);
     assert_eq!(p.sid, PK);
     let created = p.date_created.expect("date_created");
     assert_eq!(

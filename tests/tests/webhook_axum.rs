@@ -12,10 +12,12 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use runtime::webhook::{PublicUrl, TwilioWebhook, Validator, WebhookConfig};
+use runtime::webhook::{PublicUrl, RawWebhook, TwilioWebhook, Validator, WebhookConfig};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
+
+mod odd;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const PUBLIC: &str = "https://pay.example.com";
@@ -38,6 +40,7 @@ fn independent_form(token: &str, url: &str, params: &[(&str, &str)]) -> String {
 struct Sinks {
     callbacks: mpsc::UnboundedSender<PayStatusCallback>,
     json: mpsc::UnboundedSender<serde_json::Value>,
+    every: mpsc::UnboundedSender<Result<PayStatusCallback, RawWebhook>>,
 }
 
 async fn pay_status(
@@ -45,6 +48,14 @@ async fn pay_status(
     TwilioWebhook(cb): TwilioWebhook<PayStatusCallback>,
 ) -> &'static str {
     sinks.callbacks.send(cb).expect("test holds the receiver");
+    "ok"
+}
+
+async fn pay_status_or_raw(
+    State(sinks): State<Sinks>,
+    TwilioWebhook(cb): TwilioWebhook<Result<PayStatusCallback, RawWebhook>>,
+) -> &'static str {
+    sinks.every.send(cb).expect("test holds the receiver");
     "ok"
 }
 
@@ -60,6 +71,7 @@ struct App {
     addr: SocketAddr,
     callbacks: mpsc::UnboundedReceiver<PayStatusCallback>,
     json: mpsc::UnboundedReceiver<serde_json::Value>,
+    every: mpsc::UnboundedReceiver<Result<PayStatusCallback, RawWebhook>>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -73,13 +85,16 @@ impl Drop for App {
 async fn spawn_app(config: Option<WebhookConfig>) -> App {
     let (cb_tx, callbacks) = mpsc::unbounded_channel();
     let (json_tx, json) = mpsc::unbounded_channel();
+    let (every_tx, every) = mpsc::unbounded_channel();
     let sinks = Sinks {
         callbacks: cb_tx,
         json: json_tx,
+        every: every_tx,
     };
     // Nested, so the extractor must use the original path (`/twilio/...`), not the stripped one.
     let twilio = Router::new()
         .route("/pay/status", post(pay_status).get(pay_status))
+        .route("/pay/every", post(pay_status_or_raw))
         .route("/json", post(json_hook));
     let mut app = Router::new()
         .nest("/twilio", twilio)
@@ -99,6 +114,7 @@ async fn spawn_app(config: Option<WebhookConfig>) -> App {
         addr,
         callbacks,
         json,
+        every,
         server,
     }
 }
@@ -336,6 +352,119 @@ async fn authentic_but_undecodable_is_400_and_missing_config_is_500() {
     let bare = spawn_app(None).await;
     let response = post_form(&bare, path, body, Some(&signature)).await;
     assert_eq!(response.status(), 500);
+}
+
+#[tokio::test]
+async fn odd_values_never_keep_a_callback_from_the_handler() {
+    let logs = logs();
+    let mut app = spawn_app(Some(config(PUBLIC))).await;
+    let path = "/twilio/pay/status";
+    // Each of the five fields with each of its seven odd values, then all five at once.
+    type Pairs = Vec<(&'static str, &'static str)>;
+    let mut bodies: Vec<(Vec<&str>, Pairs)> = Vec::new();
+    for (name, values) in odd::ODD {
+        for value in values {
+            let pairs = odd::COMPLETED
+                .iter()
+                .map(|&(k, v)| (k, if k == *name { *value } else { v }))
+                .collect();
+            bodies.push((vec![*name], pairs));
+        }
+    }
+    let all_odd = odd::COMPLETED
+        .iter()
+        .map(
+            |&(k, v)| match odd::ODD.iter().find(|(name, _)| *name == k) {
+                Some((_, values)) => (k, values[0]),
+                None => (k, v),
+            },
+        )
+        .collect();
+    bodies.push((odd::ODD.iter().map(|(n, _)| *n).collect(), all_odd));
+    for (odd_names, pairs) in &bodies {
+        let signature = independent_form(TOKEN, &format!("{PUBLIC}{path}"), pairs);
+        let body = serde_html_form::to_string(pairs).expect("form");
+        let response = post_form(&app, path, body, Some(&signature)).await;
+        assert_eq!(response.status(), 200, "{pairs:?}");
+        let cb = tokio::time::timeout(TIMEOUT, app.callbacks.recv())
+            .await
+            .expect("handler ran in time")
+            .expect("callback");
+        assert_eq!(cb.result, Some(api::payments::PayResult::Success));
+        assert_eq!(cb.payment_confirmation_code.as_deref(), Some("ch_1Gx2Yz"));
+        assert_eq!(cb.stage(), PayStage::Completed);
+        let mut kept: Vec<&str> = cb.unreadable.names().collect();
+        kept.sort_unstable();
+        let mut expected = odd_names.clone();
+        expected.sort_unstable();
+        assert_eq!(kept, expected, "{pairs:?}");
+        for name in odd_names {
+            let sent = pairs.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+            assert_eq!(
+                cb.unreadable.get(name).and_then(|v| v.as_str()),
+                sent,
+                "the raw value arrives as sent"
+            );
+        }
+    }
+    let text = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf-8");
+    assert!(text.contains("does not fit its type"), "{text}");
+    assert!(!text.contains("ch_1Gx2Yz"), "{text}");
+}
+
+#[tokio::test]
+async fn an_authentic_body_that_does_not_decode_reaches_the_handler_raw() {
+    let mut app = spawn_app(Some(config(PUBLIC))).await;
+    let path = "/twilio/pay/every";
+    // No Sid: not a usable PayStatusCallback, but Twilio said something worth keeping.
+    let params = [
+        ("AccountSid", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("CallSid", "CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+        ("Result", "success"),
+        ("PaymentConfirmationCode", "ch_1Gx2Yz"),
+    ];
+    let signature = independent_form(TOKEN, &format!("{PUBLIC}{path}"), &params);
+    let body = serde_html_form::to_string(params).expect("form");
+    let response = post_form(&app, path, body.clone(), Some(&signature)).await;
+    assert_eq!(response.status(), 200);
+    let got = tokio::time::timeout(TIMEOUT, app.every.recv())
+        .await
+        .expect("handler ran in time")
+        .expect("a payload");
+    let raw = got.expect_err("raw pairs");
+    assert_eq!(raw.get("PaymentConfirmationCode"), Some("ch_1Gx2Yz"));
+    assert_eq!(raw.get("Result"), Some("success"));
+    assert_eq!(raw.pairs().len(), 4);
+    assert_eq!(raw.body(), body.as_bytes());
+    assert!(raw.reason().contains("Sid"), "{}", raw.reason());
+    assert!(
+        !format!("{raw:?}").contains("ch_1Gx2Yz"),
+        "Debug shows names only"
+    );
+
+    // A decodable one arrives typed on the same route; a forged one never arrives.
+    let signature = independent_form(TOKEN, &format!("{PUBLIC}{path}"), CAPTURE);
+    let body = serde_html_form::to_string(CAPTURE).expect("form");
+    assert_eq!(
+        post_form(&app, path, body.clone(), Some(&signature))
+            .await
+            .status(),
+        200
+    );
+    let got = tokio::time::timeout(TIMEOUT, app.every.recv())
+        .await
+        .expect("handler ran in time")
+        .expect("a payload");
+    assert_eq!(
+        got.expect("typed").capture,
+        Some(Capture::PaymentCardNumber)
+    );
+    let forged = independent_form("not-the-token", &format!("{PUBLIC}{path}"), CAPTURE);
+    assert_eq!(
+        post_form(&app, path, body, Some(&forged)).await.status(),
+        403
+    );
+    assert!(app.every.try_recv().is_err());
 }
 
 /// A log sink shared by the whole test binary.

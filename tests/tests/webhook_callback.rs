@@ -7,6 +7,9 @@ use api::payments::{
 use rust_decimal_macros::dec;
 use time::macros::datetime;
 
+mod odd;
+use odd::{COMPLETED, ODD};
+
 const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const CALL: &str = "CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const PAYMENT: &str = "PKcccccccccccccccccccccccccccccccc";
@@ -307,21 +310,117 @@ fn round_trips_through_the_wire_form() {
 }
 
 #[test]
-fn bad_bodies_are_errors_not_panics() {
-    let bad: [&[u8]; 7] = [
+fn only_bodies_without_the_three_sids_are_errors() {
+    let bad: [&[u8]; 5] = [
         b"",
         b"AccountSid=AC1",
         b"\xff\xfe=\x00",
         b"AccountSid=SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&CallSid=CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&Sid=PKcccccccccccccccccccccccccccccccc",
-        b"AccountSid=ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&CallSid=CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&Sid=PKcccccccccccccccccccccccccccccccc&DateCreated=yesterday",
-        b"AccountSid=ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&CallSid=CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&Sid=PKcccccccccccccccccccccccccccccccc&ChargeAmount=lots",
-        b"AccountSid=ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&CallSid=CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&Sid=PKcccccccccccccccccccccccccccccccc&PartialResult=maybe",
+        b"AccountSid=ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&CallSid=CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&Sid=",
     ];
     for body in bad {
         let err = PayStatusCallback::from_form(body).expect_err("refused");
+        let text = err.to_string();
+        assert!(text.starts_with("invalid Pay status callback"), "{text}");
         assert!(
-            err.to_string().starts_with("invalid Pay status callback"),
-            "{err}"
+            text.contains("AccountSid") || text.contains("CallSid") || text.contains("Sid"),
+            "the error names the essential field: {text}"
         );
     }
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    serde_html_form::to_string(pairs).expect("form")
+}
+
+/// `cb` with field `name` put back to `base`'s value and nothing unreadable.
+fn restored(mut cb: PayStatusCallback, base: &PayStatusCallback, name: &str) -> PayStatusCallback {
+    match name {
+        "PartialResult" => cb.partial_result = base.partial_result,
+        "DateCreated" => cb.date_created = base.date_created,
+        "DateUpdated" => cb.date_updated = base.date_updated,
+        "ChargeAmount" => cb.charge_amount = base.charge_amount,
+        "PayErrorCode" => cb.pay_error_code = base.pay_error_code,
+        other => panic!("no such field in the test: {other}"),
+    }
+    cb.unreadable = Default::default();
+    cb
+}
+
+#[test]
+fn odd_values_are_kept_raw_and_cost_nothing_else() {
+    let base = PayStatusCallback::from_form(form(COMPLETED).as_bytes()).expect("baseline");
+    assert!(base.unreadable.is_empty(), "{:?}", base.unreadable);
+    assert_eq!(
+        base.date_updated,
+        Some(datetime!(2019-12-18 20:04:11.25 UTC))
+    );
+    assert_eq!(base.pay_error_code, Some(64012));
+    for (name, values) in ODD {
+        for odd in values {
+            let pairs: Vec<(&str, &str)> = COMPLETED
+                .iter()
+                .map(|&(k, v)| (k, if k == *name { *odd } else { v }))
+                .collect();
+            let cb = PayStatusCallback::from_form(form(&pairs).as_bytes())
+                .unwrap_or_else(|e| panic!("{name}={odd}: {e}"));
+            assert_eq!(
+                cb.unreadable.get(name),
+                Some(&serde_json::Value::from(*odd)),
+                "{name}={odd}"
+            );
+            assert_eq!(cb.unreadable.len(), 1, "{name}={odd}");
+            assert_eq!(cb.result, Some(PayResult::Success));
+            assert_eq!(cb.payment_confirmation_code.as_deref(), Some("ch_1Gx2Yz"));
+            assert_eq!(cb.stage(), PayStage::Completed);
+            assert_eq!(restored(cb, &base, name), base, "{name}={odd}");
+        }
+    }
+}
+
+#[test]
+fn one_warning_names_the_field_never_the_value() {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(move || writer.clone())
+        .finish();
+    let pairs: Vec<(&str, &str)> = COMPLETED
+        .iter()
+        .map(|&(k, v)| match k {
+            "ChargeAmount" => (k, "SECRETMARK-4111111111111111"),
+            _ => (k, v),
+        })
+        .collect();
+    let cb = tracing::subscriber::with_default(subscriber, || {
+        PayStatusCallback::from_form(form(&pairs).as_bytes()).expect("decodes")
+    });
+    assert_eq!(cb.charge_amount, None);
+    let text = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf-8");
+    assert_eq!(text.matches("does not fit").count(), 1, "{text}");
+    assert!(
+        text.contains("PayStatusCallback") && text.contains("ChargeAmount"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("SECRETMARK") && !text.contains("4111"),
+        "{text}"
+    );
+    assert!(
+        !format!("{cb:?}").contains("SECRETMARK"),
+        "Debug shows names only"
+    );
 }

@@ -331,8 +331,6 @@ fn article(noun: &str) -> String {
 
 fn model_rs(segs: &[String], m: &Module) -> String {
     let mut uses = Uses::default();
-    uses.paths.insert("serde::Deserialize".into());
-    uses.paths.insert("serde::Serialize".into());
     let mut body = String::new();
     for model in &m.models {
         model_struct(segs, model, &mut uses, &mut body);
@@ -349,6 +347,8 @@ fn model_rs(segs: &[String], m: &Module) -> String {
     )
 }
 
+/// One response model: `#[runtime::twilio_model]` reads every field leniently (a value that
+/// does not fit its type is `None`, kept raw in `unreadable`); v2010 writes dates in RFC 2822.
 fn model_struct(segs: &[String], model: &Model, uses: &mut Uses, body: &mut String) {
     let noun = words(&model.name);
     let _ = writeln!(
@@ -356,49 +356,33 @@ fn model_struct(segs: &[String], model: &Model, uses: &mut Uses, body: &mut Stri
         "/// {}, as Twilio returns it.",
         sentence(&article(&noun))
     );
-    body.push_str("///\n/// Every field is optional: Twilio leaves fields out or `null` depending on the\n/// resource's state, and one missing field must not fail the whole answer.\n");
+    body.push_str("///\n/// Every field is optional: Twilio leaves fields out or `null` depending on the\n/// resource's state, and a value that does not fit its type reads as `None` with its raw\n/// JSON kept in `unreadable`, so one odd field never fails the whole answer.\n");
     body.push_str(
-        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\n",
+        "#[runtime::twilio_model(dates = rfc2822)]\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n",
     );
     let _ = writeln!(body, "pub struct {} {{", model.name);
     for f in &model.fields {
         let _ = writeln!(body, "    /// {}", f.doc);
         let bare = f.ident.trim_start_matches("r#");
-        let rename = if bare != f.name {
-            format!(", rename = {:?}", f.name)
-        } else {
-            String::new()
-        };
-        let (attr, ty) = match &f.ty {
-            ModelTy::Scalar(t) => (String::new(), uses.name(segs, t)),
-            ModelTy::Sid(t) => (
-                ", with = \"runtime::model::sid_option\"".to_owned(),
-                uses.name(segs, t),
-            ),
-            ModelTy::Vec(t) => (String::new(), format!("Vec<{}>", uses.name(segs, t))),
+        if bare != f.name {
+            let _ = writeln!(body, "    #[twilio(rename = {:?})]", f.name);
+        }
+        let ty = match &f.ty {
+            ModelTy::Scalar(t) | ModelTy::Sid(t) => uses.name(segs, t),
+            ModelTy::Vec(t) => format!("Vec<{}>", uses.name(segs, t)),
             ModelTy::Rfc2822 => {
                 uses.paths.insert("time::OffsetDateTime".into());
-                (
-                    ", with = \"runtime::date::rfc2822_option\"".to_owned(),
-                    "OffsetDateTime".to_owned(),
-                )
+                "OffsetDateTime".to_owned()
             }
             ModelTy::Date => {
                 uses.paths.insert("time::Date".into());
-                (
-                    ", with = \"runtime::model::date_option\"".to_owned(),
-                    "Date".to_owned(),
-                )
+                "Date".to_owned()
             }
             ModelTy::Decimal => {
                 uses.paths.insert("rust_decimal::Decimal".into());
-                (
-                    ", with = \"runtime::model::decimal_option\"".to_owned(),
-                    "Decimal".to_owned(),
-                )
+                "Decimal".to_owned()
             }
         };
-        let _ = writeln!(body, "    #[serde(default{rename}{attr})]");
         let _ = writeln!(body, "    pub {}: Option<{ty}>,", f.ident);
     }
     body.push_str("}\n");

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::AccountSid;
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{Status, Type};
@@ -14,39 +13,31 @@ use super::{Status, Type};
 /// An account, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// Auth token.
-    #[serde(default)]
     pub auth_token: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Owner account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub owner_account_sid: Option<AccountSid>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AccountSid>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// Type.
-    #[serde(default)]
     pub r#type: Option<Type>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

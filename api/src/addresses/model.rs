@@ -4,63 +4,48 @@
 
 use runtime::sid::{AccountSid, AddressSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// An address, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// City.
-    #[serde(default)]
     pub city: Option<String>,
     /// Customer name.
-    #[serde(default)]
     pub customer_name: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Emergency enabled.
-    #[serde(default)]
     pub emergency_enabled: Option<bool>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// ISO country.
-    #[serde(default)]
     pub iso_country: Option<String>,
     /// Postal code.
-    #[serde(default)]
     pub postal_code: Option<String>,
     /// Region.
-    #[serde(default)]
     pub region: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddressSid>,
     /// Street.
-    #[serde(default)]
     pub street: Option<String>,
     /// Street secondary.
-    #[serde(default)]
     pub street_secondary: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Validated.
-    #[serde(default)]
     pub validated: Option<bool>,
     /// Verified.
-    #[serde(default)]
     pub verified: Option<bool>,
 }
 

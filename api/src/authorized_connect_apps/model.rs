@@ -4,40 +4,33 @@
 
 use runtime::sid::{AccountSid, ConnectAppSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 
 use super::Permission;
 
 /// An authorized connect app, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizedConnectApp {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Connect app company name.
-    #[serde(default)]
     pub connect_app_company_name: Option<String>,
     /// Connect app description.
-    #[serde(default)]
     pub connect_app_description: Option<String>,
     /// Connect app friendly name.
-    #[serde(default)]
     pub connect_app_friendly_name: Option<String>,
     /// Connect app homepage URL.
-    #[serde(default)]
     pub connect_app_homepage_url: Option<String>,
     /// Connect app SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub connect_app_sid: Option<ConnectAppSid>,
     /// Permissions.
-    #[serde(default)]
     pub permissions: Option<Vec<Permission>>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

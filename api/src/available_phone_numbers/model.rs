@@ -5,29 +5,25 @@
 use std::collections::BTreeMap;
 
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 
 /// An available phone number country, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AvailablePhoneNumberCountry {
     /// Beta.
-    #[serde(default)]
     pub beta: Option<bool>,
     /// Country.
-    #[serde(default)]
     pub country: Option<String>,
     /// Country code.
-    #[serde(default)]
     pub country_code: Option<String>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

@@ -3,22 +3,20 @@
 //! What Twilio answers: [`Balance`].
 
 use runtime::sid::AccountSid;
-use serde::{Deserialize, Serialize};
 
 /// The balance, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Balance {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Balance.
-    #[serde(default)]
     pub balance: Option<String>,
     /// Currency.
-    #[serde(default)]
     pub currency: Option<String>,
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, CallSid, PhoneNumberSid, TrunkSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -14,87 +13,63 @@ use super::Status;
 /// A call, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Call {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Answered by.
-    #[serde(default)]
     pub answered_by: Option<String>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Caller name.
-    #[serde(default)]
     pub caller_name: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Direction.
-    #[serde(default)]
     pub direction: Option<String>,
     /// Duration.
-    #[serde(default)]
     pub duration: Option<String>,
     /// End time (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub end_time: Option<OffsetDateTime>,
     /// Forwarded from.
-    #[serde(default)]
     pub forwarded_from: Option<String>,
     /// From.
-    #[serde(default)]
     pub from: Option<String>,
     /// From formatted.
-    #[serde(default)]
     pub from_formatted: Option<String>,
     /// Group SID.
-    #[serde(default)]
     pub group_sid: Option<String>,
     /// Parent call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub parent_call_sid: Option<CallSid>,
     /// Phone number SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub phone_number_sid: Option<PhoneNumberSid>,
     /// Price.
-    #[serde(default)]
     pub price: Option<String>,
     /// Price unit.
-    #[serde(default)]
     pub price_unit: Option<String>,
     /// Queue time.
-    #[serde(default)]
     pub queue_time: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<CallSid>,
     /// Start time (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub start_time: Option<OffsetDateTime>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// To.
-    #[serde(default)]
     pub to: Option<String>,
     /// To formatted.
-    #[serde(default)]
     pub to_formatted: Option<String>,
     /// Trunk SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

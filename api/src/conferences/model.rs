@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, CallSid, ConferenceSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{ReasonConferenceEnded, Status};
@@ -14,45 +13,35 @@ use super::{ReasonConferenceEnded, Status};
 /// A conference, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Conference {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID ending conference.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid_ending_conference: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Reason conference ended.
-    #[serde(default)]
     pub reason_conference_ended: Option<ReasonConferenceEnded>,
     /// Region.
-    #[serde(default)]
     pub region: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ConferenceSid>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

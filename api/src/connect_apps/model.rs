@@ -4,7 +4,6 @@
 
 use runtime::sid::{AccountSid, ConnectAppSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 
 use super::Permission;
 use crate::HttpMethod;
@@ -12,42 +11,33 @@ use crate::HttpMethod;
 /// A connect app, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectApp {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Authorize redirect URL.
-    #[serde(default)]
     pub authorize_redirect_url: Option<String>,
     /// Company name.
-    #[serde(default)]
     pub company_name: Option<String>,
     /// Deauthorize callback method.
-    #[serde(default)]
     pub deauthorize_callback_method: Option<HttpMethod>,
     /// Deauthorize callback URL.
-    #[serde(default)]
     pub deauthorize_callback_url: Option<String>,
     /// Description.
-    #[serde(default)]
     pub description: Option<String>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Homepage URL.
-    #[serde(default)]
     pub homepage_url: Option<String>,
     /// Permissions.
-    #[serde(default)]
     pub permissions: Option<Vec<Permission>>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ConnectAppSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

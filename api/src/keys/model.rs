@@ -4,27 +4,24 @@
 
 use runtime::sid::ApiKeySid;
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A key, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Key {
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ApiKeySid>,
 }
 
@@ -35,23 +32,20 @@ impl Listed for Key {
 /// A new key, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewKey {
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Secret.
-    #[serde(default)]
     pub secret: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ApiKeySid>,
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, MessageSid, MessagingServiceSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{Direction, Status};
@@ -14,69 +13,51 @@ use super::{Direction, Status};
 /// A message, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Body.
-    #[serde(default)]
     pub body: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date sent (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_sent: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Direction.
-    #[serde(default)]
     pub direction: Option<Direction>,
     /// Error code.
-    #[serde(default)]
     pub error_code: Option<i64>,
     /// Error message.
-    #[serde(default)]
     pub error_message: Option<String>,
     /// From.
-    #[serde(default)]
     pub from: Option<String>,
     /// Messaging service SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub messaging_service_sid: Option<MessagingServiceSid>,
     /// Num media.
-    #[serde(default)]
     pub num_media: Option<String>,
     /// Num segments.
-    #[serde(default)]
     pub num_segments: Option<String>,
     /// Price.
-    #[serde(default)]
     pub price: Option<String>,
     /// Price unit.
-    #[serde(default)]
     pub price_unit: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<MessageSid>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// To.
-    #[serde(default)]
     pub to: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

@@ -4,7 +4,6 @@
 
 use runtime::sid::{AccountSid, CallSid, NotificationSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::HttpMethod;
@@ -12,51 +11,39 @@ use crate::HttpMethod;
 /// A notification, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Notification {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Error code.
-    #[serde(default)]
     pub error_code: Option<String>,
     /// Log.
-    #[serde(default)]
     pub log: Option<String>,
     /// Message date (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub message_date: Option<OffsetDateTime>,
     /// Message text.
-    #[serde(default)]
     pub message_text: Option<String>,
     /// More info.
-    #[serde(default)]
     pub more_info: Option<String>,
     /// Request method.
-    #[serde(default)]
     pub request_method: Option<HttpMethod>,
     /// Request URL.
-    #[serde(default)]
     pub request_url: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<NotificationSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 
@@ -67,59 +54,44 @@ impl Listed for Notification {
 /// A notification details, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotificationDetails {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Error code.
-    #[serde(default)]
     pub error_code: Option<String>,
     /// Log.
-    #[serde(default)]
     pub log: Option<String>,
     /// Message date (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub message_date: Option<OffsetDateTime>,
     /// Message text.
-    #[serde(default)]
     pub message_text: Option<String>,
     /// More info.
-    #[serde(default)]
     pub more_info: Option<String>,
     /// Request method.
-    #[serde(default)]
     pub request_method: Option<HttpMethod>,
     /// Request URL.
-    #[serde(default)]
     pub request_url: Option<String>,
     /// Request variables.
-    #[serde(default)]
     pub request_variables: Option<String>,
     /// Response body.
-    #[serde(default)]
     pub response_body: Option<String>,
     /// Response headers.
-    #[serde(default)]
     pub response_headers: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<NotificationSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }

@@ -5,10 +5,12 @@
 //! signature with `runtime::webhook::Validator`), or let the `runtime` axum extractor do both:
 //! `TwilioWebhook<PayStatusCallback>`.
 //!
-//! Parsing is lenient, because real traffic differs from the documentation: blank fields
+//! Parsing keeps going, because real traffic differs from the documentation: blank fields
 //! count as absent, dates may be RFC 2822 or ISO 8601 (with milliseconds), `Required` may use
-//! kebab-case or PascalCase names, and values this version does not know are kept in the
-//! enums' `Other` variants. Twilio retries webhooks, so the same callback can arrive twice.
+//! kebab-case or PascalCase names, values this version does not know are kept in the enums'
+//! `Other` variants, and a value that fits nowhere (an amount of `lots`) reads as `None` with
+//! its raw text in [`PayStatusCallback::unreadable`]. Only the three SIDs are essential. Twilio
+//! retries webhooks, so the same callback can arrive twice.
 
 mod enums;
 mod lenient;
@@ -17,7 +19,6 @@ mod token;
 
 use runtime::{AccountSid, CallSid, PaymentSid};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub use enums::{ErrorType, PayResult};
@@ -27,6 +28,12 @@ pub use token::PaymentToken;
 use super::{BankAccountType, Capture, CardType, PaymentMethod, TokenType};
 
 /// One status callback of a pay session. See [`stage`](Self::stage) for where the session is.
+///
+/// A field whose value does not fit reads as `None` (its raw text is in
+/// [`unreadable`](Self::unreadable), and one warning names it, never its value). The three SIDs
+/// are essential: they say which account, call and session the callback is about, and a body
+/// without them is not a usable callback ([`from_form`](Self::from_form) fails; the axum
+/// extractor can still hand over the raw pairs).
 ///
 /// ```
 /// use api::payments::{PayStage, PayStatusCallback};
@@ -39,8 +46,8 @@ use super::{BankAccountType, Capture, CardType, PaymentMethod, TokenType};
 /// assert_eq!(callback.required.len(), 2);
 /// # Ok::<(), api::payments::CallbackError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[runtime::twilio_model(rename_all = "PascalCase", dates = rfc2822, blank_is_absent)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayStatusCallback {
     // Sent with every callback.
@@ -51,187 +58,60 @@ pub struct PayStatusCallback {
     /// The session (`PK…`).
     pub sid: PaymentSid,
     /// When the session was created.
-    #[serde(
-        default,
-        deserialize_with = "lenient::date",
-        serialize_with = "lenient::serialize_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub date_created: Option<OffsetDateTime>,
     /// The account type of an ACH session.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bank_account_type: Option<BankAccountType>,
     /// The amount to charge; `None` or zero means a tokenization session.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub charge_amount: Option<Decimal>,
     /// The payment connector's name.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_connector: Option<String>,
     /// Card or ACH.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method: Option<PaymentMethod>,
     /// The kind of token a tokenization session returns.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub token_type: Option<TokenType>,
 
     // Sent while capturing.
     /// When the session last changed.
-    #[serde(
-        default,
-        deserialize_with = "lenient::date",
-        serialize_with = "lenient::serialize_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub date_updated: Option<OffsetDateTime>,
     /// The field being captured.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub capture: Option<Capture>,
     /// `true` while the caller is still typing the field.
-    #[serde(
-        default,
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub partial_result: Option<bool>,
     /// Fields still missing before the session can complete (empty when none are, or when not
     /// sent).
-    #[serde(
-        default,
-        deserialize_with = "lenient::required",
-        serialize_with = "lenient::serialize_required",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[twilio(default, with = lenient::RequiredList)]
     pub required: Vec<Capture>,
     /// What was wrong with the last input.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_type: Option<ErrorType>,
     /// The card number, masked to its last four digits.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_card_number: Option<MaskedCardNumber>,
     /// The card brand, as detected from the number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_card_type: Option<CardType>,
     /// The security code, fully masked.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_code: Option<MaskedSecurityCode>,
     /// The expiry date as entered (MMYY), in clear.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_date: Option<String>,
     /// The billing postal code, in clear.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_card_postal_code: Option<String>,
     /// The bank routing number, in clear.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bank_routing_number: Option<String>,
     /// The bank account number, masked to its last two digits.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bank_account_number: Option<MaskedAccountNumber>,
 
     // Sent once the session is completed or cancelled.
     /// How the session ended.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result: Option<PayResult>,
     /// The connector's confirmation of a charge.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_confirmation_code: Option<String>,
     /// The token of a tokenization session (hidden from `Debug`).
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_token: Option<PaymentToken>,
     /// The connector's customer profile for the token.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub profile_id: Option<String>,
     /// A description of the payment error.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_error: Option<String>,
     /// Twilio's error code for the payment error (e.g. 64012).
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub pay_error_code: Option<u32>,
     /// The payment connector's own error text.
-    #[serde(
-        default,
-        deserialize_with = "lenient::parsed",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connector_error: Option<String>,
 }
 
@@ -297,11 +177,14 @@ impl PayStatusCallback {
             payment_error: None,
             pay_error_code: None,
             connector_error: None,
+            unreadable: runtime::response::Unreadable::default(),
         }
     }
 
     /// Parses the raw `application/x-www-form-urlencoded` body. Unknown parameters are
-    /// ignored; a SID of the wrong kind, a malformed date, amount or error code is an error.
+    /// ignored; a malformed date, amount, flag or error code reads as `None` and is kept in
+    /// [`unreadable`](Self::unreadable). Only a missing or unreadable `AccountSid`, `CallSid` or
+    /// `Sid` is an error.
     pub fn from_form(body: &[u8]) -> Result<Self, CallbackError> {
         Ok(serde_html_form::from_bytes(body)?)
     }

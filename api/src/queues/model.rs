@@ -4,42 +4,34 @@
 
 use runtime::sid::{AccountSid, QueueSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A queue, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Queue {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Average wait time.
-    #[serde(default)]
     pub average_wait_time: Option<i64>,
     /// Current size.
-    #[serde(default)]
     pub current_size: Option<i64>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Max size.
-    #[serde(default)]
     pub max_size: Option<i64>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<QueueSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

@@ -5,7 +5,6 @@
 use runtime::sid::{AccountSid, RecordingSid, TranscriptionSid};
 use runtime::Listed;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -13,48 +12,37 @@ use super::Status;
 /// A transcription, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Transcription {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Duration.
-    #[serde(default)]
     pub duration: Option<String>,
     /// Price (a decimal, sent as text or a number).
-    #[serde(default, with = "runtime::model::decimal_option")]
     pub price: Option<Decimal>,
     /// Price unit.
-    #[serde(default)]
     pub price_unit: Option<String>,
     /// Recording SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub recording_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<TranscriptionSid>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Transcription text.
-    #[serde(default)]
     pub transcription_text: Option<String>,
     /// Type.
-    #[serde(default)]
     pub r#type: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

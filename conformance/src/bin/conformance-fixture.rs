@@ -12,7 +12,6 @@ use conformance::prism::Verdict;
 use conformance::values::Fill;
 use conformance::Results;
 use runtime::{twilio_endpoint, AccountSid, CallSid, IdempotencyKey, Uri};
-use serde::Deserialize;
 
 runtime::twilio_enum! {
     /// Payment methods, with one the spec does not know (`paypal`) listed first so that the
@@ -26,7 +25,8 @@ runtime::twilio_enum! {
 }
 
 /// A response type that reads too little of a pay session.
-#[derive(Debug, Deserialize)]
+#[runtime::twilio_model]
+#[derive(Debug)]
 pub struct ThinPayment {
     /// The only field it reads.
     pub sid: String,

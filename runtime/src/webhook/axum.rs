@@ -9,7 +9,9 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::strict_form::parse_pairs;
 use super::{PublicUrl, SignatureError, Validator};
+use crate::response::ResponseBody;
 
 /// What [`TwilioWebhook`] verifies against: the token(s) and the public base URL. Add it to the
 /// router as an `axum::Extension`; cloning is cheap.
@@ -55,9 +57,86 @@ impl WebhookConfig {
 /// `bodySHA256` and decoded with serde_json, GET callbacks are decoded from the query. A missing
 /// or wrong signature is answered with 403; neither the body nor the URL is ever logged.
 ///
+/// `T` is a `#[twilio_model]` (or `serde_json::Value`). A model such as
+/// `api::payments::PayStatusCallback` decodes whatever
+/// the values look like: a field that does not fit is `None` with its raw text in the model's
+/// `unreadable`. What can still fail is a body without the model's essential fields, or not a
+/// form (or JSON) at all; `TwilioWebhook<T>` answers that with 400. Ask for
+/// `TwilioWebhook<Result<T, RawWebhook>>` to get every authentic request in the handler, the
+/// ones that do not decode as their raw pairs:
+///
+/// ```
+/// use api::payments::PayStatusCallback;
+/// use runtime::webhook::{RawWebhook, TwilioWebhook};
+///
+/// async fn pay_status(
+///     TwilioWebhook(callback): TwilioWebhook<Result<PayStatusCallback, RawWebhook>>,
+/// ) -> &'static str {
+///     match callback {
+///         Ok(cb) => println!("{} is {:?}; unreadable: {:?}", cb.sid, cb.stage(), cb.unreadable),
+///         Err(raw) => println!("kept for later: {:?}", raw.get("Sid")),
+///     }
+///     "ok"
+/// }
+/// # let _ = axum::routing::post(pay_status);
+/// ```
+///
 /// Needs a [`WebhookConfig`] extension on the route (500 otherwise).
 #[derive(Debug, Clone)]
 pub struct TwilioWebhook<T>(pub T);
+
+/// An authentic webhook (its signature matched) whose body did not decode into the type the
+/// handler asked for: the parameters as sent, so nothing Twilio said is lost.
+///
+/// `Debug` shows the parameter names only, never their values (card data, tokens).
+#[derive(Clone)]
+pub struct RawWebhook {
+    pairs: Vec<(String, String)>,
+    body: Bytes,
+    reason: String,
+}
+
+impl RawWebhook {
+    /// The form (or, for a GET callback, query) parameters in the order sent; empty for a JSON
+    /// body.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// The first value of parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The raw body, as signed (empty for a GET callback).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Why it did not decode. The decoder's message may quote the payload: never log it.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl std::fmt::Debug for RawWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawWebhook")
+            .field(
+                "names",
+                &self
+                    .pairs
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
 
 /// Why [`TwilioWebhook`] refused a request; each kind maps to a status code.
 #[derive(Debug, thiserror::Error)]
@@ -72,8 +151,10 @@ pub enum WebhookRejection {
     /// The signature is missing or wrong (403).
     #[error("webhook signature refused: {0}")]
     Signature(#[from] SignatureError),
-    /// The payload is authentic but does not decode into the expected type (400). The source
-    /// error may quote the payload; it is kept for the handler and never logged or sent back.
+    /// The payload is authentic but does not decode into the expected type (400): an
+    /// essential field is missing, or the body is not a form or JSON at all. Never for a
+    /// field's format (lenient models keep those). The source error may quote the payload; it
+    /// is kept for the handler and never logged or sent back.
     #[error("the verified webhook payload does not decode into the expected type")]
     Decode(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -98,59 +179,134 @@ impl IntoResponse for WebhookRejection {
     }
 }
 
+/// How the authentic payload arrived.
+enum Carrier {
+    Json,
+    Query,
+    Form,
+}
+
+/// A request whose signature matched.
+struct Verified {
+    carrier: Carrier,
+    body: Bytes,
+    query: String,
+}
+
+type DecodeError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Verified {
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        Ok(match self.carrier {
+            Carrier::Json => serde_json::from_slice(&self.body)?,
+            Carrier::Query => serde_html_form::from_str(&self.query)?,
+            Carrier::Form => serde_html_form::from_bytes(&self.body)?,
+        })
+    }
+
+    fn raw(self, reason: &DecodeError) -> RawWebhook {
+        let pairs = match self.carrier {
+            Carrier::Json => Ok(Vec::new()),
+            Carrier::Query => parse_pairs(self.query.as_bytes()),
+            Carrier::Form => parse_pairs(&self.body),
+        };
+        RawWebhook {
+            // The signature check already decoded these strictly, so this cannot fail here.
+            pairs: pairs.unwrap_or_default(),
+            body: self.body,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Checks the signature of `req` and keeps what its payload needs.
+async fn verify<S: Send + Sync>(req: Request, state: &S) -> Result<Verified, WebhookRejection> {
+    let config = req
+        .extensions()
+        .get::<WebhookConfig>()
+        .cloned()
+        .ok_or(WebhookRejection::NotConfigured)?;
+    let uri = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().clone(), |original| original.0.clone());
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let headers = req.headers();
+    let url = config.public_url().url_for_forwarded(
+        path_and_query,
+        header_str(headers, "forwarded"),
+        header_str(headers, "x-forwarded-proto"),
+        header_str(headers, "x-forwarded-host"),
+    );
+    // A header that is not visible ASCII cannot be base64: keep it present but malformed.
+    let signature = headers
+        .get("x-twilio-signature")
+        .map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
+    let is_json = header_str(headers, header::CONTENT_TYPE.as_str()).is_some_and(|ct| {
+        ct.split(';')
+            .next()
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+    });
+    let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
+
+    let body = Bytes::from_request(req, state)
+        .await
+        .map_err(WebhookRejection::Body)?;
+    let validator = config.validator();
+    let signature = signature.as_deref();
+    let carrier = if is_json {
+        validator.validate_json(&url, &body, signature)?;
+        Carrier::Json
+    } else if is_get {
+        validator.validate(&url, &[] as &[(&str, &str)], signature)?;
+        Carrier::Query
+    } else {
+        validator.validate_form_body(&url, &body, signature)?;
+        Carrier::Form
+    };
+    Ok(Verified {
+        carrier,
+        body,
+        query: uri.query().unwrap_or("").to_owned(),
+    })
+}
+
 impl<T, S> FromRequest<S> for TwilioWebhook<T>
 where
-    T: DeserializeOwned,
+    T: ResponseBody,
     S: Send + Sync,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let config = req
-            .extensions()
-            .get::<WebhookConfig>()
-            .cloned()
-            .ok_or(WebhookRejection::NotConfigured)?;
-        let uri = req
-            .extensions()
-            .get::<OriginalUri>()
-            .map_or_else(|| req.uri().clone(), |original| original.0.clone());
-        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let headers = req.headers();
-        let url = config.public_url().url_for_forwarded(
-            path_and_query,
-            header_str(headers, "forwarded"),
-            header_str(headers, "x-forwarded-proto"),
-            header_str(headers, "x-forwarded-host"),
-        );
-        // A header that is not visible ASCII cannot be base64: keep it present but malformed.
-        let signature = headers
-            .get("x-twilio-signature")
-            .map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
-        let is_json = header_str(headers, header::CONTENT_TYPE.as_str()).is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-        });
-        let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
+        let verified = verify(req, state).await?;
+        verified
+            .decode()
+            .map(TwilioWebhook)
+            .map_err(WebhookRejection::Decode)
+    }
+}
 
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(WebhookRejection::Body)?;
-        let validator = config.validator();
-        let signature = signature.as_deref();
-        let decoded = if is_json {
-            validator.validate_json(&url, &body, signature)?;
-            serde_json::from_slice(&body).map_err(|e| WebhookRejection::Decode(Box::new(e)))
-        } else if is_get {
-            validator.validate(&url, &[] as &[(&str, &str)], signature)?;
-            serde_html_form::from_str(uri.query().unwrap_or(""))
-                .map_err(|e| WebhookRejection::Decode(Box::new(e)))
-        } else {
-            validator.validate_form_body(&url, &body, signature)?;
-            serde_html_form::from_bytes(&body).map_err(|e| WebhookRejection::Decode(Box::new(e)))
-        };
-        decoded.map(TwilioWebhook)
+/// Every authentic request reaches the handler: decoded, or as its raw pairs.
+impl<T, S> FromRequest<S> for TwilioWebhook<Result<T, RawWebhook>>
+where
+    T: ResponseBody,
+    S: Send + Sync,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let verified = verify(req, state).await?;
+        Ok(TwilioWebhook(match verified.decode::<T>() {
+            Ok(payload) => Ok(payload),
+            Err(reason) => {
+                // The reason may quote the payload: it goes to the handler, not to the log.
+                tracing::warn!(
+                    "an authentic Twilio webhook does not decode into the expected type; handing over its raw parameters"
+                );
+                Err(verified.raw(&reason))
+            }
+        }))
     }
 }
 

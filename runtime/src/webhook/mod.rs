@@ -9,7 +9,8 @@
 //! - [`compute_signature`], [`compute_form_body_signature`] and [`json_signing_url`] sign
 //!   requests the way Twilio does.
 //! - With the `axum` feature, `TwilioWebhook<T>` is an extractor that does all of this and
-//!   yields the decoded payload.
+//!   yields the decoded payload (or, as `TwilioWebhook<Result<T, RawWebhook>>`, the raw
+//!   parameters of an authentic request that does not decode).
 
 #[cfg(feature = "axum")]
 mod axum;
@@ -21,7 +22,7 @@ mod strict_form;
 mod validator;
 
 #[cfg(feature = "axum")]
-pub use self::axum::{TwilioWebhook, WebhookConfig, WebhookRejection};
+pub use self::axum::{RawWebhook, TwilioWebhook, WebhookConfig, WebhookRejection};
 pub use error::SignatureError;
 pub use public_url::PublicUrl;
 pub use signature::{

@@ -4,53 +4,41 @@
 
 use runtime::Listed;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 /// An available phone number, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AvailablePhoneNumber {
     /// Address requirements.
-    #[serde(default)]
     pub address_requirements: Option<String>,
     /// Beta.
-    #[serde(default)]
     pub beta: Option<bool>,
     /// Capabilities.
-    #[serde(default)]
     pub capabilities: Option<serde_json::Value>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// ISO country.
-    #[serde(default)]
     pub iso_country: Option<String>,
     /// Lata.
-    #[serde(default)]
     pub lata: Option<String>,
     /// Latitude (a decimal, sent as text or a number).
-    #[serde(default, with = "runtime::model::decimal_option")]
     pub latitude: Option<Decimal>,
     /// Locality.
-    #[serde(default)]
     pub locality: Option<String>,
     /// Longitude (a decimal, sent as text or a number).
-    #[serde(default, with = "runtime::model::decimal_option")]
     pub longitude: Option<Decimal>,
     /// Phone number.
-    #[serde(default)]
     pub phone_number: Option<String>,
     /// Postal code.
-    #[serde(default)]
     pub postal_code: Option<String>,
     /// Rate center.
-    #[serde(default)]
     pub rate_center: Option<String>,
     /// Region.
-    #[serde(default)]
     pub region: Option<String>,
 }
 

@@ -3,20 +3,19 @@
 //! What Twilio answers: [`Event`].
 
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 
 /// An event, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
     /// Request.
-    #[serde(default)]
     pub request: Option<serde_json::Value>,
     /// Response.
-    #[serde(default)]
     pub response: Option<serde_json::Value>,
 }
 

@@ -5,7 +5,6 @@
 use runtime::sid::{AccountSid, CallSid, ConferenceSid, RecordingSid};
 use runtime::Listed;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{Source, Status};
@@ -13,63 +12,47 @@ use super::{Source, Status};
 /// A recording, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Recording {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Channels.
-    #[serde(default)]
     pub channels: Option<i64>,
     /// Conference SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub conference_sid: Option<ConferenceSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Duration.
-    #[serde(default)]
     pub duration: Option<String>,
     /// Encryption details.
-    #[serde(default)]
     pub encryption_details: Option<serde_json::Value>,
     /// Error code.
-    #[serde(default)]
     pub error_code: Option<i64>,
     /// Price (a decimal, sent as text or a number).
-    #[serde(default, with = "runtime::model::decimal_option")]
     pub price: Option<Decimal>,
     /// Price unit.
-    #[serde(default)]
     pub price_unit: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<RecordingSid>,
     /// Source.
-    #[serde(default)]
     pub source: Option<Source>,
     /// Start time (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub start_time: Option<OffsetDateTime>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Track.
-    #[serde(default)]
     pub track: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

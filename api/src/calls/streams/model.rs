@@ -3,7 +3,6 @@
 //! What Twilio answers: [`Stream`].
 
 use runtime::sid::{AccountSid, CallSid};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -11,29 +10,24 @@ use super::Status;
 /// A stream, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Stream {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Name.
-    #[serde(default)]
     pub name: Option<String>,
     /// SID.
-    #[serde(default)]
     pub sid: Option<String>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }

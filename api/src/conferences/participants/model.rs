@@ -4,7 +4,6 @@
 
 use runtime::sid::{AccountSid, CallSid, ConferenceSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -12,54 +11,41 @@ use super::Status;
 /// A participant, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Participant {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Call SID to coach.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid_to_coach: Option<CallSid>,
     /// Coaching.
-    #[serde(default)]
     pub coaching: Option<bool>,
     /// Conference SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub conference_sid: Option<ConferenceSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// End conference on exit.
-    #[serde(default)]
     pub end_conference_on_exit: Option<bool>,
     /// Hold.
-    #[serde(default)]
     pub hold: Option<bool>,
     /// Label.
-    #[serde(default)]
     pub label: Option<String>,
     /// Muted.
-    #[serde(default)]
     pub muted: Option<bool>,
     /// Queue time.
-    #[serde(default)]
     pub queue_time: Option<String>,
     /// Start conference on enter.
-    #[serde(default)]
     pub start_conference_on_enter: Option<bool>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

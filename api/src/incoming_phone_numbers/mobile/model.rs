@@ -6,7 +6,6 @@ use runtime::sid::{
     AccountSid, AddressSid, ApplicationSid, BundleSid, IdentitySid, PhoneNumberSid, TrunkSid,
 };
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{AddressRequirement, EmergencyAddressStatus, EmergencyStatus, VoiceReceiveMode};
@@ -15,111 +14,79 @@ use crate::HttpMethod;
 /// An incoming phone number, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IncomingPhoneNumber {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Address requirements.
-    #[serde(default)]
     pub address_requirements: Option<AddressRequirement>,
     /// Address SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub address_sid: Option<AddressSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Beta.
-    #[serde(default)]
     pub beta: Option<bool>,
     /// Bundle SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub bundle_sid: Option<BundleSid>,
     /// Capabilities.
-    #[serde(default)]
     pub capabilities: Option<serde_json::Value>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Emergency address SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub emergency_address_sid: Option<AddressSid>,
     /// Emergency address status.
-    #[serde(default)]
     pub emergency_address_status: Option<EmergencyAddressStatus>,
     /// Emergency status.
-    #[serde(default)]
     pub emergency_status: Option<EmergencyStatus>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Identity SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub identity_sid: Option<IdentitySid>,
     /// Origin.
-    #[serde(default)]
     pub origin: Option<String>,
     /// Phone number.
-    #[serde(default)]
     pub phone_number: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<PhoneNumberSid>,
     /// SMS application SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    #[serde(default)]
     pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
-    #[serde(default)]
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    #[serde(default)]
     pub sms_method: Option<HttpMethod>,
     /// SMS URL.
-    #[serde(default)]
     pub sms_url: Option<String>,
     /// Status.
-    #[serde(default)]
     pub status: Option<String>,
     /// Status callback.
-    #[serde(default)]
     pub status_callback: Option<String>,
     /// Status callback method.
-    #[serde(default)]
     pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Voice application SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub voice_application_sid: Option<ApplicationSid>,
     /// Voice caller ID lookup.
-    #[serde(default)]
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    #[serde(default)]
     pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
-    #[serde(default)]
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    #[serde(default)]
     pub voice_method: Option<HttpMethod>,
     /// Voice receive mode.
-    #[serde(default)]
     pub voice_receive_mode: Option<VoiceReceiveMode>,
     /// Voice URL.
-    #[serde(default)]
     pub voice_url: Option<String>,
 }
 

@@ -3,7 +3,6 @@
 //! What Twilio answers: [`Feedback`].
 
 use runtime::sid::{AccountSid, MessageSid};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Outcome;
@@ -11,26 +10,22 @@ use super::Outcome;
 /// A feedback, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Feedback {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Message SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub message_sid: Option<MessageSid>,
     /// Outcome.
-    #[serde(default)]
     pub outcome: Option<Outcome>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }

@@ -1,104 +1,39 @@
-//! Lenient field decoding for callbacks, whose real traffic differs from the docs: blank
-//! means absent, several date formats, `Required` in two spellings.
+//! `Required`, the one callback field read in a way of its own: a comma list of field names,
+//! in kebab-case (`payment-card-number`, real traffic) or PascalCase (`PaymentCardNumber`, the
+//! docs).
 
-use std::borrow::Cow;
-use std::fmt::Display;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serializer};
-use time::format_description::well_known::{Iso8601, Rfc2822, Rfc3339};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use runtime::response::{read_text, DateFormat, FieldCodec, FieldContext};
+use serde::{Deserializer, Serializer};
 
 use crate::payments::Capture;
 
-/// The trimmed text of a field, `None` when absent or blank.
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    let raw: Option<Cow<'de, str>> = Option::deserialize(d)?;
-    Ok(raw.and_then(|t| {
-        let trimmed = t.trim();
-        if trimmed.is_empty() {
-            None
-        } else if trimmed.len() == t.len() {
-            Some(t)
-        } else {
-            Some(Cow::Owned(trimmed.to_owned()))
+/// Reads `Required` as a list of [`Capture`]s (unknown names kept in `Other`, blank entries
+/// skipped) and writes it back as a comma list of wire names.
+pub(super) struct RequiredList;
+
+impl FieldCodec<Vec<Capture>> for RequiredList {
+    fn read<'de, D: Deserializer<'de>>(
+        d: D,
+        field: &mut FieldContext<'_>,
+    ) -> Result<Option<Vec<Capture>>, D::Error> {
+        read_text(d, field, "a comma list of field names", |t| {
+            Some(
+                t.split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(capture_from_any_case)
+                    .collect(),
+            )
+        })
+    }
+
+    fn write<S: Serializer>(v: &Vec<Capture>, s: S, _: DateFormat) -> Result<S::Ok, S::Error> {
+        if v.is_empty() {
+            return s.serialize_none();
         }
-    }))
-}
-
-/// Any `FromStr` value; blank is `None`.
-pub(super) fn parsed<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: FromStr,
-    T::Err: Display,
-{
-    text(d)?
-        .map(|t| t.parse().map_err(serde::de::Error::custom))
-        .transpose()
-}
-
-/// `true`/`false` in any case, or `1`/`0`; blank is `None`.
-pub(super) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    text(d)?
-        .map(|t| match t.to_ascii_lowercase().as_str() {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err(serde::de::Error::custom(format!("not a boolean: {t:?}"))),
-        })
-        .transpose()
-}
-
-/// A date in RFC 2822 (the docs), RFC 3339 / ISO 8601 with or without milliseconds (real
-/// traffic), or ISO 8601 without an offset (taken as UTC); blank is `None`.
-pub(super) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
-    text(d)?
-        .map(|t| {
-            parse_date(&t).ok_or_else(|| {
-                serde::de::Error::custom(format!("not an RFC 2822 or ISO 8601 date: {t:?}"))
-            })
-        })
-        .transpose()
-}
-
-fn parse_date(t: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(t, &Rfc2822)
-        .or_else(|_| OffsetDateTime::parse(t, &Rfc3339))
-        .or_else(|_| OffsetDateTime::parse(t, &Iso8601::DEFAULT))
-        .ok()
-        .or_else(|| {
-            PrimitiveDateTime::parse(t, &Iso8601::DEFAULT)
-                .ok()
-                .map(PrimitiveDateTime::assume_utc)
-        })
-}
-
-/// Serializes a date as RFC 2822, the documented callback format.
-pub(super) fn serialize_date<S: Serializer>(
-    v: &Option<OffsetDateTime>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    runtime::date::rfc2822_option::serialize(v, s)
-}
-
-/// `Required`: a comma list of kebab-case (`payment-card-number`) or PascalCase
-/// (`PaymentCardNumber`) names; unknown names are kept, blank entries skipped.
-pub(super) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Capture>, D::Error> {
-    Ok(text(d)?
-        .map(|t| {
-            t.split(',')
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .map(capture_from_any_case)
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-/// Serializes `Required` as a comma list of wire (kebab-case) names.
-pub(super) fn serialize_required<S: Serializer>(v: &[Capture], s: S) -> Result<S::Ok, S::Error> {
-    let names: Vec<&str> = v.iter().map(Capture::as_str).collect();
-    s.serialize_str(&names.join(","))
+        let names: Vec<&str> = v.iter().map(Capture::as_str).collect();
+        s.serialize_str(&names.join(","))
+    }
 }
 
 fn capture_from_any_case(name: &str) -> Capture {
@@ -142,20 +77,5 @@ mod tests {
             capture_from_any_case("FavouriteColour"),
             Capture::Other("FavouriteColour".into())
         );
-    }
-
-    #[test]
-    fn reads_the_date_formats_seen() {
-        let expected = time::macros::datetime!(2019-12-18 20:02:01 UTC);
-        assert_eq!(
-            parse_date("Wed, 18 Dec 2019 20:02:01 +0000"),
-            Some(expected)
-        );
-        assert_eq!(parse_date("2019-12-18T20:02:01Z"), Some(expected));
-        let with_ms = parse_date("2019-12-18T20:02:01.123Z").expect("ms");
-        assert_eq!(with_ms.millisecond(), 123);
-        assert_eq!(parse_date("2019-12-18T21:02:01.000+01:00"), Some(expected));
-        assert_eq!(parse_date("2019-12-18T20:02:01"), Some(expected));
-        assert_eq!(parse_date("yesterday"), None);
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use runtime::response::{read_text, DateFormat, FieldContext, ResponseField};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Replaces every ASCII digit except the last `visible` ones with `*`; other characters (the
@@ -77,6 +78,20 @@ macro_rules! masked_type {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = std::borrow::Cow::<'de, str>::deserialize(d)?;
                 Ok(Self::new(&raw))
+            }
+        }
+
+        /// Any text fits: it is masked on arrival.
+        impl ResponseField for $name {
+            fn read<'de, D: Deserializer<'de>>(
+                d: D,
+                field: &mut FieldContext<'_>,
+            ) -> Result<Option<Self>, D::Error> {
+                read_text(d, field, "masked text", |t| Some(Self::new(t)))
+            }
+
+            fn write<S: Serializer>(&self, s: S, _: DateFormat) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
             }
         }
     };

@@ -5,7 +5,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use runtime::response::{read_text, DateFormat, FieldContext, ResponseField};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A reusable payment token (the `PaymentToken` callback field). [`expose`](Self::expose) gives
 /// the value to store with the payment connector's customer; `Debug` prints `[redacted]`.
@@ -28,6 +29,20 @@ impl PaymentToken {
 impl fmt::Debug for PaymentToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PaymentToken([redacted])")
+    }
+}
+
+/// Any text fits.
+impl ResponseField for PaymentToken {
+    fn read<'de, D: Deserializer<'de>>(
+        d: D,
+        field: &mut FieldContext<'_>,
+    ) -> Result<Option<Self>, D::Error> {
+        read_text(d, field, "a token", |t| Some(Self::new(t)))
+    }
+
+    fn write<S: Serializer>(&self, s: S, _: DateFormat) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 

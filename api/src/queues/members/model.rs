@@ -4,33 +4,28 @@
 
 use runtime::sid::{CallSid, QueueSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A member, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Member {
     /// Call SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub call_sid: Option<CallSid>,
     /// Date enqueued (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_enqueued: Option<OffsetDateTime>,
     /// Position.
-    #[serde(default)]
     pub position: Option<i64>,
     /// Queue SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub queue_sid: Option<QueueSid>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Wait time.
-    #[serde(default)]
     pub wait_time: Option<i64>,
 }
 

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, AddOnResultSid, AddOnSid, RecordingSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -14,39 +13,31 @@ use super::Status;
 /// An add on result, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddOnResult {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Add on configuration SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_configuration_sid: Option<AddOnSid>,
     /// Add on SID.
-    #[serde(default)]
     pub add_on_sid: Option<String>,
     /// Date completed (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_completed: Option<OffsetDateTime>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Reference SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub reference_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnResultSid>,
     /// Status.
-    #[serde(default)]
     pub status: Option<Status>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
 }
 

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, ByocTrunkSid, PhoneNumberSid, SipDomainSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::HttpMethod;
@@ -14,72 +13,53 @@ use crate::HttpMethod;
 /// A domain, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Auth type.
-    #[serde(default)]
     pub auth_type: Option<String>,
     /// BYOC trunk SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub byoc_trunk_sid: Option<ByocTrunkSid>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Domain name.
-    #[serde(default)]
     pub domain_name: Option<String>,
     /// Emergency caller SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub emergency_caller_sid: Option<PhoneNumberSid>,
     /// Emergency calling enabled.
-    #[serde(default)]
     pub emergency_calling_enabled: Option<bool>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Secure.
-    #[serde(default)]
     pub secure: Option<bool>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<SipDomainSid>,
     /// SIP registration.
-    #[serde(default)]
     pub sip_registration: Option<bool>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Voice fallback method.
-    #[serde(default)]
     pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
-    #[serde(default)]
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    #[serde(default)]
     pub voice_method: Option<HttpMethod>,
     /// Voice status callback method.
-    #[serde(default)]
     pub voice_status_callback_method: Option<HttpMethod>,
     /// Voice status callback URL.
-    #[serde(default)]
     pub voice_status_callback_url: Option<String>,
     /// Voice URL.
-    #[serde(default)]
     pub voice_url: Option<String>,
 }
 

@@ -4,7 +4,6 @@
 
 use runtime::sid::{AccountSid, ShortCodeSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::HttpMethod;
@@ -12,45 +11,35 @@ use crate::HttpMethod;
 /// A short code, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShortCode {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Short code.
-    #[serde(default)]
     pub short_code: Option<String>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<ShortCodeSid>,
     /// SMS fallback method.
-    #[serde(default)]
     pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
-    #[serde(default)]
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    #[serde(default)]
     pub sms_method: Option<HttpMethod>,
     /// SMS URL.
-    #[serde(default)]
     pub sms_url: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

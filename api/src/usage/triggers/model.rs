@@ -4,7 +4,6 @@
 
 use runtime::sid::{AccountSid, UsageTriggerSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{Recurring, TriggerField};
@@ -13,57 +12,43 @@ use crate::HttpMethod;
 /// A trigger, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Trigger {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// Callback method.
-    #[serde(default)]
     pub callback_method: Option<HttpMethod>,
     /// Callback URL.
-    #[serde(default)]
     pub callback_url: Option<String>,
     /// Current value.
-    #[serde(default)]
     pub current_value: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date fired (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_fired: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Recurring.
-    #[serde(default)]
     pub recurring: Option<Recurring>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<UsageTriggerSid>,
     /// Trigger by.
-    #[serde(default)]
     pub trigger_by: Option<TriggerField>,
     /// Trigger value.
-    #[serde(default)]
     pub trigger_value: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Usage category.
-    #[serde(default)]
     pub usage_category: Option<String>,
     /// Usage record URI.
-    #[serde(default)]
     pub usage_record_uri: Option<String>,
 }
 

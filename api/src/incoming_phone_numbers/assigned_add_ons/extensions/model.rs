@@ -4,41 +4,33 @@
 
 use runtime::sid::{AccountSid, AddOnExtensionSid, AddOnSid, PhoneNumberSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 
 /// An extension, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Extension {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Assigned add on SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub assigned_add_on_sid: Option<AddOnSid>,
     /// Enabled.
-    #[serde(default)]
     pub enabled: Option<bool>,
     /// Friendly name.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Product name.
-    #[serde(default)]
     pub product_name: Option<String>,
     /// Resource SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub resource_sid: Option<PhoneNumberSid>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnExtensionSid>,
     /// Unique name.
-    #[serde(default)]
     pub unique_name: Option<String>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
 }
 

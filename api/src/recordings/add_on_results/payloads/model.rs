@@ -6,48 +6,38 @@ use std::collections::BTreeMap;
 
 use runtime::sid::{AccountSid, AddOnPayloadSid, AddOnResultSid, AddOnSid, RecordingSid};
 use runtime::Listed;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// A payload, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Payload {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// Add on configuration SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_configuration_sid: Option<AddOnSid>,
     /// Add on result SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub add_on_result_sid: Option<AddOnResultSid>,
     /// Add on SID.
-    #[serde(default)]
     pub add_on_sid: Option<String>,
     /// Content type.
-    #[serde(default)]
     pub content_type: Option<String>,
     /// Date created (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_created: Option<OffsetDateTime>,
     /// Date updated (RFC 2822 on the wire).
-    #[serde(default, with = "runtime::date::rfc2822_option")]
     pub date_updated: Option<OffsetDateTime>,
     /// Label.
-    #[serde(default)]
     pub label: Option<String>,
     /// Reference SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub reference_sid: Option<RecordingSid>,
     /// SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub sid: Option<AddOnPayloadSid>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
 }
 

@@ -7,60 +7,46 @@ use std::collections::BTreeMap;
 use runtime::sid::AccountSid;
 use runtime::Listed;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// A record, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Account SID.
-    #[serde(default, with = "runtime::model::sid_option")]
     pub account_sid: Option<AccountSid>,
     /// API version.
-    #[serde(default)]
     pub api_version: Option<String>,
     /// As of.
-    #[serde(default)]
     pub as_of: Option<String>,
     /// Category.
-    #[serde(default)]
     pub category: Option<String>,
     /// Count.
-    #[serde(default)]
     pub count: Option<String>,
     /// Count unit.
-    #[serde(default)]
     pub count_unit: Option<String>,
     /// Description.
-    #[serde(default)]
     pub description: Option<String>,
     /// End date (`YYYY-MM-DD`).
-    #[serde(default, with = "runtime::model::date_option")]
     pub end_date: Option<Date>,
     /// Price (a decimal, sent as text or a number).
-    #[serde(default, with = "runtime::model::decimal_option")]
     pub price: Option<Decimal>,
     /// Price unit.
-    #[serde(default)]
     pub price_unit: Option<String>,
     /// Start date (`YYYY-MM-DD`).
-    #[serde(default, with = "runtime::model::date_option")]
     pub start_date: Option<Date>,
     /// Subresource URIs.
-    #[serde(default)]
     pub subresource_uris: Option<BTreeMap<String, String>>,
     /// URI.
-    #[serde(default)]
     pub uri: Option<String>,
     /// Usage.
-    #[serde(default)]
     pub usage: Option<String>,
     /// Usage unit.
-    #[serde(default)]
     pub usage_unit: Option<String>,
 }
 

@@ -2,16 +2,15 @@
 
 //! What Twilio answers: [`Data`].
 
-use serde::{Deserialize, Serialize};
-
 /// The data, as Twilio returns it.
 ///
 /// Every field is optional: Twilio leaves fields out or `null` depending on the
-/// resource's state, and one missing field must not fail the whole answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// resource's state, and a value that does not fit its type reads as `None` with its raw
+/// JSON kept in `unreadable`, so one odd field never fails the whole answer.
+#[runtime::twilio_model(dates = rfc2822)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
     /// Redirect to.
-    #[serde(default)]
     pub redirect_to: Option<String>,
 }
