@@ -57,28 +57,36 @@ impl WebhookConfig {
 /// `bodySHA256` and decoded with serde_json, GET callbacks are decoded from the query. A missing
 /// or wrong signature is answered with 403; neither the body nor the URL is ever logged.
 ///
-/// `T` is a `#[twilio_model]` (or `serde_json::Value`). A model such as
-/// `api::payments::PayStatusCallback` decodes whatever
-/// the values look like: a field that does not fit is `None` with its raw text in the model's
-/// `unreadable`. What can still fail is a body without the model's essential fields, or not a
+/// `T` is a `#[twilio_model]` (or `serde_json::Value`). A model (such as
+/// `api::payments::PayStatusCallback`) decodes whatever the values look like: a field that does
+/// not fit is `None` with its raw text in the model's `unreadable`. What can still fail is a body without the model's essential fields, or not a
 /// form (or JSON) at all; `TwilioWebhook<T>` answers that with 400. Ask for
 /// `TwilioWebhook<Result<T, RawWebhook>>` to get every authentic request in the handler, the
 /// ones that do not decode as their raw pairs:
 ///
 /// ```
-/// use api::payments::PayStatusCallback;
 /// use runtime::webhook::{RawWebhook, TwilioWebhook};
 ///
-/// async fn pay_status(
-///     TwilioWebhook(callback): TwilioWebhook<Result<PayStatusCallback, RawWebhook>>,
+/// /// The part of a message status callback this app reads.
+/// #[runtime::twilio_model(rename_all = "PascalCase", blank_is_absent)]
+/// #[derive(Debug)]
+/// pub struct MessageStatus {
+///     pub message_sid: runtime::MessageSid,
+///     pub message_status: Option<String>,
+///     pub error_code: Option<u32>,
+/// }
+///
+/// async fn message_status(
+///     TwilioWebhook(status): TwilioWebhook<Result<MessageStatus, RawWebhook>>,
 /// ) -> &'static str {
-///     match callback {
-///         Ok(cb) => println!("{} is {:?}; unreadable: {:?}", cb.sid, cb.stage(), cb.unreadable),
-///         Err(raw) => println!("kept for later: {:?}", raw.get("Sid")),
+///     match status {
+///         Ok(s) => println!("{} is {:?}; odd: {:?}", s.message_sid, s.message_status, s.unreadable),
+///         Err(raw) => println!("kept for later: {:?}", raw.get("MessageSid")),
 ///     }
 ///     "ok"
 /// }
-/// # let _ = axum::routing::post(pay_status);
+/// let app: axum::Router =
+///     axum::Router::new().route("/sms/status", axum::routing::post(message_status));
 /// ```
 ///
 /// Needs a [`WebhookConfig`] extension on the route (500 otherwise).
