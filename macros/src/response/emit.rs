@@ -38,6 +38,7 @@ pub fn model(model: Model) -> TokenStream {
     };
     let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
     let count = fields.len();
+    let indices = 0..count;
     let locals: Vec<_> = (0..count).map(|i| format_ident!("__f{i}")).collect();
 
     let decls = fields.iter().zip(&locals).map(|(f, local)| {
@@ -130,7 +131,10 @@ pub fn model(model: Model) -> TokenStream {
                     ) -> ::core::result::Result<#name, __A::Error> {
                         let mut __r = #q::ModelReader::new(#name_str, &[#(#wires),*])#blank;
                         #(#decls)*
-                        while let ::core::option::Option::Some(__key) = __r.key(&mut __map)? {
+                        while let ::core::option::Option::Some(__key) = __r.key_by(&mut __map, |__k| match __k {
+                            #(#wires => ::core::option::Option::Some(#indices),)*
+                            _ => ::core::option::Option::None,
+                        })? {
                             match __key {
                                 #(#arms)*
                                 _ => __r.skip(&mut __map)?,

@@ -33,7 +33,7 @@ macro_rules! not_a_collection {
             Ok(Err(Value::from(v)))
         }
         fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(if v.trim().is_empty() {
+            Ok(if v.trim_ascii().is_empty() {
                 Ok(None)
             } else {
                 Err(Value::from(v))

@@ -1,8 +1,7 @@
 //! [`ResponseField`]: how one value of a response model is read, leniently, in a single pass.
 //!
-//! A scalar is read as a [`Token`] straight from the deserializer's visitor (a borrowed string
-//! is not copied), then fitted to its type; only a value that does not fit is collected as raw
-//! JSON. The visitor is generic over the deserializer alone, so every scalar type shares it.
+//! A scalar is read straight from the deserializer's visitor (a borrowed string is not copied)
+//! and fitted to its type; only a value that does not fit is collected as raw JSON.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -120,6 +119,7 @@ enum Step<'a> {
 
 impl<'a> FieldContext<'a> {
     /// The context of field `field` of model `model`, keeping raw values in `unreadable`.
+    #[inline]
     pub fn new(model: &'static str, field: &'a str, unreadable: &'a mut Unreadable) -> Self {
         Self {
             model,
@@ -131,6 +131,7 @@ impl<'a> FieldContext<'a> {
     }
 
     /// Blank text is absent even for text fields (a form, where nothing can be `null`).
+    #[inline]
     pub(crate) fn with_blank_absent(mut self, blank_is_absent: bool) -> Self {
         self.blank_is_absent = blank_is_absent;
         self
@@ -203,7 +204,7 @@ fn json_kind(v: &Value) -> &'static str {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
-        Value::String(s) if s.trim().is_empty() => "blank text",
+        Value::String(s) if s.trim_ascii().is_empty() => "blank text",
         Value::String(_) => "text",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
@@ -212,7 +213,8 @@ fn json_kind(v: &Value) -> &'static str {
 
 // --- Scalars: one token, then a fit. ---
 
-/// One value as the deserializer gave it. Strings the input lends are borrowed, not copied.
+/// One value as the deserializer gave it (for a nested model read from buffered JSON, and map
+/// keys). Strings the input lends are borrowed, not copied.
 pub(crate) enum Token<'de> {
     Absent,
     Bool(bool),
@@ -226,14 +228,6 @@ pub(crate) enum Token<'de> {
 }
 
 impl Token<'_> {
-    fn is_blank(&self) -> bool {
-        match self {
-            Token::Borrowed(t) => t.trim().is_empty(),
-            Token::Owned(t) => t.trim().is_empty(),
-            _ => false,
-        }
-    }
-
     pub(crate) fn into_raw(self) -> Value {
         match self {
             Token::Absent => Value::Null,
@@ -339,22 +333,109 @@ pub(crate) trait Scalar: Sized {
     }
 }
 
-/// Reads a [`Scalar`]: fits it, or reports it to `field`.
+/// Reads a [`Scalar`] straight from the deserializer's visitor: fits it, or reports it to
+/// `field`.
 pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
     d: D,
     field: &mut FieldContext<'_>,
 ) -> Result<Option<T>, D::Error> {
-    let token = token(d)?;
-    if T::VERBATIM && field.blank_is_absent && token.is_blank() {
-        return Ok(None);
+    d.deserialize_any(ScalarVisitor::<T>(field, PhantomData))
+}
+
+struct ScalarVisitor<'a, 'b, T>(&'a mut FieldContext<'b>, PhantomData<T>);
+
+impl<T: Scalar> ScalarVisitor<'_, '_, T> {
+    fn misfit(self, raw: Value) -> Option<T> {
+        self.0.unreadable(raw, T::EXPECTED);
+        None
     }
-    Ok(fit(
-        token,
-        field,
-        T::EXPECTED,
-        T::VERBATIM,
-        ScalarFit::<T>(PhantomData),
-    ))
+
+    fn fitted(self, fitted: Option<T>, raw: impl FnOnce() -> Value) -> Option<T> {
+        match fitted {
+            Some(v) => Some(v),
+            None => self.misfit(raw()),
+        }
+    }
+
+    fn text(self, text: &str) -> Option<T> {
+        if T::VERBATIM {
+            if self.0.blank_is_absent && text.trim_ascii().is_empty() {
+                return None;
+            }
+            return self.fitted(T::from_text(text), || Value::from(text));
+        }
+        let trimmed = text.trim_ascii();
+        if trimmed.is_empty() {
+            return None;
+        }
+        self.fitted(T::from_text(trimmed), || Value::from(text))
+    }
+}
+
+impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<'_, '_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTED)
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Option<T>, E> {
+        Ok(self.text(v))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Option<T>, E> {
+        // Text that is the value itself moves into it (`String`): no copy.
+        if T::VERBATIM && !(self.0.blank_is_absent && v.trim_ascii().is_empty()) {
+            return Ok(T::from_owned(v));
+        }
+        Ok(self.text(&v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Option<T>, E> {
+        Ok(self.fitted(T::from_bool(v), || Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Option<T>, E> {
+        Ok(self.fitted(T::from_i64(v), || Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Option<T>, E> {
+        Ok(self.fitted(T::from_u64(v), || Value::from(v)))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Option<T>, E> {
+        Ok(match i64::try_from(v) {
+            Ok(v) => self.fitted(T::from_i64(v), || Value::from(v)),
+            Err(_) => self.misfit(Value::String(v.to_string())),
+        })
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Option<T>, E> {
+        Ok(match u64::try_from(v) {
+            Ok(v) => self.fitted(T::from_u64(v), || Value::from(v)),
+            Err(_) => self.misfit(Value::String(v.to_string())),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<T>, E> {
+        Ok(self.fitted(T::from_f64(v), || Value::from(v)))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Option<T>, E> {
+        Ok(self.text(&String::from_utf8_lossy(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(self.misfit(raw))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(self.misfit(raw))
+    }
 }
 
 /// Reads a value of a text type: `parse` gets the trimmed text (blank text and `null` are
@@ -391,90 +472,97 @@ where
     D: Deserializer<'de>,
     F: FnOnce(&str) -> Option<T>,
 {
-    let token = token(deserializer)?;
-    Ok(fit(token, field, expected, false, TextFit(parse)))
+    deserializer.deserialize_any(TextVisitor {
+        field,
+        expected,
+        parse,
+    })
 }
 
-/// How a token becomes a value; `None` when it does not fit.
-trait Fit<T> {
-    fn text(self, text: &str) -> Option<T>;
-    fn owned(self, text: String) -> Option<T>;
-    fn number(self, token: &Token<'_>) -> Option<T>;
-    fn bool(self, v: bool) -> Option<T>;
+/// Reads text straight from the deserializer's visitor (no intermediate token: text types are
+/// the most common fields); anything else is collected raw.
+struct TextVisitor<'a, 'b, F> {
+    field: &'a mut FieldContext<'b>,
+    expected: &'static str,
+    parse: F,
 }
 
-struct ScalarFit<T>(PhantomData<T>);
+impl<F> TextVisitor<'_, '_, F> {
+    fn misfit<T>(self, raw: Value) -> Option<T> {
+        self.field.unreadable(raw, self.expected);
+        None
+    }
 
-impl<T: Scalar> Fit<T> for ScalarFit<T> {
-    fn text(self, text: &str) -> Option<T> {
-        T::from_text(text)
-    }
-    fn owned(self, text: String) -> Option<T> {
-        T::from_owned(text)
-    }
-    fn number(self, token: &Token<'_>) -> Option<T> {
-        match *token {
-            Token::I64(v) => T::from_i64(v),
-            Token::U64(v) => T::from_u64(v),
-            Token::F64(v) => T::from_f64(v),
-            _ => None,
+    fn text<T>(self, text: &str) -> Option<T>
+    where
+        F: FnOnce(&str) -> Option<T>,
+    {
+        let trimmed = text.trim_ascii();
+        if trimmed.is_empty() {
+            return None;
+        }
+        match (self.parse)(trimmed) {
+            Some(v) => Some(v),
+            None => {
+                self.field
+                    .unreadable(Value::String(text.to_owned()), self.expected);
+                None
+            }
         }
     }
-    fn bool(self, v: bool) -> Option<T> {
-        T::from_bool(v)
-    }
 }
 
-struct TextFit<F>(F);
+impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for TextVisitor<'_, '_, F> {
+    type Value = Option<T>;
 
-impl<T, F: FnOnce(&str) -> Option<T>> Fit<T> for TextFit<F> {
-    fn text(self, text: &str) -> Option<T> {
-        (self.0)(text)
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expected)
     }
-    fn owned(self, text: String) -> Option<T> {
-        (self.0)(&text)
-    }
-    fn number(self, _: &Token<'_>) -> Option<T> {
-        None
-    }
-    fn bool(self, _: bool) -> Option<T> {
-        None
-    }
-}
 
-fn fit<T>(
-    token: Token<'_>,
-    field: &mut FieldContext<'_>,
-    expected: &'static str,
-    verbatim: bool,
-    how: impl Fit<T>,
-) -> Option<T> {
-    let (fitted, token) = match token {
-        Token::Absent => return None,
-        // Text that is the value itself moves into it (`String`): no copy, and it always fits.
-        Token::Owned(text) if verbatim => return how.owned(text),
-        Token::Bool(v) => (how.bool(v), Token::Bool(v)),
-        Token::Borrowed(text) => (fit_text(text, verbatim, how)?, Token::Borrowed(text)),
-        Token::Owned(text) => (fit_text(&text, verbatim, how)?, Token::Owned(text)),
-        Token::Raw(v) => (None, Token::Raw(v)),
-        number => (how.number(&number), number),
-    };
-    if fitted.is_none() {
-        field.unreadable(token.into_raw(), expected);
+    fn visit_str<E>(self, v: &str) -> Result<Option<T>, E> {
+        Ok(self.text(v))
     }
-    fitted
-}
-
-/// Fits text: `Some(None)` when it does not fit, `None` when it is blank (absent).
-fn fit_text<T>(text: &str, verbatim: bool, how: impl Fit<T>) -> Option<Option<T>> {
-    if verbatim {
-        return Some(how.text(text));
+    fn visit_bool<E>(self, v: bool) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::Bool(v)))
     }
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return None;
+    fn visit_i64<E>(self, v: i64) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::from(v)))
     }
-    Some(how.text(trimmed))
+    fn visit_u64<E>(self, v: u64) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::from(v)))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::String(v.to_string())))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::String(v.to_string())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<T>, E> {
+        Ok(self.misfit(Value::from(v)))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Option<T>, E> {
+        Ok(self.text(&String::from_utf8_lossy(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(self.misfit(raw))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(self.misfit(raw))
+    }
 }
 
 // --- Seeds and writers the generated code and the collections use. ---

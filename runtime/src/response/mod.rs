@@ -38,7 +38,7 @@
 //! | `Vec<T>`, `BTreeMap<String, T>`, `HashMap<String, T>` | a list / an object, item by item |
 //! | a `#[twilio_model]` | an object |
 //!
-//! Text is trimmed before it is parsed; the raw value kept is what arrived.
+//! Text is trimmed (ASCII whitespace) before it is parsed; the raw value kept is what arrived.
 //!
 //! ```
 //! #[runtime::twilio_model]

@@ -25,6 +25,7 @@ pub struct ModelReader<'f> {
 
 impl<'f> ModelReader<'f> {
     /// A reader of `model`, whose fields have these wire names (indices are positions here).
+    #[inline]
     pub fn new(model: &'static str, fields: &'f [&'static str]) -> Self {
         Self {
             model,
@@ -36,6 +37,7 @@ impl<'f> ModelReader<'f> {
 
     /// Reads blank text as absent in text fields too (`#[twilio_model(blank_is_absent)]`: a
     /// form, such as a status callback, has no `null`, and an empty value means "not sent").
+    #[inline]
     pub fn blank_is_absent(mut self) -> Self {
         self.blank_is_absent = true;
         self
@@ -48,6 +50,17 @@ impl<'f> ModelReader<'f> {
         map: &mut A,
     ) -> Result<Option<Option<usize>>, A::Error> {
         map.next_key_seed(FieldIndex(self.fields))
+    }
+
+    /// [`key`](Self::key) with the model's own lookup (`#[twilio_model]` generates a `match`
+    /// on the wire names, which the compiler turns into a few comparisons).
+    #[inline]
+    pub fn key_by<'de, A: MapAccess<'de>, F: Fn(&str) -> Option<usize>>(
+        &self,
+        map: &mut A,
+        index: F,
+    ) -> Result<Option<Option<usize>>, A::Error> {
+        map.next_key_seed(KeyBy(index))
     }
 
     /// Reads the value of field `index` with its type's own [`ResponseField`].
@@ -105,10 +118,12 @@ impl<'f> ModelReader<'f> {
     }
 
     /// What did not fit, for the model's `unreadable` field.
+    #[inline]
     pub fn finish(self) -> Unreadable {
         self.unreadable
     }
 
+    #[inline]
     fn name(&self, index: usize) -> &'static str {
         // Proof of invariant: the generated code only passes indices that `key` returned.
         self.fields.get(index).copied().unwrap_or("?")
@@ -138,6 +153,40 @@ impl<'de> Visitor<'de> for FieldIndex<'_> {
 
     fn visit_bytes<E>(self, v: &[u8]) -> Result<Option<usize>, E> {
         Ok(self.0.iter().position(|name| name.as_bytes() == v))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Option<usize>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Option<usize>, E> {
+        Ok(None)
+    }
+}
+
+/// Finds a key with a lookup function, without copying it.
+struct KeyBy<F>(F);
+
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for KeyBy<F> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for KeyBy<F> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok((self.0)(v))
+    }
+
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Option<usize>, E> {
+        Ok(std::str::from_utf8(v).ok().and_then(&self.0))
     }
 
     fn visit_u64<E>(self, _: u64) -> Result<Option<usize>, E> {
@@ -239,8 +288,8 @@ pub fn read_model_buffered<'de, M: serde::de::DeserializeOwned, D: Deserializer<
 ) -> Result<Option<M>, D::Error> {
     let raw = match super::field::token(d)? {
         super::field::Token::Absent => return Ok(None),
-        super::field::Token::Borrowed(t) if t.trim().is_empty() => return Ok(None),
-        super::field::Token::Owned(t) if t.trim().is_empty() => return Ok(None),
+        super::field::Token::Borrowed(t) if t.trim_ascii().is_empty() => return Ok(None),
+        super::field::Token::Owned(t) if t.trim_ascii().is_empty() => return Ok(None),
         other => other.into_raw(),
     };
     if raw.is_object() {
@@ -294,7 +343,7 @@ impl<'de, M: Deserialize<'de>> Visitor<'de> for NestedVisitor<M> {
         Ok(Err(Value::from(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(if v.trim().is_empty() {
+        Ok(if v.trim_ascii().is_empty() {
             Ok(None)
         } else {
             Err(Value::from(v))

@@ -65,9 +65,11 @@ scalar_fields! {
 impl Scalar for String {
     const EXPECTED: &'static str = "text";
     const VERBATIM: bool = true;
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         Some(text.to_owned())
     }
+    #[inline]
     fn from_owned(text: String) -> Option<Self> {
         Some(text)
     }
@@ -75,6 +77,7 @@ impl Scalar for String {
 
 impl Scalar for bool {
     const EXPECTED: &'static str = "a boolean (true/false, or the text true/false/1/0)";
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         if text.eq_ignore_ascii_case("true") || text == "1" {
             Some(true)
@@ -93,7 +96,8 @@ macro_rules! integers {
     ($($ty:ty),*) => {$(
         impl Scalar for $ty {
             const EXPECTED: &'static str = concat!("an integer (", stringify!($ty), "), as a number or text");
-            fn from_text(text: &str) -> Option<Self> {
+            #[inline]
+    fn from_text(text: &str) -> Option<Self> {
                 text.parse().ok()
             }
             fn from_i64(v: i64) -> Option<Self> {
@@ -112,7 +116,8 @@ macro_rules! floats {
     ($($ty:ty),*) => {$(
         impl Scalar for $ty {
             const EXPECTED: &'static str = "a number, as a number or text";
-            fn from_text(text: &str) -> Option<Self> {
+            #[inline]
+    fn from_text(text: &str) -> Option<Self> {
                 text.parse::<$ty>().ok().filter(|v| v.is_finite())
             }
             #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
@@ -135,6 +140,7 @@ floats!(f32, f64);
 
 impl Scalar for Decimal {
     const EXPECTED: &'static str = "a decimal number, as text or a number";
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         Decimal::from_str(text)
             .or_else(|_| Decimal::from_scientific(text))
@@ -157,6 +163,7 @@ impl Scalar for Decimal {
 
 impl Scalar for PhoneNumber {
     const EXPECTED: &'static str = "a phone number or address";
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         PhoneNumber::new(text).ok()
     }
@@ -164,6 +171,7 @@ impl Scalar for PhoneNumber {
 
 impl Scalar for OffsetDateTime {
     const EXPECTED: &'static str = "a date-time in RFC 2822 or ISO 8601 (RFC 3339)";
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         parse_date_time(text)
     }
@@ -171,6 +179,7 @@ impl Scalar for OffsetDateTime {
 
 impl Scalar for time::Date {
     const EXPECTED: &'static str = "a date, YYYY-MM-DD";
+    #[inline]
     fn from_text(text: &str) -> Option<Self> {
         time::Date::parse(text, DAY).ok()
     }
@@ -184,7 +193,7 @@ const DAY: &[time::format_description::FormatItem<'static>] =
 /// (`2019-12-18T20:02:01.123Z`, newer products and real callback traffic), a space instead of
 /// the `T`, and ISO 8601 without an offset (taken as UTC).
 pub fn parse_date_time(text: &str) -> Option<OffsetDateTime> {
-    let t = text.trim();
+    let t = text.trim_ascii();
     if t.as_bytes().get(4) != Some(&b'-') {
         return OffsetDateTime::parse(t, &Rfc2822).ok();
     }

@@ -35,6 +35,7 @@ impl Unreadable {
     }
 
     /// Whether every field that arrived fitted its type.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
