@@ -60,7 +60,7 @@ pub struct Page<T> {
     /// The index of the last item of this page.
     pub end: Option<u64>,
     /// Envelope fields and items that did not fit, by wire name (see
-    /// [`Unreadable`](crate::response::Unreadable)).
+    /// [`Unreadable`]).
     pub unreadable: Unreadable,
 }
 

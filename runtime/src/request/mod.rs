@@ -1,7 +1,7 @@
 //! The request side: parameter values in Twilio's wire formats (checked when they are made),
 //! the path template's segments, and the encoding of a whole declared request.
 //!
-//! Response-side helpers live apart, in [`model`](crate::model) and [`date`](crate::date).
+//! The response side lives apart, in [`response`](crate::response).
 
 mod date;
 mod encode;
