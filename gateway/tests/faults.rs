@@ -189,7 +189,8 @@ async fn a_post_without_an_idempotency_key_is_never_resent_after_it_may_have_act
 // --- A POST declared here without an idempotency key, as the fault suite declares it. ---
 
 /// A note as the fault server returns it.
-#[derive(Debug, serde::Deserialize)]
+#[runtime::twilio_model]
+#[derive(Debug)]
 pub struct Note {
     /// Its SID.
     pub sid: String,

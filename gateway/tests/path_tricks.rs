@@ -175,7 +175,8 @@ async fn encoded_values_are_decoded_once_and_reencoded_for_upstream() {
 // value exercises re-encoding. ---
 
 /// A note.
-#[derive(Debug, serde::Deserialize)]
+#[runtime::twilio_model]
+#[derive(Debug)]
 pub struct Note {
     /// Its SID.
     pub sid: String,
