@@ -96,11 +96,11 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
             None => report.undeclared.push(sp.name.clone()),
         }
     }
-    for group in info.one_of {
-        for wire in *group {
+    for rule in info.rules {
+        for wire in rule.params {
             if op.params.iter().any(|s| s.name == *wire && s.required) {
                 report.mismatches.push(format!(
-                    "{wire}: in a one_of group, but the spec requires it outright"
+                    "{wire}: in a rule ({rule}), but the spec requires it outright"
                 ));
             }
         }
@@ -114,6 +114,8 @@ fn place(location: Location) -> In {
         Location::Path => In::Path,
         Location::Form => In::Form,
         Location::Query => In::Query,
+        Location::Json => In::Json,
+        Location::Header => In::Header,
     }
 }
 

@@ -223,6 +223,8 @@ async fn replay(
     let mut req = match info.method {
         runtime::Method::Get => raw.get(url),
         runtime::Method::Post => raw.post(url),
+        runtime::Method::Put => raw.put(url),
+        runtime::Method::Patch => raw.patch(url),
         runtime::Method::Delete => raw.delete(url),
     }
     .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN));

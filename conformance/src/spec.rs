@@ -63,6 +63,10 @@ pub enum In {
     Query,
     /// The form body.
     Form,
+    /// A member of a JSON body.
+    Json,
+    /// A request header.
+    Header,
 }
 
 /// One parameter of an operation.

@@ -7,7 +7,7 @@ use runtime::EndpointInfo;
 /// Which parameters a call sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fill {
-    /// The required ones (and the first of each `one_of` group); an optional `<AccountSid>`
+    /// The required ones (and the first of each rule's parameters); an optional `<AccountSid>`
     /// is left to the client's default.
     Required,
     /// Every declared parameter.
@@ -30,9 +30,9 @@ pub const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 /// `(wire name, value)` pairs for one call; a repeated-key list gives several pairs.
 pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
     let first_of_groups: Vec<&str> = info
-        .one_of
+        .rules
         .iter()
-        .filter_map(|g| g.first().copied())
+        .filter_map(|r| r.params.first().copied())
         .collect();
     let mut out = Vec::new();
     for p in info.params {

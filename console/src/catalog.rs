@@ -254,11 +254,7 @@ fn scalar_text(scalar: &Scalar) -> String {
 
 /// Where a parameter goes, in words.
 pub fn location_text(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Form => "form",
-        Location::Query => "query",
-    }
+    location.as_str()
 }
 
 /// The allowed values of an enum parameter (or of a list of enums).
@@ -278,25 +274,25 @@ pub fn is_idempotency_key(param: &ParamInfo) -> bool {
 }
 
 /// The server's default, when the registry knows it.
-pub fn default_value(_param: &ParamInfo) -> Option<&'static str> {
-    None
+pub fn default_value(param: &ParamInfo) -> Option<&'static str> {
+    param.default
 }
 
 /// The parameter's one-line doc, when the registry knows it.
-pub fn param_doc(_param: &ParamInfo) -> &'static str {
-    ""
+pub fn param_doc(param: &ParamInfo) -> &'static str {
+    param.doc
 }
 
 /// Whether the parameter is deprecated, when the registry knows it.
-pub fn is_deprecated(_param: &ParamInfo) -> bool {
-    false
+pub fn is_deprecated(param: &ParamInfo) -> bool {
+    param.deprecated
 }
 
 /// The rules across parameters, as sentences (`Set at least one of Url, Twiml, ApplicationSid`).
 pub fn rules_text(info: &EndpointInfo) -> Vec<String> {
-    info.one_of
+    info.rules
         .iter()
-        .map(|group| format!("Set at least one of {}.", group.join(", ")))
+        .map(|rule| format!("Set {rule}."))
         .collect()
 }
 

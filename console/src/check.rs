@@ -156,7 +156,7 @@ impl Checker {
             Err(WireError::Call(error)) => {
                 if let ErrorKind::InvalidParams(refused) = error.kind() {
                     problems.extend(refused.iter().map(|p| Problem {
-                        param: Some(p.param.to_owned()),
+                        param: Some(p.param.to_string()),
                         message: p.to_string(),
                     }));
                 }

@@ -163,7 +163,7 @@ impl Refusal {
         let mut r = Self::bad_request(format!("Invalid parameters for {operation}: {params}"));
         r.invalid = params
             .iter()
-            .map(|p| (p.param.to_owned(), p.reason.reason().to_owned()))
+            .map(|p| (p.param.to_string(), p.reason.reason().to_owned()))
             .collect();
         r
     }

@@ -97,15 +97,14 @@ pub fn check(op: &Operation, wire: &WireInput) -> Result<(), Refusal> {
             problems.push((p.wire_name.to_owned(), "is required".to_owned()));
         }
     }
-    for group in info.one_of {
-        if !group
+    for rule in info.rules {
+        let set: Vec<bool> = rule
+            .params
             .iter()
-            .any(|name| wire.pairs.iter().any(|(n, _)| n == name))
-        {
-            problems.push((
-                group.join(", "),
-                format!("set at least one of {}", group.join(", ")),
-            ));
+            .map(|name| wire.pairs.iter().any(|(n, _)| n == name))
+            .collect();
+        if let Some(refused) = rule.check(&set) {
+            problems.push((refused.param.into_owned(), refused.reason.to_string()));
         }
     }
     if problems.is_empty() {

@@ -1,32 +1,37 @@
-//! `#[twilio_endpoint(METHOD, "path")]`: declares a Twilio REST endpoint on a params struct.
+//! Attribute macros of the Twilio SDK. `#[twilio_endpoint]` declares a REST endpoint on a
+//! params struct (`endpoint/`); the runtime re-exports it.
 //!
-//! The macro parses the attribute and struct into a small model (`model`), checks the path
-//! template against the fields (`template`, `expand`), and generates code (`emit`): serde attributes
-//! with Twilio's wire names, an `Endpoint` impl, a request builder with one setter per optional
-//! parameter, a function that starts a request from the required ones, rustdoc, and a registry
-//! entry. Every problem found is reported together, spanned on the tokens at fault; on error the
-//! struct is still emitted so only the real problem shows.
-//!
-//! Generated code reaches the runtime only through `::runtime::__private`.
+//! Each macro reads its input into a small model, checks it into a resolved one (every mistake
+//! collected in a [`ctxt::Ctxt`] and reported together, spanned on the tokens at fault), and
+//! generates code from the resolved model alone. Generated code names the runtime only through
+//! `<runtime>::__private`.
 
 use proc_macro::TokenStream;
 
-mod docs;
-mod emit;
-mod expand;
-mod model;
+mod ctxt;
+mod endpoint;
 mod response;
-mod template;
+mod ty;
 
-/// Declares a Twilio REST endpoint on a params struct. See the `runtime` crate's docs and the
-/// README for the full syntax.
+/// Declares a Twilio REST endpoint on a params struct; see the `runtime` crate's docs for the
+/// full syntax.
 ///
-/// `#[twilio_endpoint(METHOD, "/path/<Placeholder>.json", response = Type, status = 201,
-/// fn = name, one_of(a, b), paged)]`: everything after the path is optional. `paged` marks a
-/// list whose response is a `runtime::Page<T>`: its builder also gets `stream(&client)`.
+/// ```text
+/// #[twilio_endpoint(METHOD, "/path/<Placeholder>", option, …)]
+/// ```
+///
+/// METHOD is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`. Options, all optional:
+/// `host = "verify"` (the product host's first label; `api` by default),
+/// `response = Type`, `status = 201`, `fn = name`, `paged` (the response is a `Page<T>`; the
+/// builder also gets `stream`), `one_of(a, b, …)` and `exactly_one_of(a, b, …)` (rules across
+/// optional fields), `body = json` (the body parameters form a JSON object), `auth = oauth2`
+/// or `auth = none`, and `crate = "path"` (where the runtime is, `::runtime` by default).
+///
+/// Field options: `#[twilio(rename = "Wire")]`, `#[twilio(range = 1..=600)]`,
+/// `#[twilio(header = "X-Name")]`, `#[twilio(default = "5")]`, `#[twilio(deprecated)]`.
 #[proc_macro_attribute]
 pub fn twilio_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::endpoint(args.into(), input.into()).into()
+    endpoint::expand(args.into(), input.into()).into()
 }
 
 /// Declares a response model: a struct whose generated `Deserialize` keeps going when a field's

@@ -1,94 +1,19 @@
-//! What `#[twilio_endpoint]` implements for a params struct, and the run-time registry of every
-//! declared endpoint.
+//! What `#[twilio_endpoint]` implements for a params struct.
 
-use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::param::{InvalidParams, ParamInfo};
+use crate::param::InvalidParams;
+use crate::registry::EndpointInfo;
 use crate::retry::RetryPolicy;
 use crate::sid::AccountSid;
 
-/// The HTTP methods Api v2010 uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// Reads; parameters go in the query string.
-    Get,
-    /// Creates and updates; parameters go in a form body.
-    Post,
-    /// Deletes; parameters go in the query string.
-    Delete,
-}
-
-impl Method {
-    /// The method's name, e.g. `"POST"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Everything known about one declared endpoint, for tests, the sandbox and tools.
-#[derive(Debug)]
-pub struct EndpointInfo {
-    /// The params struct's Rust path, e.g. `api::payments::Create`.
-    pub name: &'static str,
-    /// The name of the function that starts a request, e.g. `create`.
-    pub function: &'static str,
-    /// The HTTP method.
-    pub method: Method,
-    /// The path template as declared, with `<Placeholders>`.
-    pub path: &'static str,
-    /// Every parameter: path, form or query.
-    pub params: &'static [ParamInfo],
-    /// The response type's name as declared.
-    pub response: &'static str,
-    /// The success status Twilio documents (any 2xx is accepted).
-    pub status: u16,
-    /// Whether requests carry an `IdempotencyKey`, which makes them safe to resend.
-    pub idempotency_key: bool,
-    /// Groups of optional parameters (wire names) of which at least one must be set, as
-    /// declared with `one_of(...)`.
-    pub one_of: &'static [&'static [&'static str]],
-    /// Type-erased entry points (send from wire pairs, the response type's shape), for tools.
-    pub erased: crate::erased::Erased,
-}
-
-impl EndpointInfo {
-    /// The parameter with this wire name.
-    pub fn param(&self, wire_name: &str) -> Option<&ParamInfo> {
-        self.params.iter().find(|p| p.wire_name == wire_name)
-    }
-}
-
-/// A registry entry; `#[twilio_endpoint]` submits one per declaration.
-#[doc(hidden)]
-pub struct Registration(pub &'static EndpointInfo);
-
-inventory::collect!(Registration);
-
-/// Every endpoint declared in the program (in `api` and in any other crate linked in), sorted by
-/// path then method.
-pub fn endpoints() -> Vec<&'static EndpointInfo> {
-    let mut all: Vec<_> = inventory::iter::<Registration>
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
-    all.sort_by_key(|e| (e.path, e.method.as_str(), e.name));
-    all
-}
-
 /// A declared endpoint: implemented by `#[twilio_endpoint]` on its params struct.
+///
+/// The body is the struct's `Serialize` impl, which skips path and header parameters: sent
+/// form-encoded for [`Body::Form`](crate::registry::Body::Form), as a JSON object for
+/// [`Body::Json`](crate::registry::Body::Json), and as the query string of a GET or DELETE.
 pub trait Endpoint: Serialize {
     /// What a success answer's body parses into: a `#[twilio_model]`, a `Page` of one,
     /// `serde_json::Value` or `()` (see [`ResponseBody`](crate::response::ResponseBody)).
@@ -101,11 +26,17 @@ pub trait Endpoint: Serialize {
     /// `<AccountSid>` the request did not set.
     fn write_path(&self, account: &AccountSid, out: &mut String) -> Result<(), InvalidParams>;
 
-    /// Checks declared ranges and cross-field rules; runs before anything is sent.
+    /// Checks declared ranges and the rules across parameters; runs before anything is sent.
     fn validate(&self) -> Result<(), InvalidParams>;
 
     /// The request's idempotency key, if the endpoint has one.
     fn idempotency_key(&self) -> Option<&str>;
+
+    /// The header parameters that are set, as `(header name, value)`: e.g.
+    /// `("X-Twilio-Webhook-Enabled", "true")`. Declarations without header parameters send none.
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// Per-call settings that override the client's.

@@ -1,8 +1,12 @@
 //! Type-erased entry points into a declared endpoint, for tools that know it only from the
 //! registry ([`endpoints()`](crate::endpoints)): the conformance suite drives every declaration
-//! through the real [`Client`] from wire pairs, a gateway forwards a request it received and
-//! passes the answer on as it came, tools read each response type's shape, and decode bodies of
-//! every response type (the test that feeds every field odd values).
+//! through the real [`Client`] from wire pairs, a server checks a request from the wire with
+//! the declaration itself, a gateway forwards a request it received and passes the answer on
+//! as it came, tools read each response type's shape, and decode bodies of every
+//! response type (the test that feeds every field odd values).
+//!
+//! This module only holds the function pointers; they are filled in per declaration by
+//! `Erased::of` (runtime's `reflect` feature, in `rebuild.rs`).
 
 use std::fmt;
 use std::future::Future;
@@ -11,9 +15,11 @@ use std::pin::Pin;
 use crate::client::Client;
 use crate::endpoint::CallOptions;
 use crate::error::Error;
+use crate::param::{InvalidParams, ParamError};
 use crate::reflect::Shape;
 use crate::response::DecodedResponse;
 use crate::transport::RawAnswer;
+use crate::wire::WireInput;
 
 /// What [`Erased::send_wire`] returns.
 pub type WireFuture<'a> = Pin<Box<dyn Future<Output = WireOutcome> + 'a>>;
@@ -48,14 +54,16 @@ impl fmt::Display for WireError {
     }
 }
 
-/// What [`Erased::forward_pairs`] returns. `Send`, so a server's handler can await it.
+/// What [`Erased::forward_pairs`] and [`Erased::forward`] return. `Send`, so a server's
+/// handler can await it.
 pub type ForwardFuture<'a> =
     Pin<Box<dyn Future<Output = Result<RawAnswer, ForwardError>> + Send + 'a>>;
 
 /// Why a forwarded request got no answer to pass on.
 #[derive(Debug)]
 pub enum ForwardError {
-    /// The pairs do not make a valid params struct; nothing was sent.
+    /// The request does not make a valid params struct (every refusal, as the setters word
+    /// them); nothing was sent.
     Params(String),
     /// No answer came: refused parameters, a transport failure, a timeout, a body over the
     /// cap ([`Client::send_raw`]'s `Err`), with its [`Outcome`](crate::Outcome).
@@ -65,7 +73,7 @@ pub enum ForwardError {
 impl fmt::Display for ForwardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ForwardError::Params(m) => write!(f, "the pairs do not make a params struct: {m}"),
+            ForwardError::Params(m) => write!(f, "the request does not make a params struct: {m}"),
             ForwardError::Call(e) => write!(f, "{e}"),
         }
     }
@@ -78,11 +86,18 @@ pub struct Erased {
     /// a list as repeated pairs), sends it through `client` with the client's settings, and
     /// decodes the answer into the declared response type.
     pub send_wire: for<'a> fn(&'a Client, &'a [(String, String)]) -> WireFuture<'a>,
+    /// Checks a request from the wire with the declaration, as sending it would: every value
+    /// converted and range-checked with the setters' own messages, unknown parameters refused,
+    /// the rules across parameters and the path segments checked. Nothing is sent.
+    pub check: fn(&WireInput) -> Result<(), InvalidParams>,
     /// Rebuilds the params struct from wire pairs as [`send_wire`](Self::send_wire) does and
     /// sends it with [`Client::send_raw`] (the client's credentials, retries, timeouts and body
     /// cap), handing back the answer as it came, error statuses included.
     pub forward_pairs:
         for<'a> fn(&'a Client, &'a [(String, String)], &'a CallOptions) -> ForwardFuture<'a>,
+    /// [`forward_pairs`](Self::forward_pairs) for a request as received ([`WireInput`]: path
+    /// values, pairs or a JSON body, headers), checked as [`check`](Self::check) checks it.
+    pub forward: for<'a> fn(&'a Client, &'a WireInput, &'a CallOptions) -> ForwardFuture<'a>,
     /// The declared response type's [`Shape`].
     pub response_shape: fn() -> Shape,
     /// A body of the declared response type in which every field holds a value that fits.
@@ -100,75 +115,49 @@ impl fmt::Debug for Erased {
 
 impl Erased {
     /// The stand-in a declaration carries when `runtime` is built without its `reflect`
-    /// feature: sending answers [`WireError::Params`] saying so, the shape is empty, and
-    /// decoding answers an error saying so.
+    /// feature: sending answers [`WireError::Params`] saying so, checking refuses with the same
+    /// words, the shape is empty, and decoding answers an error saying so.
     pub const UNAVAILABLE: Erased = Erased {
         send_wire: unavailable,
-        forward_pairs: cannot_forward,
+        check: cannot_check,
+        forward_pairs: cannot_forward_pairs,
+        forward: cannot_forward,
         response_shape: no_shape,
         response_example: no_example,
         decode_response: no_decode,
     };
-
-    /// The erased functions of `E` (the macro calls this in each declaration's `INFO` when
-    /// `runtime` has its `reflect` feature).
-    #[cfg(feature = "reflect")]
-    pub const fn of<E: crate::Endpoint + serde::de::DeserializeOwned + Send + Sync>() -> Self {
-        use crate::response::ResponseBody;
-        Self {
-            send_wire: send_wire::<E>,
-            forward_pairs: forward_pairs::<E>,
-            response_shape: Shape::of::<E::Response>,
-            response_example: <E::Response as ResponseBody>::example,
-            decode_response: crate::response::decode_for_tools::<E::Response>,
-        }
-    }
 }
+
+const WITHOUT_REFLECT: &str = "runtime was built without its `reflect` feature";
 
 fn unavailable<'a>(_: &'a Client, _: &'a [(String, String)]) -> WireFuture<'a> {
     Box::pin(async {
         WireOutcome {
             request: None,
-            result: Err(WireError::Params(
-                "runtime was built without its `reflect` feature".to_owned(),
-            )),
+            result: Err(WireError::Params(WITHOUT_REFLECT.to_owned())),
         }
     })
 }
 
-fn cannot_forward<'a>(
+fn cannot_check(_: &WireInput) -> Result<(), InvalidParams> {
+    let mut refused = InvalidParams::default();
+    refused.push(
+        "(request)",
+        ParamError::new(format!("cannot be checked: {WITHOUT_REFLECT}")),
+    );
+    Err(refused)
+}
+
+fn cannot_forward_pairs<'a>(
     _: &'a Client,
     _: &'a [(String, String)],
     _: &'a CallOptions,
 ) -> ForwardFuture<'a> {
-    Box::pin(async {
-        Err(ForwardError::Params(
-            "runtime was built without its `reflect` feature".to_owned(),
-        ))
-    })
+    Box::pin(async { Err(ForwardError::Params(WITHOUT_REFLECT.to_owned())) })
 }
 
-/// The params struct from wire pairs (path placeholders included, a list as repeated pairs).
-#[cfg(feature = "reflect")]
-fn from_pairs<E: serde::de::DeserializeOwned>(pairs: &[(String, String)]) -> Result<E, String> {
-    serde_html_form::to_string(pairs)
-        .map_err(|e| e.to_string())
-        .and_then(|form| serde_html_form::from_str::<E>(&form).map_err(|e| e.to_string()))
-}
-
-#[cfg(feature = "reflect")]
-fn forward_pairs<'a, E: crate::Endpoint + serde::de::DeserializeOwned + Send + Sync>(
-    client: &'a Client,
-    pairs: &'a [(String, String)],
-    options: &'a CallOptions,
-) -> ForwardFuture<'a> {
-    Box::pin(async move {
-        let params: E = from_pairs(pairs).map_err(ForwardError::Params)?;
-        client
-            .send_raw(&params, options)
-            .await
-            .map_err(ForwardError::Call)
-    })
+fn cannot_forward<'a>(_: &'a Client, _: &'a WireInput, _: &'a CallOptions) -> ForwardFuture<'a> {
+    Box::pin(async { Err(ForwardError::Params(WITHOUT_REFLECT.to_owned())) })
 }
 
 fn no_shape() -> Shape {
@@ -180,32 +169,7 @@ fn no_example() -> serde_json::Value {
 }
 
 fn no_decode(_: &[u8]) -> Result<DecodedResponse, String> {
-    Err("runtime was built without its `reflect` feature".to_owned())
-}
-
-#[cfg(feature = "reflect")]
-fn send_wire<'a, E: crate::Endpoint + serde::de::DeserializeOwned>(
-    client: &'a Client,
-    pairs: &'a [(String, String)],
-) -> WireFuture<'a> {
-    Box::pin(async move {
-        let params = match from_pairs::<E>(pairs) {
-            Ok(p) => p,
-            Err(m) => {
-                return WireOutcome {
-                    request: None,
-                    result: Err(WireError::Params(m)),
-                }
-            }
-        };
-        let request = client.encode(&params).ok();
-        let result = client
-            .execute(&params, &crate::CallOptions::default())
-            .await
-            .map(drop)
-            .map_err(WireError::Call);
-        WireOutcome { request, result }
-    })
+    Err(WITHOUT_REFLECT.to_owned())
 }
 
 #[cfg(test)]
@@ -226,5 +190,7 @@ mod tests {
         }
         let decoded = (Erased::UNAVAILABLE.decode_response)(b"{}");
         assert!(decoded.is_err_and(|m| m.contains("reflect")));
+        let refused = (Erased::UNAVAILABLE.check)(&WireInput::default()).expect_err("refused");
+        assert!(refused.to_string().contains("reflect"), "{refused}");
     }
 }

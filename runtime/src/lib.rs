@@ -25,13 +25,17 @@ mod error;
 mod http_client;
 pub mod page;
 pub mod param;
+#[cfg(feature = "reflect")]
+mod rebuild;
 pub mod reflect;
+pub mod registry;
 pub mod request;
 pub mod response;
 mod retry;
 pub mod sid;
 mod transport;
 pub mod webhook;
+mod wire;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -41,12 +45,15 @@ pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub use endpoint::{endpoints, CallOptions, Endpoint, EndpointInfo, Method};
+pub use endpoint::{CallOptions, Endpoint};
 pub use erased::{Erased, ForwardError, ForwardFuture, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
 pub use macros::{twilio_endpoint, twilio_model};
 pub use page::{Items, Listed, Page, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
+#[cfg(feature = "reflect")]
+pub use rebuild::FromWire;
+pub use registry::{endpoints, Auth, Body, EndpointInfo, Method, Rule, RuleKind};
 pub use request::{
     CommaSeparated, Date, DateTime, IdempotencyKey, JsonObject, PhoneNumber, SpaceSeparated, Uri,
 };

@@ -1,6 +1,7 @@
 //! Parameter values: how setters accept them, how bad ones are reported, and what kind of wire
 //! value each Rust type is (for the endpoint registry and the conformance check).
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt;
 
@@ -32,9 +33,12 @@ impl From<Infallible> for ParamError {
     }
 }
 
+/// The refusal of an integer its parameter's type cannot hold.
+pub(crate) const INTEGER_OUT_OF_RANGE: &str = "is out of range for this parameter's integer type";
+
 impl From<std::num::TryFromIntError> for ParamError {
     fn from(_: std::num::TryFromIntError) -> Self {
-        Self("is out of range for this parameter's integer type".to_owned())
+        Self(INTEGER_OUT_OF_RANGE.to_owned())
     }
 }
 
@@ -48,8 +52,9 @@ impl From<rust_decimal::Error> for ParamError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{param} {reason}")]
 pub struct InvalidParam {
-    /// The parameter's name on the wire, e.g. `ChargeAmount`.
-    pub param: &'static str,
+    /// The parameter's name on the wire, e.g. `ChargeAmount`: a declared name, or the name a
+    /// request rebuilt from the wire used for something that is not a parameter.
+    pub param: Cow<'static, str>,
     /// Why the value was refused.
     pub reason: ParamError,
 }
@@ -70,8 +75,11 @@ impl InvalidParams {
     }
 
     /// Adds one.
-    pub fn push(&mut self, param: &'static str, reason: ParamError) {
-        self.0.push(InvalidParam { param, reason });
+    pub fn push(&mut self, param: impl Into<Cow<'static, str>>, reason: ParamError) {
+        self.0.push(InvalidParam {
+            param: param.into(),
+            reason,
+        });
     }
 
     /// `Ok` when nothing was refused.
@@ -132,7 +140,7 @@ pub enum Scalar {
     Number,
     /// One of a fixed set of strings.
     Enum(&'static [&'static str]),
-    /// A JSON document sent as a string.
+    /// A JSON document: sent as a string in a form or query, as itself in a JSON body.
     Json,
     /// A SID with this two-letter prefix.
     Sid(&'static str),
@@ -198,6 +206,8 @@ scalar_params! {
     i64 => Scalar::Integer;
     rust_decimal::Decimal => Scalar::Number;
     time::Date => Scalar::Date;
+    // Any JSON value: a member of a JSON body that holds an object or an array.
+    serde_json::Value => Scalar::Json;
 }
 
 impl<T: ParamType> ParamType for Vec<T> {
@@ -212,14 +222,31 @@ impl<T: ParamType> ParamType for Option<T> {
 }
 
 /// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
     /// A `<Placeholder>` of the path template.
     Path,
-    /// The form body of a POST.
-    Form,
     /// The query string of a GET or DELETE.
     Query,
+    /// The form body of a POST, PUT or PATCH.
+    Form,
+    /// A member of the JSON object body (`body = json`).
+    Json,
+    /// A request header (`#[twilio(header = "…")]`); the wire name is the header's name.
+    Header,
+}
+
+impl Location {
+    /// A short name for docs and messages: `path`, `query`, `form`, `json`, `header`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Form => "form",
+            Location::Json => "json",
+            Location::Header => "header",
+        }
+    }
 }
 
 /// A numeric range a parameter must fall in, as declared with `#[twilio(range = …)]`.
@@ -280,14 +307,14 @@ impl RangeCheck for rust_decimal::Decimal {
     }
 }
 
-/// Describes one declared parameter (for the registry, docs and conformance checks).
+/// Describes one declared parameter (for the registry, docs, the console and conformance checks).
 #[derive(Debug, Clone, Copy)]
 pub struct ParamInfo {
-    /// The Rust field name.
+    /// The Rust field name (also the setter's name when optional).
     pub field: &'static str,
-    /// The name on the wire (e.g. `StartTime<`).
+    /// The name on the wire (e.g. `StartTime<`; a header's name for a header parameter).
     pub wire_name: &'static str,
-    /// Path, form or query.
+    /// Where it goes.
     pub location: Location,
     /// Its wire kind.
     pub kind: Kind,
@@ -297,4 +324,11 @@ pub struct ParamInfo {
     pub range: Option<Range>,
     /// The Rust type as written in the declaration.
     pub rust_type: &'static str,
+    /// The first paragraph of the field's docs, on one line.
+    pub doc: &'static str,
+    /// The value the server uses when the parameter is not sent (`#[twilio(default = "…")]`);
+    /// for docs and forms only: nothing is sent for it.
+    pub default: Option<&'static str>,
+    /// Whether Twilio marks the parameter deprecated (`#[twilio(deprecated)]`).
+    pub deprecated: bool,
 }

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 
 use crate::client::Client;
-use crate::endpoint::{CallOptions, Endpoint, Method};
+use crate::endpoint::{CallOptions, Endpoint};
 use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome, TransportError};
+use crate::registry::Method;
 use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
 
 // Static header values: no validation and no copy per request.
@@ -192,7 +193,7 @@ impl Client {
             url: url(&self.inner.base, &path)?,
             path,
             body: body.map(|form| (FORM, bytes::Bytes::from(form))),
-            replay_safe: E::INFO.method != Method::Post || params.idempotency_key().is_some(),
+            replay_safe: E::INFO.method.is_idempotent() || params.idempotency_key().is_some(),
             expected: E::INFO.status,
         })
     }

@@ -21,7 +21,12 @@ fn offline() -> Client {
 fn encode<E: Endpoint>(params: E) -> Result<(String, Option<String>), String> {
     offline().encode(&params).map_err(|e| {
         e.invalid_params()
-            .map(|p| p.iter().map(|i| i.param).collect::<Vec<_>>().join(","))
+            .map(|p| {
+                p.iter()
+                    .map(|i| i.param.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
             .unwrap_or_else(|| e.to_string())
     })
 }

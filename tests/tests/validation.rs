@@ -39,7 +39,7 @@ async fn refused(
     err.invalid_params()
         .expect("invalid params")
         .iter()
-        .map(|p| (p.param.to_owned(), p.reason.to_string()))
+        .map(|p| (p.param.to_string(), p.reason.to_string()))
         .collect()
 }
 
@@ -229,4 +229,54 @@ async fn a_non_object_parameter_is_refused() {
     )
     .await;
     assert!(got[0].1.contains("single-level"), "{}", got[0].1);
+}
+
+#[tokio::test]
+async fn an_update_sets_exactly_one_of_capture_and_status() {
+    use api::payments::{Capture, Status};
+    let server = untouchable().await;
+    let c = client(&server);
+    let got = refused(&server, update(CA, PK, "k", URL).send(&c)).await;
+    assert_eq!(
+        got,
+        vec![(
+            "Capture".to_owned(),
+            "or Status must be set (exactly one of them)".to_owned()
+        )]
+    );
+    let got = refused(
+        &server,
+        update(CA, PK, "k", URL)
+            .capture(Capture::SecurityCode)
+            .status(Status::Complete)
+            .send(&c),
+    )
+    .await;
+    assert_eq!(
+        got,
+        vec![(
+            "Status".to_owned(),
+            "cannot be set together with Capture: set exactly one of Capture and Status".to_owned()
+        )]
+    );
+    // Either one alone passes the check (and would be sent).
+    for params in [
+        update(CA, PK, "k", URL).capture(Capture::SecurityCode),
+        update(CA, PK, "k", URL).status(Status::Cancel),
+    ] {
+        let params = params.into_params().expect("values accepted");
+        c.encode(&params).expect("the rule holds");
+    }
+    // The rule is in the registry, for the gateway and the console.
+    let info = runtime::endpoints()
+        .into_iter()
+        .find(|e| e.operation() == "payments.update")
+        .expect("registered");
+    assert_eq!(
+        info.rules,
+        [runtime::Rule {
+            kind: runtime::RuleKind::ExactlyOne,
+            params: &["Capture", "Status"],
+        }]
+    );
 }

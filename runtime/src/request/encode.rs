@@ -3,7 +3,7 @@
 //! helpers send; a list repeats its key, `None` leaves a parameter out) into the body of a
 //! POST or the query string of a GET or DELETE.
 
-use crate::endpoint::{Endpoint, Method};
+use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::param::{InvalidParam, InvalidParams, Location, ParamError, ParamInfo};
 use crate::sid::AccountSid;
@@ -22,11 +22,11 @@ pub(crate) fn encode<E: Endpoint>(
     problems.into_result().map_err(Error::invalid)?;
     let refused = |e: serde_html_form::ser::Error| {
         Error::invalid(InvalidParams(vec![InvalidParam {
-            param: "(form)",
+            param: "(form)".into(),
             reason: ParamError::new(format!("cannot be form-encoded: {e}")),
         }]))
     };
-    if E::INFO.method == Method::Post {
+    if E::INFO.method.has_body() {
         let mut body = String::with_capacity(const { form_capacity(E::INFO.params) });
         serde_html_form::ser::push_to_string(&mut body, params).map_err(refused)?;
         return Ok((target, Some(body)));

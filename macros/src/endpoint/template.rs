@@ -1,9 +1,12 @@
 //! Path templates: `/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>.json`.
 //!
-//! A placeholder is `<Name>` with a PascalCase name. It fills a whole segment, or starts one
-//! that ends in a literal suffix beginning with `.` (`<CallSid>.json`), as Twilio's paths do.
+//! A placeholder is `<Name>`, an identifier (`<CallSid>`, and in the newer products `<sid>`,
+//! `<assistantId>`). It fills a whole segment, or starts one that ends in a literal suffix
+//! beginning with `.` (`<CallSid>.json`), as Twilio's paths do.
 
 use syn::LitStr;
+
+use crate::ctxt::with_help;
 
 /// One piece of a template.
 #[derive(Debug, Clone)]
@@ -82,9 +85,9 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
                         start: i,
                         end: close + 1,
                     });
-                } else if !is_pascal_ident(name) {
+                } else if !is_ident(name) {
                     problems.push(Problem {
-                        message: format!("placeholder names are PascalCase identifiers, like `<CallSid>`; `<{name}>` is not"),
+                        message: format!("placeholder names are identifiers, like `<CallSid>` or `<sid>`; `<{name}>` is not"),
                         start: i,
                         end: close + 1,
                     });
@@ -144,9 +147,12 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, Vec<Problem>> {
     }
 }
 
-fn is_pascal_ident(name: &str) -> bool {
+fn is_ident(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// An error about `start..end` of the template literal, with a short `label` for that part and
@@ -165,19 +171,17 @@ pub fn error_at(
 ) -> syn::Error {
     let template = lit.value();
     // +1 skips the opening quote; exact while the literal has no escapes, which templates don't.
-    let help = help
-        .map(|h| format!("\n       = help: {h}"))
-        .unwrap_or_default();
-    match lit.token().subspan(start + 1..end + 1) {
-        Some(span) => syn::Error::new(span, format!("{message}: {label}{help}")),
+    let (span, text) = match lit.token().subspan(start + 1..end + 1) {
+        Some(span) => (span, format!("{message}: {label}")),
         None => {
             let width = end.saturating_sub(start).max(1);
             let caret = format!("{}{} {label}", " ".repeat(start), "^".repeat(width));
-            syn::Error::new(
-                lit.span(),
-                format!("{message}\n         {template}\n         {caret}{help}"),
-            )
+            (lit.span(), format!("{message}\n  {template}\n  {caret}"))
         }
+    };
+    match help {
+        Some(help) => syn::Error::new(span, with_help(text, help)),
+        None => syn::Error::new(span, text),
     }
 }
 
@@ -203,6 +207,10 @@ mod tests {
             ["AccountSid", "CallSid"]
         );
         assert_eq!(names("/2010-04-01/Accounts.json"), Vec::<String>::new());
+        assert_eq!(
+            names("/v1/Assistants/<id>/Feedbacks/<assistantId>"),
+            ["id", "assistantId"]
+        );
     }
 
     #[test]
@@ -212,7 +220,8 @@ mod tests {
             "/a/<>/b",
             "/a/x<CallSid>",
             "/a/<CallSid>x",
-            "/a/<call_sid>",
+            "/a/<call-sid>",
+            "/a/<1st>",
             "/a/b>",
             "a/b",
             "/a?x=1",

@@ -1,0 +1,60 @@
+//! A declaration as written: the attribute's arguments and the struct's fields, each piece
+//! with its tokens for spans, before anything is checked against anything else.
+
+use proc_macro2::Span;
+use syn::{Ident, ItemStruct, LitInt, LitStr, Type};
+
+use super::model::{Auth, Body, Method, RuleKind};
+
+/// `#[twilio_endpoint(...)]` on a struct.
+pub struct Declaration {
+    pub attr: Attr,
+    /// The struct, its `#[twilio(...)]` attributes removed.
+    pub item: ItemStruct,
+    /// Its named fields in order (empty when the struct has none).
+    pub fields: Vec<Field>,
+}
+
+/// The attribute's arguments; a piece that did not parse is `None` (its error is recorded).
+pub struct Attr {
+    pub method: Option<(Method, Ident)>,
+    pub path: Option<LitStr>,
+    pub host: Option<LitStr>,
+    pub response: Option<Type>,
+    pub status: Option<LitInt>,
+    pub fn_name: Option<Ident>,
+    pub paged: Option<Ident>,
+    pub rules: Vec<Rule>,
+    pub body: Option<(Body, Ident)>,
+    pub auth: Option<(Auth, Ident)>,
+    /// `crate = "path"`: where generated code finds the runtime.
+    pub krate: Option<(syn::Path, LitStr)>,
+}
+
+/// `one_of(a, b)` or `exactly_one_of(a, b)`.
+pub struct Rule {
+    pub kind: RuleKind,
+    pub keyword: Ident,
+    pub fields: Vec<Ident>,
+}
+
+/// One field and its `#[twilio(...)]` options.
+pub struct Field {
+    pub ident: Ident,
+    pub ty: Type,
+    pub rename: Option<LitStr>,
+    pub range: Option<Range>,
+    pub header: Option<LitStr>,
+    pub default: Option<LitStr>,
+    pub deprecated: Option<Span>,
+    /// The field's own `///` lines.
+    pub docs: Vec<String>,
+}
+
+/// `#[twilio(range = 1..=600)]`.
+#[derive(Clone)]
+pub struct Range {
+    pub min: Option<i128>,
+    pub max: Option<i128>,
+    pub inclusive: bool,
+}

@@ -1,0 +1,196 @@
+//! A checked declaration: everything the code generator needs, resolved. Only `check` builds
+//! one, and only when the declaration has no error; `emit` reads nothing else.
+
+use proc_macro2::Span;
+use syn::{Ident, ItemStruct, Type};
+
+use super::ast::Range;
+use super::template::Piece;
+
+/// GET, POST, PUT, PATCH or DELETE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether requests of this method carry a body.
+    pub fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+
+    pub fn variant(self) -> &'static str {
+        match self {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+            Method::Patch => "Patch",
+            Method::Delete => "Delete",
+        }
+    }
+}
+
+/// What the request body is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    None,
+    Form,
+    Json,
+}
+
+impl Body {
+    pub fn variant(self) -> &'static str {
+        match self {
+            Body::None => "None",
+            Body::Form => "Form",
+            Body::Json => "Json",
+        }
+    }
+}
+
+/// How a request authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Basic,
+    OAuth2,
+    None,
+}
+
+impl Auth {
+    pub fn variant(self) -> &'static str {
+        match self {
+            Auth::Basic => "Basic",
+            Auth::OAuth2 => "OAuth2",
+            Auth::None => "None",
+        }
+    }
+}
+
+/// `one_of` or `exactly_one_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    AtLeastOne,
+    ExactlyOne,
+}
+
+impl RuleKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RuleKind::AtLeastOne => "one_of",
+            RuleKind::ExactlyOne => "exactly_one_of",
+        }
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Form,
+    Json,
+    Header,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Form => "form",
+            Location::Json => "json",
+            Location::Header => "header",
+        }
+    }
+
+    pub fn variant(self) -> &'static str {
+        match self {
+            Location::Path => "Path",
+            Location::Query => "Query",
+            Location::Form => "Form",
+            Location::Json => "Json",
+            Location::Header => "Header",
+        }
+    }
+}
+
+/// The checked declaration.
+pub struct Endpoint {
+    /// Where generated code finds the runtime (`::runtime` unless `crate = "…"`).
+    pub krate: syn::Path,
+    /// The struct as written, `#[twilio]` attributes removed; its fields match `params`.
+    pub item: ItemStruct,
+    pub method: Method,
+    pub host: String,
+    /// The template as written.
+    pub path: String,
+    pub pieces: Vec<Piece>,
+    pub body: Body,
+    pub auth: Auth,
+    pub response: Type,
+    /// The response as text for the registry and docs; `None` when not declared.
+    pub response_text: Option<String>,
+    pub status: u16,
+    pub paged: bool,
+    pub fn_ident: Ident,
+    pub builder_ident: Ident,
+    pub params: Vec<Param>,
+    pub rules: Vec<Rule>,
+    /// The `IdempotencyKey` parameter, if any.
+    pub idempotency: Option<usize>,
+    /// The declaration's own doc lines.
+    pub docs: Vec<String>,
+}
+
+/// One checked parameter.
+pub struct Param {
+    pub ident: Ident,
+    pub ty: Type,
+    /// `T` of an `Option<T>` field, else the field's type.
+    pub inner: Type,
+    pub required: bool,
+    pub wire: String,
+    pub location: Location,
+    pub range: Option<Range>,
+    pub default: Option<String>,
+    pub deprecated: bool,
+    pub docs: Vec<String>,
+    /// `T` of a `Vec<T>` parameter (a list sent as a repeated key).
+    pub list_item: Option<Type>,
+    /// An `Option<AccountSid>` filling `<AccountSid>`: the client's account unless set.
+    pub account_default: bool,
+    /// A path field whose wire name a body parameter also has (only the defaulted
+    /// `<AccountSid>` may): it is left out of the serde impls.
+    pub shadowed: bool,
+    pub span: Span,
+}
+
+/// A checked rule: indexes into `Endpoint::params`.
+pub struct Rule {
+    pub kind: RuleKind,
+    pub members: Vec<usize>,
+}
+
+impl Endpoint {
+    /// Wire names of a rule's members.
+    pub fn rule_wires(&self, rule: &Rule) -> Vec<&str> {
+        rule.members
+            .iter()
+            .map(|&i| self.params[i].wire.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,52 @@
+//! A request as it arrived on the wire, before it is a params struct: what a server (the
+//! gateway, the console, the sandbox) hands to a declaration to rebuild and check it.
+
+/// The parts of a request that carry parameters, as text, in the order they arrived.
+///
+/// Built by whoever received the request; a declaration turns it back into its params struct
+/// with `FromWire::from_wire` (runtime's `reflect` feature), refusing what the setters would
+/// refuse and anything that is not one of its parameters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WireInput {
+    /// Path placeholder values by placeholder name, decoded: `("CallSid", "CA…")`.
+    pub path: Vec<(String, String)>,
+    /// Query-string pairs (GET, DELETE) or form pairs (POST, PUT, PATCH), decoded; a list
+    /// parameter repeats its key.
+    pub pairs: Vec<(String, String)>,
+    /// The body of a `body = json` request: a JSON object.
+    pub json: Option<serde_json::Value>,
+    /// Request headers. Only the declared header parameters are read; any other header (the
+    /// user agent, credentials, …) is ignored, not refused.
+    pub headers: Vec<(String, String)>,
+}
+
+impl WireInput {
+    /// The value of a path placeholder.
+    pub fn path_value(&self, name: &str) -> Option<&str> {
+        self.path
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a query or form key, in order.
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a header (names compare without regard to case); `None` when absent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A member of the JSON object body.
+    pub fn json_member(&self, name: &str) -> Option<&serde_json::Value> {
+        self.json.as_ref()?.as_object()?.get(name)
+    }
+}
