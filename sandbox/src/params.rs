@@ -45,8 +45,18 @@ pub(crate) fn parse<T: DeserializeOwned + Endpoint>(
     let params: T = serde_html_form::from_str(&encoded)
         .map_err(|e| Failure::bad_request(20001, format!("Invalid parameters: {e}")))?;
     params.validate().map_err(|errors| {
+        // A broken rule across parameters (exactly one of Capture and Status) is a request
+        // Twilio refuses as malformed (20001), not a Pay value error.
+        let breaks_rule = errors.iter().any(|e| {
+            T::INFO
+                .rules
+                .iter()
+                .any(|r| r.params.contains(&e.param.as_ref()))
+        });
         let code = if errors.contains("ChargeAmount") {
             64003
+        } else if breaks_rule {
+            20001
         } else {
             64020
         };

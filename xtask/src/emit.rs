@@ -286,8 +286,8 @@ fn op_rs(segs: &[String], op: &Op) -> String {
     if op.status != default_status {
         args.push(format!("status = {}", op.status));
     }
-    for group in &op.one_of {
-        args.push(format!("one_of({})", group.join(", ")));
+    for (kind, group) in &op.rules {
+        args.push(format!("{kind}({})", group.join(", ")));
     }
     if matches!(op.response, Response::Page(_)) {
         args.push("paged".into());

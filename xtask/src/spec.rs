@@ -10,12 +10,21 @@ use crate::names::{ident, macro_wire, pascal, plural, singular, snake, words};
 /// Operations left to hand-written declarations (`api::payments`).
 const HAND_WRITTEN: &[&str] = &["CreatePayments", "UpdatePayments"];
 
-/// Cross-field rules Twilio enforces that the spec cannot express: at least one of each group.
-const ONE_OF: &[(&str, &[&str])] = &[
-    ("CreateCall", &["Url", "Twiml", "ApplicationSid"]),
-    ("CreateMessage", &["From", "MessagingServiceSid"]),
-    ("CreateMessage", &["Body", "MediaUrl", "ContentSid"]),
-    ("CreateIncomingPhoneNumber", &["PhoneNumber", "AreaCode"]),
+/// Cross-field rules Twilio enforces that the spec cannot express, by the macro option that
+/// declares them: `one_of` (at least one of the group) or `exactly_one_of`.
+const RULES: &[(&str, &str, &[&str])] = &[
+    ("CreateCall", "one_of", &["Url", "Twiml", "ApplicationSid"]),
+    ("CreateMessage", "one_of", &["From", "MessagingServiceSid"]),
+    (
+        "CreateMessage",
+        "one_of",
+        &["Body", "MediaUrl", "ContentSid"],
+    ),
+    (
+        "CreateIncomingPhoneNumber",
+        "one_of",
+        &["PhoneNumber", "AreaCode"],
+    ),
 ];
 
 /// SID types of `runtime::sid` by prefix (`^(SM|MM)` reads as `SM`).
@@ -147,7 +156,8 @@ pub struct Op {
     pub status: u16,
     pub fields: Vec<Field>,
     pub response: Response,
-    pub one_of: Vec<Vec<String>>,
+    /// `(macro option, field idents)`: `one_of` or `exactly_one_of`.
+    pub rules: Vec<(&'static str, Vec<String>)>,
     /// The resource in words (`call recording`), for docs.
     pub noun: String,
 }
@@ -443,10 +453,10 @@ impl Builder<'_> {
             field.doc = doc;
             fields.push(field);
         }
-        let one_of = ONE_OF
+        let rules = RULES
             .iter()
-            .filter(|(op_id, _)| *op_id == id)
-            .map(|(_, group)| {
+            .filter(|(op_id, _, _)| *op_id == id)
+            .map(|(_, kind, group)| {
                 group
                     .iter()
                     .map(|w| {
@@ -454,9 +464,10 @@ impl Builder<'_> {
                             .iter()
                             .find(|f| f.wire == *w)
                             .map(|f| f.ident.clone())
-                            .ok_or_else(|| format!("{id}: one_of names unknown {w}"))
+                            .ok_or_else(|| format!("{id}: {kind} names unknown {w}"))
                     })
                     .collect::<Result<Vec<_>, _>>()
+                    .map(|idents| (*kind, idents))
             })
             .collect::<Result<Vec<_>, _>>()?;
         // 3xx stays: the add-on payload data answers a documented redirect.
@@ -469,7 +480,7 @@ impl Builder<'_> {
             status,
             fields,
             response,
-            one_of,
+            rules,
             noun,
         })
     }
