@@ -27,7 +27,7 @@ pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;
 #[cfg(feature = "reflect")]
 pub use crate::{
-    rebuild::{ranged as wire_ranged, FromWire, Rebuild, ViaIntoParam, ViaKind, Wire},
+    rebuild::{ranged as wire_ranged, FromWire, Rebuild, ViaIntoParam, ViaKind, ViaNone, Wire},
     wire::WireInput,
 };
 

@@ -152,6 +152,7 @@ fn forward<'a, E: FromWire + Send + Sync + 'static>(
 #[doc(hidden)]
 pub struct Rebuild<'a> {
     input: &'a WireInput,
+    params: &'static [crate::param::ParamInfo],
     operation: String,
     /// Every refusal so far.
     pub errors: InvalidParams,
@@ -163,6 +164,7 @@ impl<'a> Rebuild<'a> {
         let info = &E::INFO;
         let mut this = Self {
             input,
+            params: info.params,
             operation: info.operation(),
             errors: InvalidParams::default(),
         };
@@ -314,26 +316,39 @@ impl<'a> Rebuild<'a> {
         }
     }
 
-    /// A member of the JSON body: a JSON string goes through the same conversion as a text
-    /// value; anything else is read as its JSON type.
+    /// A member of the JSON body. A string, number or boolean goes through the same
+    /// conversion and range check as a text value (`"5"` and `5` alike); an object or array is
+    /// read as its JSON type, as is anything for a JSON-valued parameter.
     pub fn json<T: DeserializeOwned>(
         &mut self,
         param: &'static str,
         required: bool,
         convert: impl FnOnce(&str) -> Result<T, ParamError>,
     ) -> Option<T> {
-        match self.input.json_member(param) {
-            Some(serde_json::Value::String(text)) => {
-                self.convert(param, Some(text), required, convert)
+        let json_valued = self
+            .params
+            .iter()
+            .any(|p| p.wire_name == param && p.kind.scalar == Scalar::Json);
+        let value = self.input.json_member(param);
+        let text = match value {
+            _ if json_valued => None,
+            Some(serde_json::Value::String(text)) => Some(text.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
+            _ => None,
+        };
+        match (value, text) {
+            (_, Some(text)) => self.convert(param, Some(&text), required, convert),
+            (None | Some(serde_json::Value::Null), _) => {
+                self.convert(param, None, required, convert)
             }
-            Some(value) => match T::deserialize(value) {
+            (Some(value), None) => match T::deserialize(value) {
                 Ok(v) => Some(v),
                 Err(e) => {
                     self.errors.push(param, ParamError::new(e.to_string()));
                     None
                 }
             },
-            None => self.convert(param, None, required, convert),
         }
     }
 }
@@ -356,8 +371,10 @@ pub fn ranged<T: crate::param::RangeCheck + std::fmt::Display>(
 }
 
 /// Picks how a text value becomes a `T` (autoref specialization, in generated code only):
-/// `(&&Wire::<T>::NEW).convert(text)` uses the setters' own conversion from `&str` where
-/// there is one ([`ViaIntoParam`]), else the wire kind ([`ViaKind`]).
+/// `(&&&Wire::<T>::NEW).convert(text)` uses the setters' own conversion from `&str` where
+/// there is one ([`ViaIntoParam`]), else the wire kind ([`ViaKind`]), else refuses
+/// ([`ViaNone`]: a type that is no parameter type at all, which the declaration's registry
+/// entry already reports as the one compile error).
 #[doc(hidden)]
 pub struct Wire<T>(PhantomData<fn() -> T>);
 
@@ -373,7 +390,7 @@ pub trait ViaIntoParam<T> {
     fn convert(&self, text: &str) -> Result<T, ParamError>;
 }
 
-impl<T> ViaIntoParam<T> for &Wire<T>
+impl<T> ViaIntoParam<T> for &&Wire<T>
 where
     for<'s> &'s str: IntoParam<T>,
 {
@@ -389,9 +406,23 @@ pub trait ViaKind<T> {
     fn convert(&self, text: &str) -> Result<T, ParamError>;
 }
 
-impl<T: ParamType + DeserializeOwned> ViaKind<T> for Wire<T> {
+impl<T: ParamType + DeserializeOwned> ViaKind<T> for &Wire<T> {
     fn convert(&self, text: &str) -> Result<T, ParamError> {
         by_kind(text)
+    }
+}
+
+/// No conversion: only for a field type that is not a parameter type (a compile error of its
+/// own elsewhere), so this code adds no second error.
+#[doc(hidden)]
+pub trait ViaNone<T> {
+    /// Refuses.
+    fn convert(&self, text: &str) -> Result<T, ParamError>;
+}
+
+impl<T> ViaNone<T> for Wire<T> {
+    fn convert(&self, _: &str) -> Result<T, ParamError> {
+        Err(ParamError::new("cannot be read from the wire"))
     }
 }
 
@@ -428,7 +459,7 @@ fn by_kind<T: ParamType + DeserializeOwned>(text: &str) -> Result<T, ParamError>
 }
 
 #[cfg(test)]
-// `(&&Wire::<T>::NEW)` is the selector itself: the borrows pick the conversion.
+// `(&&&Wire::<T>::NEW)` is the selector itself: the borrows pick the conversion.
 #[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
@@ -440,11 +471,15 @@ mod tests {
     where
         for<'s> &'s str: IntoParam<T>,
     {
-        (&&Wire::<T>::NEW).convert(value).map_err(|e| e.to_string())
+        (&&&Wire::<T>::NEW)
+            .convert(value)
+            .map_err(|e| e.to_string())
     }
 
     fn kind<T: ParamType + DeserializeOwned>(value: &str) -> Result<T, String> {
-        (&&Wire::<T>::NEW).convert(value).map_err(|e| e.to_string())
+        (&&&Wire::<T>::NEW)
+            .convert(value)
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -492,7 +527,7 @@ mod tests {
             max_inclusive: true,
         };
         assert_eq!(
-            ranged((&&Wire::<u32>::NEW).convert("601"), range)
+            ranged((&&&Wire::<u32>::NEW).convert("601"), range)
                 .expect_err("range")
                 .to_string(),
             "must be between 1 and 600, got 601"

@@ -38,9 +38,9 @@ const CLIENT_HEADERS: &[&str] = &[
     "idempotency-key",
 ];
 
-/// Checks the declaration; `None` (with errors in `cx`) when anything is wrong.
+/// Checks the declaration; `None` (with errors in `cx`) when anything is wrong, here or
+/// while parsing.
 pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
-    let before = cx.len();
     let attr = &decl.attr;
     let item = &decl.item;
     if !item.generics.params.is_empty() {
@@ -79,7 +79,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
         );
     }
 
-    if cx.len() > before {
+    if cx.len() > 0 {
         return None;
     }
     let (method, path, pieces, body) = (method?, attr.path.as_ref()?, pieces?, body?);

@@ -473,9 +473,9 @@ fn from_wire(e: &Endpoint, q: &TokenStream) -> TokenStream {
         };
         let convert = match range_value(q, p) {
             Some(range) => {
-                quote!(|t: &str| #q::wire_ranged((&&#q::Wire::<#item>::NEW).convert(t), #range))
+                quote!(|t: &str| #q::wire_ranged((&&&#q::Wire::<#item>::NEW).convert(t), #range))
             }
-            None => quote!(|t: &str| (&&#q::Wire::<#item>::NEW).convert(t)),
+            None => quote!(|t: &str| (&&&#q::Wire::<#item>::NEW).convert(t)),
         };
         let read = match p.location {
             Location::Path => quote!(path),
@@ -496,11 +496,11 @@ fn from_wire(e: &Endpoint, q: &TokenStream) -> TokenStream {
     quote! {
         #q::reflect! {
             impl #q::FromWire for #ident {
-                // `(&&Wire::<T>::NEW)` picks the conversion (the setters' own where there is one).
+                // `(&&&Wire::<T>::NEW)` picks the conversion (the setters' own where there is one).
                 #[allow(clippy::needless_borrow)]
                 fn from_wire(input: &#q::WireInput) -> ::core::result::Result<Self, #q::InvalidParams> {
                     #[allow(unused_imports)]
-                    use #q::{ViaIntoParam as _, ViaKind as _};
+                    use #q::{ViaIntoParam as _, ViaKind as _, ViaNone as _};
                     let mut rebuild = #q::Rebuild::new::<Self>(input);
                     #(#reads)*
                     if !rebuild.errors.0.is_empty() {
