@@ -30,6 +30,11 @@ mod http_method;
 
 pub use http_method::HttpMethod;
 
+// Every SID type, documented with this crate: the parameter tables of the declarations link
+// them, and those links resolve with `cargo doc -p api --no-deps` only for items documented here.
+#[doc(inline)]
+pub use runtime::sid;
+
 // The runtime's everyday types, so an application depends on `api` alone.
 pub use runtime::{
     webhook, AccountSid, ApiError, CallOptions, CallSid, Client, ClientBuilder, CommaSeparated,

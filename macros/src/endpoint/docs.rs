@@ -34,26 +34,31 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-/// What values a parameter admits, in a few words (linking the type that lists them).
+/// The parameter's type (linked where it is a named type) and what values it admits, in a
+/// few words: "[`CallSid`]: a SID", "`u32`: an integer, between 1 and 600".
 pub fn values(p: &Param) -> String {
     let inner = innermost(&p.inner);
+    let text = type_text(inner);
     let name = type_name(inner).unwrap_or_default();
-    let base = match name.as_str() {
-        "String" => "text".to_owned(),
-        "bool" => "`true` or `false`".to_owned(),
-        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" => "an integer".to_owned(),
-        "Decimal" => "a decimal number".to_owned(),
-        "Uri" => "an http(s) URL".to_owned(),
-        "PhoneNumber" => {
-            "a phone number (`+14155550100`), or a `client:` or `sip:` address".to_owned()
-        }
-        "IdempotencyKey" => "any non-empty text, fresh per operation".to_owned(),
-        "JsonObject" => "a single-level JSON object, sent as a JSON string".to_owned(),
-        "Value" => "any JSON value".to_owned(),
-        "Date" => "a date, `YYYY-MM-DD`".to_owned(),
-        "DateTime" | "OffsetDateTime" => "a date-time, `YYYY-MM-DDTHH:MM:SSZ`".to_owned(),
-        n if n.ends_with("Sid") => format!("a [`{}`]", type_text(inner)),
-        _ => format!("one of [`{}`]", type_text(inner)),
+    let linked = format!("[`{text}`]");
+    let plain = format!("`{text}`");
+    let (ty, what) = match name.as_str() {
+        "String" => (plain, "text"),
+        "bool" => (plain, "`true` or `false`"),
+        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" => (plain, "an integer"),
+        "Decimal" => (plain, "a decimal number"),
+        "Uri" => (linked, "an http(s) URL"),
+        "PhoneNumber" => (
+            linked,
+            "a phone number (`+14155550100`), or a `client:` or `sip:` address",
+        ),
+        "IdempotencyKey" => (linked, "any non-empty text, fresh per operation"),
+        "JsonObject" => (linked, "a single-level JSON object, sent as a JSON string"),
+        "Value" => (plain, "any JSON value"),
+        "Date" => (linked, "a date, `YYYY-MM-DD`"),
+        "DateTime" | "OffsetDateTime" => (linked, "a date-time, `YYYY-MM-DDTHH:MM:SSZ`"),
+        n if n.ends_with("Sid") => (linked, "a SID"),
+        _ => (linked, "one of its values"),
     };
     let list = match type_name(&p.inner).as_deref() {
         Some("Vec") if p.location == Location::Json => "; a list",
@@ -64,19 +69,16 @@ pub fn values(p: &Param) -> String {
     };
     let range = match &p.range {
         None => String::new(),
-        Some(r) => format!(
-            ", {}",
-            match (r.min, r.max) {
-                (Some(lo), Some(hi)) if r.inclusive => format!("between {lo} and {hi}"),
-                (Some(lo), Some(hi)) => format!("at least {lo} and less than {hi}"),
-                (Some(lo), None) => format!("at least {lo}"),
-                (None, Some(hi)) if r.inclusive => format!("at most {hi}"),
-                (None, Some(hi)) => format!("less than {hi}"),
-                (None, None) => String::new(),
-            }
-        ),
+        Some(r) => match (r.min, r.max) {
+            (Some(lo), Some(hi)) if r.inclusive => format!(", between {lo} and {hi}"),
+            (Some(lo), Some(hi)) => format!(", at least {lo} and less than {hi}"),
+            (Some(lo), None) => format!(", at least {lo}"),
+            (None, Some(hi)) if r.inclusive => format!(", at most {hi}"),
+            (None, Some(hi)) => format!(", less than {hi}"),
+            (None, None) => String::new(),
+        },
     };
-    format!("{base}{list}{range}")
+    format!("{ty}: {what}{list}{range}")
 }
 
 /// Where the parameter goes, for the table.
@@ -128,10 +130,13 @@ fn example(e: &Endpoint) -> Vec<String> {
         .map(|p| p.ident.to_string())
         .collect();
     let mut call = format!("let answer = {}({})", e.fn_ident, args.join(", "));
+    // A rule's first member when there is a rule, so the example passes the checks.
     let setter = e
-        .params
-        .iter()
-        .find(|p| !p.required && !p.account_default)
+        .rules
+        .first()
+        .and_then(|r| r.members.first())
+        .map(|&i| &e.params[i])
+        .or_else(|| e.params.iter().find(|p| !p.required && !p.account_default))
         .map(|p| format!("    .{}({})", p.ident, p.ident));
     let mut lines = vec![
         "```ignore".to_owned(),
@@ -207,7 +212,7 @@ pub fn struct_docs(e: &Endpoint) -> Vec<String> {
         d.push("None.".to_owned());
     } else {
         d.push(
-            "| Parameter | Wire name | In | Required | Type and values | Default | Description |"
+            "| Parameter | Wire name | In | Required | Type and values | Twilio's default | Description |"
                 .to_owned(),
         );
         d.push("|---|---|---|---|---|---|---|".to_owned());
@@ -219,11 +224,10 @@ pub fn struct_docs(e: &Endpoint) -> Vec<String> {
             };
             let description = cell(&first_paragraph(&p.docs));
             d.push(format!(
-                "| {name} | `{}` | {} | {} | `{}`: {} | {} | {}{} |",
+                "| {name} | `{}` | {} | {} | {} | {} | {}{} |",
                 cell(&p.wire),
                 place(p),
                 required_text(p),
-                cell(&type_text(&p.inner)),
                 cell(&values(p)),
                 p.default
                     .as_ref()
@@ -273,7 +277,7 @@ pub fn fn_docs(e: &Endpoint) -> Vec<String> {
         d.push("Arguments, all required:".to_owned());
         for p in &required {
             d.push(format!(
-                "- `{}`: `{}` ({}), {}",
+                "- `{}`: `{}` in the {}; {}",
                 p.ident,
                 p.wire,
                 place(p),
@@ -303,13 +307,7 @@ pub fn setter_docs(e: &Endpoint, index: usize) -> Vec<String> {
     if !d.is_empty() {
         d.push(String::new());
     }
-    let mut line = format!(
-        "Sets `{}` ({}, `{}`): {}.",
-        p.wire,
-        place(p),
-        type_text(&p.inner),
-        values(p)
-    );
+    let mut line = format!("Sets `{}` in the {}; {}.", p.wire, place(p), values(p));
     if let Some(default) = &p.default {
         line.push_str(&format!(" Twilio's default: `{default}`."));
     }
