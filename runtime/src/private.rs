@@ -255,15 +255,15 @@ macro_rules! __twilio_reflect {
     ($($item:tt)*) => {};
 }
 
-/// A declared params struct, which also derives `Deserialize` when `runtime` has its `reflect`
-/// feature (the sandbox rebuilds requests with it; a client never decodes its own requests).
+/// A declared params struct: the first version as is, or, when `runtime` has its `reflect`
+/// feature, the second, which also derives `Deserialize` with the wire names (the sandbox
+/// rebuilds requests with it; a client never decodes its own requests).
 #[cfg(feature = "reflect")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __twilio_params_struct {
-    ($($item:tt)*) => {
-        #[derive($crate::__private::serde::Deserialize)]
-        $($item)*
+    ({ $($plain:tt)* } { $($reflect:tt)* }) => {
+        $($reflect)*
     };
 }
 
@@ -272,8 +272,8 @@ macro_rules! __twilio_params_struct {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __twilio_params_struct {
-    ($($item:tt)*) => {
-        $($item)*
+    ({ $($plain:tt)* } { $($reflect:tt)* }) => {
+        $($plain)*
     };
 }
 
