@@ -10,7 +10,7 @@ pub enum Fill {
     /// The required ones (and the first of each rule's parameters); an optional `<AccountSid>`
     /// is left to the client's default.
     Required,
-    /// Every declared parameter.
+    /// Every declared parameter, except the second and later of an `exactly_one_of` rule.
     All,
 }
 
@@ -34,6 +34,12 @@ pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
         .iter()
         .filter_map(|r| r.params.first().copied())
         .collect();
+    let excluded: Vec<&str> = info
+        .rules
+        .iter()
+        .filter(|r| r.kind == runtime::RuleKind::ExactlyOne)
+        .flat_map(|r| r.params.iter().skip(1).copied())
+        .collect();
     let mut out = Vec::new();
     for p in info.params {
         // A path field that shares its wire name with a body or query parameter (the optional
@@ -48,7 +54,7 @@ pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
             continue;
         }
         let wanted = match fill {
-            Fill::All => true,
+            Fill::All => !excluded.contains(&p.wire_name),
             Fill::Required => {
                 p.required
                     || (p.location == Location::Path && p.wire_name != "AccountSid")
