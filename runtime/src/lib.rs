@@ -60,3 +60,4 @@ pub use request::{
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};
 pub use transport::RawAnswer;
+pub use wire::WireInput;
