@@ -7,6 +7,7 @@
 //! the snippets are written from it, so the console never re-implements a wire rule.
 
 use runtime::param::Location;
+use runtime::WireInput;
 use runtime::{Client, ErrorKind, RetryPolicy, WireError};
 use serde::Serialize;
 
@@ -128,6 +129,19 @@ impl Checker {
             }
         }
         if !problems.is_empty() {
+            return Checked {
+                problems,
+                request: None,
+                pairs,
+            };
+        }
+        // The declaration's own check (the setters' conversions and messages, ranges, rules),
+        // each refusal under its parameter's name.
+        if let Err(refused) = (op.info.erased.check)(&WireInput::from_pairs(op.info, &pairs)) {
+            problems.extend(refused.iter().map(|p| Problem {
+                param: Some(p.param.to_string()),
+                message: p.to_string(),
+            }));
             return Checked {
                 problems,
                 request: None,

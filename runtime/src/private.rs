@@ -236,7 +236,8 @@ macro_rules! __twilio_erased {
     };
 }
 
-/// Items only a tool needs (a declaration's `FromWire` impl): kept when `runtime` has its
+/// Items only a tool needs (a declaration's `FromWire` impl; a response model's shape, example
+/// and the walk over its unreadable values): kept when `runtime` has its
 /// `reflect` feature, dropped otherwise, for the same reason as `erased!`.
 #[cfg(feature = "reflect")]
 #[doc(hidden)]
@@ -278,6 +279,6 @@ macro_rules! __twilio_params_struct {
 }
 
 pub use crate::{
-    __twilio_erased as erased, __twilio_params_struct as params_struct, __twilio_reflect as reflect,
-    __twilio_reflect_only as reflect_only,
+    __twilio_erased as erased, __twilio_params_struct as params_struct,
+    __twilio_reflect as reflect, __twilio_reflect as reflect_only,
 };

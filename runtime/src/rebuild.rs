@@ -59,47 +59,9 @@ fn check<E: FromWire>(input: &WireInput) -> Result<(), InvalidParams> {
     params.write_path(&account, &mut String::new())
 }
 
-/// The pairs of the conformance suite as a [`WireInput`]: a pair named like a path placeholder
-/// fills it (unless a body parameter has the same name), the rest are query or form pairs, or
-/// the members (text, or a list of texts) of a JSON body.
-fn wire_input(info: &crate::registry::EndpointInfo, pairs: &[(String, String)]) -> WireInput {
-    let mut input = WireInput::default();
-    let mut json = serde_json::Map::new();
-    for (k, v) in pairs {
-        let in_path = info.param_in(Location::Path, k).is_some()
-            && !info
-                .params
-                .iter()
-                .any(|p| p.wire_name == k && p.location != Location::Path);
-        if in_path {
-            input.path.push((k.clone(), v.clone()));
-        } else if info.body == Body::Json {
-            let value = serde_json::Value::String(v.clone());
-            let listed = info
-                .param_in(Location::Json, k)
-                .is_some_and(|p| p.kind.list.is_some());
-            match json.get_mut(k) {
-                Some(serde_json::Value::Array(items)) => items.push(value),
-                _ if listed => {
-                    json.insert(k.clone(), serde_json::Value::Array(vec![value]));
-                }
-                _ => {
-                    json.insert(k.clone(), value);
-                }
-            }
-        } else {
-            input.pairs.push((k.clone(), v.clone()));
-        }
-    }
-    if info.body == Body::Json {
-        input.json = Some(serde_json::Value::Object(json));
-    }
-    input
-}
-
 fn send_wire<'a, E: FromWire>(client: &'a Client, pairs: &'a [(String, String)]) -> WireFuture<'a> {
     Box::pin(async move {
-        let params = match E::from_wire(&wire_input(&E::INFO, pairs)) {
+        let params = match E::from_wire(&WireInput::from_pairs(&E::INFO, pairs)) {
             Ok(p) => p,
             Err(refused) => {
                 return WireOutcome {
@@ -123,7 +85,7 @@ fn forward_pairs<'a, E: FromWire + Send + Sync + 'static>(
     pairs: &'a [(String, String)],
     options: &'a CallOptions,
 ) -> ForwardFuture<'a> {
-    let rebuilt = E::from_wire(&wire_input(&E::INFO, pairs));
+    let rebuilt = E::from_wire(&WireInput::from_pairs(&E::INFO, pairs));
     Box::pin(async move {
         let params = rebuilt.map_err(|refused| ForwardError::Params(refused.to_string()))?;
         client

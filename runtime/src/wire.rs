@@ -20,7 +20,48 @@ pub struct WireInput {
     pub headers: Vec<(String, String)>,
 }
 
+use crate::param::Location;
+use crate::registry::Body;
+
 impl WireInput {
+    /// A request given as flat `(wire name, value)` pairs (the conformance suite's, a form's): a pair named like a path placeholder
+    /// fills it (unless a body parameter has the same name), the rest are query or form pairs, or
+    /// the members (text, or a list of texts) of a JSON body.
+    pub fn from_pairs(info: &crate::registry::EndpointInfo, pairs: &[(String, String)]) -> Self {
+        let mut input = Self::default();
+        let mut json = serde_json::Map::new();
+        for (k, v) in pairs {
+            let in_path = info.param_in(Location::Path, k).is_some()
+                && !info
+                    .params
+                    .iter()
+                    .any(|p| p.wire_name == k && p.location != Location::Path);
+            if in_path {
+                input.path.push((k.clone(), v.clone()));
+            } else if info.body == Body::Json {
+                let value = serde_json::Value::String(v.clone());
+                let listed = info
+                    .param_in(Location::Json, k)
+                    .is_some_and(|p| p.kind.list.is_some());
+                match json.get_mut(k) {
+                    Some(serde_json::Value::Array(items)) => items.push(value),
+                    _ if listed => {
+                        json.insert(k.clone(), serde_json::Value::Array(vec![value]));
+                    }
+                    _ => {
+                        json.insert(k.clone(), value);
+                    }
+                }
+            } else {
+                input.pairs.push((k.clone(), v.clone()));
+            }
+        }
+        if info.body == Body::Json {
+            input.json = Some(serde_json::Value::Object(json));
+        }
+        input
+    }
+
     /// The value of a path placeholder.
     pub fn path_value(&self, name: &str) -> Option<&str> {
         self.path
