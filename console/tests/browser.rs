@@ -486,6 +486,9 @@ fn tempdir() -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_session_cookie_is_httponly_strict_and_required() {
     let server = Server::start().await;
+    // The workspace's reqwest has no default crypto provider (the runtime names ring): a test
+    // that builds its own client names it too, whichever test runs first.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
