@@ -22,3 +22,10 @@ pub struct Call {
     /// Its status, e.g. `in-progress`.
     pub status: String,
 }
+
+/// The README's Rust blocks, compiled as doctests of this crate (`cargo test --workspace` runs
+/// them), so an example on the project's front page cannot rot. Each block is a whole program,
+/// with no hidden lines: what the page shows is what compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

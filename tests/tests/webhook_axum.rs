@@ -516,7 +516,7 @@ fn readme_example_is_the_compiled_example() {
     let readme = include_str!("../../README.md");
     let example = include_str!("../examples/status_callbacks.rs");
     assert!(
-        readme.contains(&format!("```rust,ignore\n{example}```")),
+        readme.contains(&format!("```rust,no_run\n{example}```")),
         "README's \"Receiving status callbacks\" example must equal tests/examples/status_callbacks.rs"
     );
 }
