@@ -191,6 +191,14 @@ fn every_operation() -> Vec<Case> {
                 .into_iter()
                 .filter(|p| !matches!(p.wire_name, "Page" | "PageToken"))
                 .filter(|p| !NEWER_THAN_TWILIO_PYTHON.contains(&(op.id().as_str(), p.wire_name)))
+                // Of an exactly_one_of rule (payments.update: Capture or Status) only the first
+                // is filled: setting them all is a request the declaration refuses.
+                .filter(|p| {
+                    !op.info.rules.iter().any(|r| {
+                        r.kind == runtime::registry::RuleKind::ExactlyOne
+                            && r.params.iter().skip(1).any(|n| *n == p.wire_name)
+                    })
+                })
                 .flat_map(|p| {
                     let one = sample(p);
                     let n = if p.kind.list.is_some() && p.kind.scalar != Scalar::Boolean {
