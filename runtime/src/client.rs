@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::Error;
 use crate::http_client::ProxyChoice;
 use crate::retry::RetryPolicy;
+use crate::routing::Routes;
 use crate::sid::{AccountSid, ApiKeySid};
 
 /// Default total time for one attempt.
@@ -113,9 +114,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Credentials,
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent_header: HeaderValue,
-    pub(crate) base_url: String,
-    /// The same, parsed: each request's URL starts as a copy of it.
-    pub(crate) base: url::Url,
+    /// Where each product's requests go.
+    pub(crate) routes: Routes,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
@@ -126,7 +126,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("credentials", &self.inner.credentials)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.routes.api_text())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -195,9 +195,21 @@ impl Client {
         self.inner.credentials.account_sid()
     }
 
-    /// Where requests go, e.g. `https://api.twilio.com`.
+    /// Where requests to `api` (v2010) go, without a trailing `/`: `https://api.twilio.com`,
+    /// `https://api.dublin.ie1.twilio.com` with an edge and region, or the base URL set with
+    /// [`ClientBuilder::base_url`] (or [`host_base_url`](ClientBuilder::host_base_url) for
+    /// `api`). Other products: [`host_url`](Self::host_url).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.routes.api_text()
+    }
+
+    /// Where requests to the product with this host label go, without a trailing `/`: a
+    /// request path is appended to it. `client.host_url("verify")` is
+    /// `https://verify.twilio.com` by default, `{base_url}/verify` with a base URL, and the
+    /// URL given to [`host_base_url`](ClientBuilder::host_base_url) for that host.
+    pub fn host_url(&self, host: &str) -> Result<String, Error> {
+        let base = self.inner.routes.base(host)?;
+        Ok(base.as_str().trim_end_matches('/').to_owned())
     }
 
     /// The User-Agent sent with every request.
@@ -222,6 +234,7 @@ enum Auth {
 pub struct ClientBuilder {
     auth: Auth,
     base_url: Option<String>,
+    host_urls: Vec<(String, String)>,
     region: Option<String>,
     edge: Option<String>,
     timeout: Duration,
@@ -240,6 +253,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
+            .field("host_urls", &self.host_urls)
             .field("region", &self.region)
             .field("edge", &self.edge)
             .field("timeout", &self.timeout)
@@ -252,6 +266,7 @@ impl ClientBuilder {
         Self {
             auth,
             base_url: None,
+            host_urls: Vec::new(),
             region: None,
             edge: None,
             timeout: DEFAULT_TIMEOUT,
@@ -265,14 +280,47 @@ impl ClientBuilder {
         }
     }
 
-    /// Sends requests here instead of Twilio (a mock, the local sandbox, a gateway). Region and
-    /// edge are ignored when a base URL is set.
+    /// Sends every product's requests here instead of Twilio (a mock, the local sandbox, a
+    /// gateway). Region and edge are ignored when a base URL is set.
+    ///
+    /// Api v2010 (host `api`) goes to `{url}{path}`; every other product goes under its host
+    /// label, `{url}/{host}{path}`: Verify's `/v2/Services` goes to `{url}/verify/v2/Services`,
+    /// so the `/v1/Services` of several products never collide. A path in `url` is kept in
+    /// front (`https://gw.example/twilio`). [`host_base_url`](Self::host_base_url) routes one
+    /// host elsewhere.
+    ///
+    /// ```
+    /// let client = runtime::Client::builder("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "token")
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+    /// assert_eq!(client.host_url("verify")?, "http://127.0.0.1:8080/verify");
+    /// # Ok::<(), runtime::Error>(())
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// A Twilio region, e.g. `ie1` (host `api.{edge}.{region}.twilio.com`).
+    /// Sends the requests of one product (its host label: `verify`, `flex-api`, `api`) to
+    /// `{url}{path}`, whatever [`base_url`](Self::base_url), region and edge say: one mock
+    /// server per product, a proxy in front of one product. Set again for the same host, the
+    /// last one wins.
+    ///
+    /// ```
+    /// let client = runtime::Client::builder("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "token")
+    ///     .host_base_url("verify", "http://127.0.0.1:4010")
+    ///     .build()?;
+    /// assert_eq!(client.host_url("verify")?, "http://127.0.0.1:4010");
+    /// assert_eq!(client.host_url("messaging")?, "https://messaging.twilio.com");
+    /// # Ok::<(), runtime::Error>(())
+    /// ```
+    pub fn host_base_url(mut self, host: impl Into<String>, url: impl Into<String>) -> Self {
+        self.host_urls.push((host.into(), url.into()));
+        self
+    }
+
+    /// A Twilio region, e.g. `ie1` (hosts `{host}.{edge}.{region}.twilio.com`).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -368,21 +416,6 @@ impl ClientBuilder {
         self
     }
 
-    /// The host for the configured region and edge, as the official helpers build it.
-    fn host(&self) -> String {
-        let region = match (&self.region, &self.edge) {
-            (None, Some(_)) => Some("us1"),
-            (r, _) => r.as_deref(),
-        };
-        let mut host = String::from("api");
-        for part in [self.edge.as_deref(), region].into_iter().flatten() {
-            host.push('.');
-            host.push_str(part);
-        }
-        host.push_str(".twilio.com");
-        host
-    }
-
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = match &self.auth {
@@ -425,20 +458,12 @@ impl ClientBuilder {
         if secret_empty {
             return Err(Error::config("the auth token or API secret is empty"));
         }
-        let base_url = match &self.base_url {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!("https://{}", self.host()),
-        };
-        let parsed_base = url::Url::parse(&base_url)
-            .map_err(|e| Error::config(format!("base URL {base_url:?}: {e}")))?;
-        if !matches!(parsed_base.scheme(), "http" | "https")
-            || !parsed_base.username().is_empty()
-            || parsed_base.password().is_some()
-        {
-            return Err(Error::config(
-                "the base URL must be http(s) without credentials in it",
-            ));
-        }
+        let routes = Routes::new(
+            self.base_url.as_deref(),
+            self.region.as_deref(),
+            self.edge.as_deref(),
+            &self.host_urls,
+        )?;
         let mut user_agent = format!(
             "twilio-rust-runtime/{} ({} {}) rust/{}",
             env!("CARGO_PKG_VERSION"),
@@ -465,7 +490,7 @@ impl ClientBuilder {
             }
             Some(client) => client,
             None => crate::http_client::build(&crate::http_client::Settings {
-                base_url: &parsed_base,
+                base_url: routes.api(),
                 connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 proxy: &self.proxy.unwrap_or_default(),
                 extra_roots: &self.extra_roots,
@@ -478,8 +503,7 @@ impl ClientBuilder {
                 credentials,
                 authorization,
                 user_agent_header,
-                base_url,
-                base: parsed_base,
+                routes,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,

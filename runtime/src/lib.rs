@@ -32,6 +32,7 @@ pub mod registry;
 pub mod request;
 pub mod response;
 mod retry;
+mod routing;
 pub mod sid;
 mod transport;
 pub mod webhook;

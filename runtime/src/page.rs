@@ -200,6 +200,8 @@ type Fetch<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 #[must_use = "a stream does nothing until polled"]
 pub struct Items<T> {
     client: Client,
+    /// The host label of the list's product: every page is fetched from its routed base.
+    host: &'static str,
     options: CallOptions,
     /// The next page to fetch, or an error to report before anything is sent.
     next: Option<Result<String, Error>>,
@@ -281,9 +283,10 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
                 Some(Ok(target)) => {
                     let client = this.client.clone();
                     let options = this.options.clone();
+                    let host = this.host;
                     this.pages += 1;
                     this.fetching = Some(Box::pin(async move {
-                        client.get_path::<Page<T>>(&target, &options).await
+                        client.get_path::<Page<T>>(host, &target, &options).await
                     }));
                 }
             }
@@ -321,6 +324,7 @@ where
     };
     Items {
         client: client.clone(),
+        host: E::INFO.host,
         options: options.clone(),
         next: Some(first),
         buffer: Vec::new().into_iter(),

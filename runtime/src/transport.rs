@@ -165,14 +165,18 @@ impl Client {
         })
     }
 
-    /// GETs a path (with query) relative to the base URL through the same retries, auth and
-    /// body cap as [`execute`](Self::execute); pagination follows `next_page_uri` with it.
+    /// GETs a path (with query) on the routed base of `host` through the same retries, auth
+    /// and body cap as [`execute`](Self::execute); pagination follows page links with it.
     pub(crate) async fn get_path<R: crate::response::ResponseBody>(
         &self,
+        host: &str,
         target: &str,
         options: &CallOptions,
     ) -> Result<R, Error> {
-        let url = url(&self.inner.base, target)
+        let url = self
+            .inner
+            .routes
+            .url(host, target)
             .map_err(|e| e.with_context(0, "GET", target, true, Outcome::NotSent))?;
         let prepared = Prepared {
             method: Method::Get,
@@ -190,7 +194,7 @@ impl Client {
         let (path, body) = crate::request::encode(params, self.account_sid())?;
         Ok(Prepared {
             method: E::INFO.method,
-            url: url(&self.inner.base, &path)?,
+            url: self.inner.routes.url(E::INFO.host, &path)?,
             path,
             body: body.map(|form| (FORM, bytes::Bytes::from(form))),
             replay_safe: E::INFO.method.is_idempotent() || params.idempotency_key().is_some(),
@@ -403,34 +407,6 @@ fn outcome_of(req: &Prepared, status: u16) -> Outcome {
     }
 }
 
-/// The request URL: the base URL (parsed once, when the client was built) with a path and
-/// query after its own path. Only those two parts are parsed per request, not the scheme and
-/// host again. Paths and queries this crate writes are always valid; a `next_page_uri` from a
-/// server might not be, and is then normalised the way browsers do, by percent-encoding.
-fn url(base: &reqwest::Url, target: &str) -> Result<reqwest::Url, Error> {
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (target, None),
-    };
-    if target.contains('#') || !path.starts_with('/') {
-        return Err(Error::new(
-            ErrorKind::Transport(TransportError::new(
-                format!("unusable request target {target:?}"),
-                true,
-            )),
-            Outcome::NotSent,
-            false,
-        ));
-    }
-    let mut url = base.clone();
-    match base.path().trim_end_matches('/') {
-        "" => url.set_path(path),
-        prefix => url.set_path(&format!("{prefix}{path}")),
-    }
-    url.set_query(query);
-    Ok(url)
-}
-
 /// Sorts a failure to get any answer: was anything sent, and may it go again?
 fn classify_send_error(req: &Prepared, e: reqwest::Error) -> Attempt {
     // The error's text would repeat the URL: the request is named once, by the error's context.
@@ -579,26 +555,4 @@ fn decode<R: crate::response::ResponseBody>(status: u16, body: &[u8]) -> Result<
             false,
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_server_given_target_that_http_refuses_is_percent_encoded() {
-        let base = reqwest::Url::parse("http://127.0.0.1:1").expect("base");
-        let plain = url(&base, "/2010-04-01/x.json?Page=1&PageToken=PA1").expect("url");
-        assert_eq!(plain.path(), "/2010-04-01/x.json");
-        assert_eq!(plain.query(), Some("Page=1&PageToken=PA1"));
-        let odd = url(&base, "/x y.json?To=a b\"c").expect("normalised");
-        assert_eq!(odd.path(), "/x%20y.json");
-        assert_eq!(odd.query(), Some("To=a%20b%22c"));
-        let prefixed = reqwest::Url::parse("http://gw.example/twilio/").expect("base");
-        assert_eq!(
-            url(&prefixed, "/2010-04-01/x.json").expect("url").as_str(),
-            "http://gw.example/twilio/2010-04-01/x.json"
-        );
-        assert!(url(&base, "x.json").is_err());
-    }
 }
