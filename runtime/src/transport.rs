@@ -127,8 +127,10 @@ fn kept_header(name: &str) -> bool {
 }
 
 impl Client {
-    /// Encodes a declared request exactly as it would be sent: `(path and query, form body)`.
-    /// Validates first, so a bad value is reported here too.
+    /// Encodes a declared request exactly as it would be sent: `(path and query, body)`, the
+    /// body form-encoded, or a JSON object for a `body = json` declaration. Validates first, so
+    /// a bad value is reported here too. Header parameters are not part of it
+    /// ([`Endpoint::headers`]).
     pub fn encode<E: Endpoint>(&self, params: &E) -> Result<(String, Option<String>), Error> {
         crate::request::encode(params, self.account_sid())
     }
