@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
 use crate::http_client::ProxyChoice;
+use crate::oauth::OAuth2;
 use crate::retry::RetryPolicy;
 use crate::routing::Routes;
 use crate::sid::{AccountSid, ApiKeySid};
@@ -116,6 +117,8 @@ pub(crate) struct Inner {
     pub(crate) user_agent_header: HeaderValue,
     /// Where each product's requests go.
     pub(crate) routes: Routes,
+    /// OAuth2 client credentials and their token, for `auth = oauth2` endpoints.
+    pub(crate) oauth2: Option<OAuth2>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
@@ -129,6 +132,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.routes.api_text())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("oauth2", &self.inner.oauth2)
             .finish_non_exhaustive()
     }
 }
@@ -235,6 +239,7 @@ pub struct ClientBuilder {
     auth: Auth,
     base_url: Option<String>,
     host_urls: Vec<(String, String)>,
+    oauth2: Option<(String, SecretString)>,
     region: Option<String>,
     edge: Option<String>,
     timeout: Duration,
@@ -254,6 +259,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("host_urls", &self.host_urls)
+            .field("oauth2_client_id", &self.oauth2.as_ref().map(|(id, _)| id))
             .field("region", &self.region)
             .field("edge", &self.edge)
             .field("timeout", &self.timeout)
@@ -267,6 +273,7 @@ impl ClientBuilder {
             auth,
             base_url: None,
             host_urls: Vec::new(),
+            oauth2: None,
             region: None,
             edge: None,
             timeout: DEFAULT_TIMEOUT,
@@ -317,6 +324,22 @@ impl ClientBuilder {
     /// ```
     pub fn host_base_url(mut self, host: impl Into<String>, url: impl Into<String>) -> Self {
         self.host_urls.push((host.into(), url.into()));
+        self
+    }
+
+    /// OAuth2 client credentials (an OAuth app's client id and secret) for the endpoints that
+    /// authenticate with a bearer token instead of Basic (`auth = oauth2`: the Organizations
+    /// API). The token is fetched from the token endpoint (`POST /v1/token` on `preview-iam`,
+    /// routed like every request) on first use, reused until 30 s before it expires, shared by
+    /// concurrent calls, and fetched again once when an answer is 401. The secret and the token
+    /// never appear in `Debug`, errors or traces. Other endpoints keep using the account's
+    /// Basic credentials; an `oauth2` endpoint called without this is refused before sending.
+    pub fn oauth2(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.oauth2 = Some((client_id.into(), SecretString::from(client_secret.into())));
         self
     }
 
@@ -497,6 +520,10 @@ impl ClientBuilder {
             })?,
         };
         let authorization = credentials.basic_header()?;
+        let oauth2 = self
+            .oauth2
+            .map(|(id, secret)| OAuth2::new(id, secret))
+            .transpose()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -504,6 +531,7 @@ impl ClientBuilder {
                 authorization,
                 user_agent_header,
                 routes,
+                oauth2,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,

@@ -23,6 +23,7 @@ mod enums;
 mod erased;
 mod error;
 mod http_client;
+mod oauth;
 pub mod page;
 pub mod param;
 #[cfg(feature = "reflect")]
@@ -50,7 +51,7 @@ pub use endpoint::{CallOptions, Endpoint};
 pub use erased::{Erased, ForwardError, ForwardFuture, WireError, WireFuture, WireOutcome};
 pub use error::{ApiError, Error, ErrorKind, Outcome, TransportError};
 pub use macros::{twilio_endpoint, twilio_model};
-pub use page::{Items, Listed, Page, Paged};
+pub use page::{Items, Listed, Page, PageMeta, Paged};
 pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 #[cfg(feature = "reflect")]
 pub use rebuild::FromWire;

@@ -1,5 +1,10 @@
 //! Lists: one page of a list answer ([`Page`]), and a lazy [`Items`] stream over every item of
-//! every page that follows `next_page_uri`, holding at most one page in memory.
+//! every page, holding at most one page in memory.
+//!
+//! Two envelopes exist: Api v2010's, with `next_page_uri` (a path) and the other links at the
+//! top level, and the newer products' `meta` object (`next_page_url`, an absolute URL, and
+//! `key`, the name of the item array). A page reads both; the stream follows either link by its
+//! path and query alone, on the routed base of the endpoint's own host.
 
 use std::fmt;
 use std::future::Future;
@@ -43,7 +48,9 @@ pub trait Paged {
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// The path (and query) of the next page; `None` on the last page.
+    /// The path (and query) of the next page as Api v2010 sends it; `None` on the last page
+    /// and in the newer products' envelope (see [`meta`](Self::meta), and
+    /// [`next_page`](Self::next_page) for either).
     pub next_page_uri: Option<String>,
     /// The path of the previous page, if any.
     pub previous_page_uri: Option<String>,
@@ -59,6 +66,8 @@ pub struct Page<T> {
     pub start: Option<u64>,
     /// The index of the last item of this page.
     pub end: Option<u64>,
+    /// The `meta` object of the newer products' envelope, when the page has one.
+    pub meta: Option<PageMeta>,
     /// Envelope fields and items that did not fit, by wire name (see
     /// [`Unreadable`]).
     pub unreadable: Unreadable,
@@ -66,6 +75,38 @@ pub struct Page<T> {
 
 impl<T> Paged for Page<T> {
     type Item = T;
+}
+
+impl<T> Page<T> {
+    /// Where the next page is, from either envelope: `next_page_uri` (a path), else
+    /// `meta.next_page_url` (an absolute URL); `None` on the last page.
+    pub fn next_page(&self) -> Option<&str> {
+        let meta = self.meta.as_ref().and_then(|m| m.next_page_url.as_deref());
+        self.next_page_uri
+            .as_deref()
+            .or(meta)
+            .filter(|u| !u.trim().is_empty())
+    }
+}
+
+/// The `meta` object of the newer products' list answers: the links are absolute URLs.
+#[crate::twilio_model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageMeta {
+    /// The page index, from 0.
+    pub page: Option<u64>,
+    /// The page size in effect.
+    pub page_size: Option<u64>,
+    /// The first page's URL.
+    pub first_page_url: Option<String>,
+    /// The previous page's URL, if any.
+    pub previous_page_url: Option<String>,
+    /// This page's URL.
+    pub url: Option<String>,
+    /// The next page's URL; `None` on the last page.
+    pub next_page_url: Option<String>,
+    /// The name of the item array (`services`, `verifications`, …).
+    pub key: Option<String>,
 }
 
 /// The envelope's fields after the item array (index 0), in wire order.
@@ -93,11 +134,12 @@ impl<'de, T: Listed + ResponseField> Deserialize<'de> for Page<T> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
                 let [a, b, c, d, e, f, g, h] = ENVELOPE;
-                let names = [T::KEY, a, b, c, d, e, f, g, h];
+                let names = [T::KEY, a, b, c, d, e, f, g, h, "meta"];
                 let mut r = ModelReader::new("Page", &names);
                 let mut items = None;
                 let (mut next, mut previous, mut first, mut uri) = (None, None, None, None);
                 let (mut page, mut page_size, mut start, mut end) = (None, None, None, None);
+                let mut meta = None;
                 while let Some(key) = r.key(&mut map)? {
                     match key {
                         Some(0) => items = r.value(&mut map, 0)?,
@@ -109,6 +151,7 @@ impl<'de, T: Listed + ResponseField> Deserialize<'de> for Page<T> {
                         Some(6) => page_size = r.value(&mut map, 6)?,
                         Some(7) => start = r.value(&mut map, 7)?,
                         Some(8) => end = r.value(&mut map, 8)?,
+                        Some(9) => meta = r.value(&mut map, 9)?,
                         _ => r.skip(&mut map)?,
                     }
                 }
@@ -123,6 +166,7 @@ impl<'de, T: Listed + ResponseField> Deserialize<'de> for Page<T> {
                     page_size,
                     start,
                     end,
+                    meta,
                     unreadable: r.finish(),
                 })
             }
@@ -135,7 +179,7 @@ impl<'de, T: Listed + ResponseField> Deserialize<'de> for Page<T> {
 /// Writes the envelope Twilio sends: the items under their key, then the page fields.
 impl<T: Listed + ResponseField> Serialize for Page<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(9))?;
+        let mut map = serializer.serialize_map(Some(9 + usize::from(self.meta.is_some())))?;
         map.serialize_entry(T::KEY, &ItemsOut(&self.items))?;
         map.serialize_entry("next_page_uri", &self.next_page_uri)?;
         map.serialize_entry("previous_page_uri", &self.previous_page_uri)?;
@@ -145,6 +189,9 @@ impl<T: Listed + ResponseField> Serialize for Page<T> {
         map.serialize_entry("page_size", &self.page_size)?;
         map.serialize_entry("start", &self.start)?;
         map.serialize_entry("end", &self.end)?;
+        if let Some(meta) = &self.meta {
+            map.serialize_entry("meta", meta)?;
+        }
         map.end()
     }
 }
@@ -161,6 +208,7 @@ impl<T: Listed + ResponseField> ResponseBody for Page<T> {
     fn shape() -> Shape {
         let mut fields = vec![(T::KEY, T::shape(1))];
         fields.extend(ENVELOPE.iter().map(|name| (*name, Shape::Scalar)));
+        fields.push(("meta", <PageMeta as ResponseField>::shape(1)));
         Shape::Struct {
             name: "Page",
             fields,
@@ -187,6 +235,9 @@ impl<T: Listed + ResponseField> ResponseBody for Page<T> {
             visit(name, raw);
         }
         self.items.each_unreadable(T::KEY, visit);
+        if let Some(meta) = &self.meta {
+            ResponseField::each_unreadable(meta, "meta", visit);
+        }
     }
 }
 
@@ -202,6 +253,8 @@ pub struct Items<T> {
     client: Client,
     /// The host label of the list's product: every page is fetched from its routed base.
     host: &'static str,
+    /// How the list's requests authenticate; later pages the same way.
+    auth: crate::registry::Auth,
     options: CallOptions,
     /// The next page to fetch, or an error to report before anything is sent.
     next: Option<Result<String, Error>>,
@@ -267,7 +320,7 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
                 this.fetching = None;
                 match result {
                     Ok(page) => {
-                        this.next = page.next_page_uri.map(|uri| Ok(relative(&uri)));
+                        this.next = page.next_page().map(|link| Ok(relative(link)));
                         this.buffer = page.items.into_iter();
                         continue;
                     }
@@ -283,10 +336,12 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
                 Some(Ok(target)) => {
                     let client = this.client.clone();
                     let options = this.options.clone();
-                    let host = this.host;
+                    let (host, auth) = (this.host, this.auth);
                     this.pages += 1;
                     this.fetching = Some(Box::pin(async move {
-                        client.get_path::<Page<T>>(host, &target, &options).await
+                        client
+                            .get_path::<Page<T>>(host, auth, &target, &options)
+                            .await
                     }));
                 }
             }
@@ -325,6 +380,7 @@ where
     Items {
         client: client.clone(),
         host: E::INFO.host,
+        auth: E::INFO.auth,
         options: options.clone(),
         next: Some(first),
         buffer: Vec::new().into_iter(),
@@ -392,6 +448,37 @@ mod tests {
         assert_eq!(page.next_page_uri.as_deref(), Some("/x?Page=1"));
         // Not an object at all: the body is not a page.
         assert!(serde_json::from_str::<Page<Thing>>("[1]").is_err());
+    }
+
+    #[test]
+    fn reads_the_meta_envelope_leniently() {
+        let page: Page<Thing> = serde_json::from_str(
+            r#"{"things":[{"sid":"a"}],"meta":{"page":0,"page_size":"fifty",
+                "first_page_url":"https://verify.twilio.com/v2/Things?PageSize=1&Page=0",
+                "previous_page_url":null,"url":"https://verify.twilio.com/v2/Things?PageSize=1&Page=0",
+                "next_page_url":"https://verify.twilio.com/v2/Things?PageSize=1&Page=1&PageToken=PA1",
+                "key":"things"}}"#,
+        )
+        .expect("page");
+        let meta = page.meta.as_ref().expect("meta");
+        assert_eq!(meta.key.as_deref(), Some("things"));
+        assert_eq!(meta.page, Some(0));
+        assert_eq!(meta.page_size, None);
+        assert!(page.next_page_uri.is_none());
+        assert_eq!(
+            page.next_page(),
+            Some("https://verify.twilio.com/v2/Things?PageSize=1&Page=1&PageToken=PA1")
+        );
+        assert_eq!(
+            meta.unreadable.get("page_size"),
+            Some(&serde_json::json!("fifty"))
+        );
+        let last: Page<Thing> =
+            serde_json::from_str(r#"{"things":[],"meta":{"next_page_url":null,"key":"things"}}"#)
+                .expect("last");
+        assert_eq!(last.next_page(), None);
+        let written = serde_json::to_value(&page).expect("json");
+        assert_eq!(written["meta"]["key"], "things");
     }
 
     #[test]

@@ -3,12 +3,15 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 
 use crate::client::Client;
 use crate::endpoint::{CallOptions, Endpoint};
 use crate::error::{excerpt, ApiError, Error, ErrorKind, Outcome, TransportError};
-use crate::registry::Method;
+use crate::param::{InvalidParams, ParamError};
+use crate::registry::{Auth, Body, Method};
 use crate::retry::{parse_retry_after, RetryEvent, RetryReason};
 
 // Static header values: no validation and no copy per request.
@@ -25,6 +28,10 @@ struct Prepared {
     /// The body and its content type: method, URL, headers and body are all data here, so
     /// another body format needs no change to sending.
     body: Option<(HeaderValue, bytes::Bytes)>,
+    /// The declaration's header parameters, checked.
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// How the request authenticates.
+    auth: Auth,
     replay_safe: bool,
     /// The declared success status; a 3xx one (a documented redirect) is an answer too.
     expected: u16,
@@ -120,8 +127,10 @@ fn kept_header(name: &str) -> bool {
 }
 
 impl Client {
-    /// Encodes a declared request exactly as it would be sent: `(path and query, form body)`.
-    /// Validates first, so a bad value is reported here too.
+    /// Encodes a declared request exactly as it would be sent: `(path and query, body)`, the
+    /// body form-encoded, or a JSON object for a `body = json` declaration. Validates first, so
+    /// a bad value is reported here too. Header parameters are not part of it
+    /// ([`Endpoint::headers`]).
     pub fn encode<E: Endpoint>(&self, params: &E) -> Result<(String, Option<String>), Error> {
         crate::request::encode(params, self.account_sid())
     }
@@ -170,6 +179,7 @@ impl Client {
     pub(crate) async fn get_path<R: crate::response::ResponseBody>(
         &self,
         host: &str,
+        auth: Auth,
         target: &str,
         options: &CallOptions,
     ) -> Result<R, Error> {
@@ -183,6 +193,31 @@ impl Client {
             url,
             path: target.to_owned(),
             body: None,
+            headers: Vec::new(),
+            auth,
+            replay_safe: true,
+            expected: 200,
+        };
+        let answer = self.send_with_retries(&prepared, options, false).await?;
+        decode_answer(&prepared, &answer)
+    }
+
+    /// POSTs a form without credentials (the OAuth2 token request) through the same retries,
+    /// timeouts and body cap; resending it is harmless, so it is replay-safe.
+    pub(crate) async fn post_form_unauthenticated<R: crate::response::ResponseBody>(
+        &self,
+        host: &str,
+        target: &str,
+        form: String,
+        options: &CallOptions,
+    ) -> Result<R, Error> {
+        let prepared = Prepared {
+            method: Method::Post,
+            url: self.inner.routes.url(host, target)?,
+            path: target.to_owned(),
+            body: Some((FORM, bytes::Bytes::from(form))),
+            headers: Vec::new(),
+            auth: Auth::None,
             replay_safe: true,
             expected: 200,
         };
@@ -192,11 +227,23 @@ impl Client {
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
         let (path, body) = crate::request::encode(params, self.account_sid())?;
+        let content_type = match E::INFO.body {
+            Body::Json => JSON,
+            Body::Form | Body::None => FORM,
+        };
+        if E::INFO.auth == Auth::OAuth2 && self.inner.oauth2.is_none() {
+            return Err(Error::config(format!(
+                "{} authenticates with OAuth2: set ClientBuilder::oauth2(client_id, client_secret)",
+                E::INFO.operation()
+            )));
+        }
         Ok(Prepared {
             method: E::INFO.method,
             url: self.inner.routes.url(E::INFO.host, &path)?,
             path,
-            body: body.map(|form| (FORM, bytes::Bytes::from(form))),
+            body: body.map(|text| (content_type, bytes::Bytes::from(text))),
+            headers: header_params(params.headers())?,
+            auth: E::INFO.auth,
             replay_safe: E::INFO.method.is_idempotent() || params.idempotency_key().is_some(),
             expected: E::INFO.status,
         })
@@ -218,6 +265,14 @@ impl Client {
         // hide an earlier attempt that Twilio may have acted on.
         let mut earlier = Outcome::NotSent;
         let mut attempt = 0u32;
+        let bearer_failed =
+            |e: Error| e.with_context(0, method, &req.path, req.replay_safe, Outcome::NotSent);
+        let mut bearer = match req.auth {
+            Auth::OAuth2 => Some(self.bearer(None, options).await.map_err(bearer_failed)?),
+            Auth::Basic | Auth::None => None,
+        };
+        // A 401 to an OAuth2 request drops its token and asks once more with a new one.
+        let mut refreshed = false;
         loop {
             attempt += 1;
             // The deadline bounds the whole call, so the last attempt only gets what is left.
@@ -226,8 +281,19 @@ impl Client {
                 None => timeout,
             };
             let t0 = Instant::now();
-            let result = self.attempt(req, attempt_timeout, raw).await;
+            let result = self
+                .attempt(req, attempt_timeout, raw, bearer.as_ref())
+                .await;
             let elapsed_ms = millis(t0.elapsed());
+            if let (Attempt::Done(Ok(answer)), Some(used), false) = (&result, &bearer, refreshed) {
+                if answer.status == 401 {
+                    tracing::debug!(target: "twilio", method, path = &req.path, attempt, "401: fetching a new OAuth2 token");
+                    refreshed = true;
+                    let fresh = self.bearer(Some(used), options).await;
+                    bearer = Some(fresh.map_err(bearer_failed)?);
+                    continue;
+                }
+            }
             // What this attempt may have done, and the call's result if it ends here.
             let finish = |last: Result<Answer, Error>| match last {
                 Ok(mut answer) => {
@@ -278,14 +344,25 @@ impl Client {
 
     /// The HTTP request for one attempt; `Bytes` clones share one buffer, so every attempt
     /// sends the very same body.
-    fn request(&self, req: &Prepared) -> reqwest::Request {
+    fn request(&self, req: &Prepared, bearer: Option<&HeaderValue>) -> reqwest::Request {
         let inner = &self.inner;
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
             .unwrap_or(reqwest::Method::GET);
         let mut request = reqwest::Request::new(method, req.url.clone());
         let headers = request.headers_mut();
-        headers.reserve(4);
-        headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers.reserve(4 + req.headers.len());
+        match (req.auth, bearer) {
+            (Auth::Basic, _) => {
+                headers.insert(AUTHORIZATION, inner.authorization.clone());
+            }
+            (Auth::OAuth2, Some(bearer)) => {
+                headers.insert(AUTHORIZATION, bearer.clone());
+            }
+            (Auth::OAuth2, None) | (Auth::None, _) => {}
+        }
+        for (name, value) in &req.headers {
+            headers.append(name.clone(), value.clone());
+        }
         headers.insert(USER_AGENT, inner.user_agent_header.clone());
         if req.method != Method::Delete {
             headers.insert(ACCEPT, JSON);
@@ -297,9 +374,15 @@ impl Client {
         request
     }
 
-    async fn attempt(&self, req: &Prepared, timeout: Duration, raw: bool) -> Attempt {
+    async fn attempt(
+        &self,
+        req: &Prepared,
+        timeout: Duration,
+        raw: bool,
+        bearer: Option<&HeaderValue>,
+    ) -> Attempt {
         let inner = &self.inner;
-        let request = self.request(req);
+        let request = self.request(req, bearer);
         // One timer bounds the attempt: waiting for the answer and reading its body.
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -405,6 +488,30 @@ fn outcome_of(req: &Prepared, status: u16) -> Outcome {
         Verdict::Success => Outcome::Processed,
         Verdict::Refused { outcome, .. } => outcome,
     }
+}
+
+/// The header parameters of a request, each checked to be sendable: a value with a line break
+/// or another control character is refused before anything is sent, naming the header.
+fn header_params(
+    given: Vec<(&'static str, String)>,
+) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+    let mut refused = InvalidParams::default();
+    let mut out = Vec::with_capacity(given.len());
+    for (name, value) in given {
+        let header = HeaderName::from_bytes(name.as_bytes());
+        match (header, HeaderValue::from_str(&value)) {
+            (Ok(header), Ok(value)) => out.push((header, value)),
+            (Err(_), _) => refused.push(name, ParamError::new("is not a valid header name")),
+            (_, Err(_)) => refused.push(
+                name,
+                ParamError::new(
+                    "cannot be sent as a header: it holds a line break or another control character",
+                ),
+            ),
+        }
+    }
+    refused.into_result().map_err(Error::invalid)?;
+    Ok(out)
 }
 
 /// Sorts a failure to get any answer: was anything sent, and may it go again?

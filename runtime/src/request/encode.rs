@@ -1,11 +1,13 @@
 //! A declared request as it goes on the wire: validated, its path filled in, its other
 //! parameters form-encoded by `serde_html_form` (the WHATWG form encoding Twilio's official
 //! helpers send; a list repeats its key, `None` leaves a parameter out) into the body of a
-//! POST or the query string of a GET or DELETE.
+//! POST, PUT or PATCH or the query string of a GET or DELETE, or written by `serde_json` as
+//! one JSON object (`body = json`: nested objects and arrays as themselves).
 
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::param::{InvalidParam, InvalidParams, Location, ParamError, ParamInfo};
+use crate::registry::Body;
 use crate::sid::AccountSid;
 
 /// Validates and encodes `params`: `(path and query, form body)`. `account` fills an
@@ -26,6 +28,15 @@ pub(crate) fn encode<E: Endpoint>(
             reason: ParamError::new(format!("cannot be form-encoded: {e}")),
         }]))
     };
+    if E::INFO.body == Body::Json {
+        let body = serde_json::to_string(params).map_err(|e| {
+            Error::invalid(InvalidParams(vec![InvalidParam {
+                param: "(json)".into(),
+                reason: ParamError::new(format!("cannot be written as JSON: {e}")),
+            }]))
+        })?;
+        return Ok((target, Some(body)));
+    }
     if E::INFO.method.has_body() {
         let mut body = String::with_capacity(const { form_capacity(E::INFO.params) });
         serde_html_form::ser::push_to_string(&mut body, params).map_err(refused)?;
