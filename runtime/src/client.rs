@@ -329,8 +329,8 @@ impl ClientBuilder {
 
     /// OAuth2 client credentials (an OAuth app's client id and secret) for the endpoints that
     /// authenticate with a bearer token instead of Basic (`auth = oauth2`: the Organizations
-    /// API). The token is fetched from the token endpoint (`POST /v1/token` on `preview-iam`,
-    /// routed like every request) on first use, reused until 30 s before it expires, shared by
+    /// API). The token is fetched from Twilio's OAuth token endpoint (`POST /v2/token` on
+    /// `oauth`, as twilio-python does; routed like every request) on first use, reused until 30 s before it expires, shared by
     /// concurrent calls, and fetched again once when an answer is 401. The secret and the token
     /// never appear in `Debug`, errors or traces. Other endpoints keep using the account's
     /// Basic credentials; an `oauth2` endpoint called without this is refused before sending.

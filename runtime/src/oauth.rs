@@ -1,10 +1,12 @@
 //! OAuth2 client credentials for the products that take a bearer token instead of Basic
 //! (`auth = oauth2`: the Organizations API of `preview-iam`).
 //!
-//! The token comes from the token endpoint of the specs (`POST /v1/token` on `preview-iam`,
-//! form-encoded `grant_type=client_credentials`, the client id and secret; no Authorization),
-//! routed like any request, so a base URL or `host_base_url("preview-iam", …)` sends it to a
-//! mock too. It is fetched on first use and kept until shortly before it expires; callers
+//! The token comes from Twilio's OAuth token endpoint (`POST /v2/token` on `oauth`, the
+//! `twilio_oauth_v2` spec's `CreateToken`: form-encoded `grant_type=client_credentials`, the
+//! client id and secret; no Authorization), where twilio-python 9.13's org token manager gets
+//! it too; the Organizations spec's own `tokenUrl` names `preview-iam`'s `/v1/token`, which it
+//! also declares. Routed like any request, so a base URL or `host_base_url("oauth", …)` sends
+//! it to a mock too. It is fetched on first use and kept until shortly before it expires; callers
 //! waiting at the same time share one fetch (the lock is held across it). A 401 answer drops
 //! the token that got it, once per call. The secret and the token live in `SecretString` and
 //! sensitive header values: never in `Debug`, errors or traces.
@@ -21,9 +23,9 @@ use crate::endpoint::CallOptions;
 use crate::error::{Error, ErrorKind, Outcome};
 
 /// The host label and path of the token endpoint.
-pub(crate) const TOKEN_HOST: &str = "preview-iam";
+pub(crate) const TOKEN_HOST: &str = "oauth";
 /// See [`TOKEN_HOST`].
-pub(crate) const TOKEN_PATH: &str = "/v1/token";
+pub(crate) const TOKEN_PATH: &str = "/v2/token";
 /// A token this close to its expiry is fetched again: it could expire on the way.
 const MARGIN: Duration = Duration::from_secs(30);
 

@@ -416,7 +416,7 @@ fn oauth_client(server: &MockServer) -> Client {
 async fn token_requests(server: &MockServer) -> Vec<Request> {
     let all = server.received_requests().await.expect("recording");
     all.into_iter()
-        .filter(|r| r.url.path() == "/preview-iam/v1/token")
+        .filter(|r| r.url.path() == "/oauth/v2/token")
         .collect()
 }
 
@@ -425,7 +425,7 @@ async fn an_oauth2_token_is_fetched_once_and_reused() {
     let server = MockServer::start().await;
     let token = jwt("one", FAR);
     Mock::given(method("POST"))
-        .and(path("/preview-iam/v1/token"))
+        .and(path("/oauth/v2/token"))
         .respond_with(token_answer(&token))
         .mount(&server)
         .await;
@@ -462,7 +462,7 @@ async fn an_oauth2_token_is_fetched_once_and_reused() {
 async fn concurrent_callers_share_one_token_fetch() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/preview-iam/v1/token"))
+        .and(path("/oauth/v2/token"))
         // Slow, so that every caller asks while the first fetch is under way.
         .respond_with(
             token_answer(&jwt("shared", FAR)).set_delay(std::time::Duration::from_millis(200)),
@@ -489,7 +489,7 @@ async fn an_expired_token_is_fetched_again_and_a_401_refreshes_once() {
     let (old, refused, good) = (jwt("old", 1), jwt("refused", FAR), jwt("good", FAR));
     for token in [&old, &refused] {
         Mock::given(method("POST"))
-            .and(path("/preview-iam/v1/token"))
+            .and(path("/oauth/v2/token"))
             .respond_with(token_answer(token))
             .up_to_n_times(1)
             .with_priority(1)
@@ -497,7 +497,7 @@ async fn an_expired_token_is_fetched_again_and_a_401_refreshes_once() {
             .await;
     }
     Mock::given(method("POST"))
-        .and(path("/preview-iam/v1/token"))
+        .and(path("/oauth/v2/token"))
         .respond_with(token_answer(&good))
         .mount(&server)
         .await;
