@@ -6,7 +6,7 @@
 //! [`ResponseField::shape`](crate::response::ResponseField)): a `#[twilio_model]` lists its
 //! fields, a [`Page`](crate::Page) its envelope and item model, `serde_json::Value` reads
 //! anything. Models report their fields when `runtime` has its `reflect` feature, the only
-//! setting in which [`Shape::of`] exists.
+//! setting in which `Shape::of` exists.
 
 /// What a type reads, with `Option` and `Vec` looked through.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,8 @@ pub enum SidError {
         prefix: &'static str,
         /// The length that was given.
         len: usize,
-        /// The value as given, when it is safe to show (see [`SidError::shown`]).
+        /// The value as given, when it is safe to show: whole when short, never a 32-character
+        /// value (the length of an auth token or API secret) nor a long one.
         value: Option<String>,
     },
     /// The first two letters name another kind of resource.
