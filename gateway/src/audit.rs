@@ -13,7 +13,7 @@ use std::time::Duration;
 use runtime::param::Scalar;
 
 use crate::operation::Operation;
-use crate::seam::WireInput;
+use runtime::WireInput;
 
 /// Parts of a parameter name that mark it sensitive whatever its kind.
 const SENSITIVE: [&str; 14] = [
@@ -64,21 +64,41 @@ pub fn shown(op: &Operation, name: &str) -> bool {
         .is_some_and(|p| shown_kind(p.kind.scalar))
 }
 
-/// The parameters as `Name=value Name=[redacted] …`.
+/// The parameters as `Name=value Name=[redacted] …`: query or form pairs, then the members of
+/// a JSON body (a value that is not a string, number or boolean is always redacted), then the
+/// declared header parameters.
 pub fn params(op: &Operation, wire: &WireInput) -> String {
     let mut out = String::new();
-    for (name, value) in &wire.pairs {
+    let mut add = |name: &str, value: Option<&str>| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(name);
         out.push('=');
-        if shown(op, name) {
-            let cut: String = value.chars().take(SHOWN).collect();
-            let _ = write!(out, "{cut:?}");
-        } else {
-            out.push_str("[redacted]");
+        match value {
+            Some(value) if shown(op, name) => {
+                let cut: String = value.chars().take(SHOWN).collect();
+                let _ = write!(out, "{cut:?}");
+            }
+            _ => out.push_str("[redacted]"),
         }
+    };
+    for (name, value) in &wire.pairs {
+        add(name, Some(value));
+    }
+    if let Some(serde_json::Value::Object(members)) = &wire.json {
+        for (name, value) in members {
+            let text = match value {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            };
+            add(name, text.as_deref());
+        }
+    }
+    for (name, value) in &wire.headers {
+        add(name, Some(value));
     }
     out
 }

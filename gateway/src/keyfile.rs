@@ -84,10 +84,7 @@ pub fn create(path: &Path, spec: &CreateKey) -> Result<NewKey, String> {
             "a key needs at least one --allow pattern (e.g. payments.*, calls.fetch, *)".into(),
         );
     }
-    let operations: Vec<String> = runtime::endpoints()
-        .iter()
-        .map(|i| crate::seam::operation(i))
-        .collect();
+    let operations: Vec<String> = runtime::endpoints().iter().map(|i| i.operation()).collect();
     AllowList::parse(&spec.allow, operations.iter().map(String::as_str))
         .map_err(|e| e.to_string())?;
     Rate::parse(spec.rate.as_deref().unwrap_or(DEFAULT_RATE), spec.burst)?;

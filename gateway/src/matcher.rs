@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use runtime::EndpointInfo;
 
 use crate::operation::Operation;
-use crate::seam;
 
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +75,7 @@ pub struct Matcher {
 /// The segments of an operation's path on the gateway (without the leading slash): the
 /// product's host first unless it is Twilio's `api`, then the declared template.
 fn template_segments(info: &'static EndpointInfo) -> Vec<Segment> {
-    let host = seam::host_prefix(info).map(|h| Segment::Literal(h.to_owned()));
+    let host = crate::operation::host_prefix(info).map(|h| Segment::Literal(h.to_owned()));
     let declared = info.path.trim_start_matches('/').split('/').map(|seg| {
         match (seg.find('<'), seg.find('>')) {
             (Some(open), Some(close)) if open < close => Segment::Capture {

@@ -26,9 +26,9 @@ use crate::audit::{self, Record};
 use crate::caller::{self, Via};
 use crate::matcher::Match;
 use crate::refusal::Refusal;
-use crate::seam::RawAnswer;
 use crate::state::Live;
-use crate::{pages, request, seam};
+use crate::{pages, request};
+use runtime::RawAnswer;
 
 /// The handler behind every path that is not the gateway's own.
 pub async fn rest(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -135,7 +135,7 @@ async fn handle(
         request::read_body(body, live.limits.max_body_bytes, live.limits.body_timeout).await?;
     let wire = request::wire_input(op, path_values, parts.uri.query(), &parts.headers, &body)?;
     record.params = audit::params(op, &wire);
-    seam::check(op, &wire)?;
+    (op.info.erased.check)(&wire).map_err(|refused| Refusal::invalid_params(&op.name, &refused))?;
 
     record.forwarded = true;
     let sent = Instant::now();
@@ -203,10 +203,9 @@ fn respond(answer: RawAnswer, live: &Live) -> Response {
     let mut response = Body::from(body).into_response();
     *response.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
     let headers = response.headers_mut();
+    // `RawAnswer` keeps only the headers a proxy passes on (Content-Type, Retry-After,
+    // `Twilio-*`, `X-Twilio-*`).
     for (name, value) in &answer.headers {
-        if !seam::keep_header(name) {
-            continue;
-        }
         if let (Ok(n), Ok(v)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),

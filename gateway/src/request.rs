@@ -15,10 +15,10 @@ use http::{HeaderMap, Uri};
 use http_body_util::BodyExt as _;
 use percent_encoding::percent_decode;
 use runtime::param::Location;
+use runtime::{Body as BodyKind, WireInput};
 
 use crate::operation::Operation;
 use crate::refusal::Refusal;
-use crate::seam::WireInput;
 
 /// Checks the request target before anything else looks at it.
 pub fn check_target(uri: &Uri, max_uri_bytes: usize) -> Result<(), Refusal> {
@@ -161,8 +161,11 @@ fn media_type(headers: &HeaderMap) -> Option<String> {
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
 
-/// Builds the wire input of a matched operation from its query, headers and body.
+/// Builds the wire input of a matched operation from its query, headers and body: path values
+/// by placeholder, query or form pairs, the JSON object of a `body = json` operation, and the
+/// declared header parameters (no other header is read: credentials never are).
 pub fn wire_input(
     op: &Operation,
     path: Vec<(String, String)>,
@@ -171,37 +174,51 @@ pub fn wire_input(
     body: &Bytes,
 ) -> Result<WireInput, Refusal> {
     let info = op.info;
-    let takes_form = matches!(info.method.as_str(), "POST" | "PUT" | "PATCH");
     let mut pairs = decode_pairs(query.unwrap_or_default().as_bytes(), "query string")?;
-    if takes_form {
-        // Parameters of a form operation travel in the body; a query parameter is accepted only
+    let mut json = None;
+    if info.method.has_body() {
+        // Parameters of a body operation travel in the body; a query parameter is accepted only
         // where the declaration puts one in the query.
-        if let Some((name, _)) = pairs.iter().find(|(name, _)| {
-            info.param(name)
-                .is_none_or(|p| p.location != Location::Query)
-        }) {
+        if let Some((name, _)) = pairs
+            .iter()
+            .find(|(name, _)| info.param_in(Location::Query, name).is_none())
+        {
             return Err(Refusal::bad_request(format!(
-                "{name} was sent in the query string: {} takes its parameters in the form body",
-                op.name
+                "{name} was sent in the query string: {} takes its parameters in the {} body",
+                op.name,
+                if info.body == BodyKind::Json {
+                    "JSON"
+                } else {
+                    "form"
+                }
             )));
         }
+        let (expected, kind) = if info.body == BodyKind::Json {
+            (JSON, "JSON body")
+        } else {
+            (FORM, "form body")
+        };
         if !body.is_empty() {
             match media_type(headers).as_deref() {
-                Some(FORM) => {}
+                Some(given) if given == expected => {}
                 Some(other) => {
                     return Err(Refusal::unsupported_media(format!(
-                        "{} takes a form body ({FORM}), not {other}",
+                        "{} takes a {kind} ({expected}), not {other}",
                         op.name
                     )))
                 }
                 None => {
                     return Err(Refusal::unsupported_media(format!(
-                        "The body has no Content-Type: {} takes {FORM}",
+                        "The body has no Content-Type: {} takes {expected}",
                         op.name
                     )))
                 }
             }
-            pairs.extend(decode_pairs(body, "form body")?);
+            if info.body == BodyKind::Json {
+                json = Some(decode_json(body)?);
+            } else {
+                pairs.extend(decode_pairs(body, "form body")?);
+            }
         }
     } else if !body.is_empty() {
         return Err(Refusal::bad_request(format!(
@@ -212,9 +229,46 @@ pub fn wire_input(
     Ok(WireInput {
         path,
         pairs,
-        json: None,
-        headers: Vec::new(),
+        json,
+        headers: declared_headers(op, headers)?,
     })
+}
+
+/// A JSON body: one object (its members are checked by the declaration).
+fn decode_json(body: &[u8]) -> Result<serde_json::Value, Refusal> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        // serde_json's message names the line and column, never the text.
+        Refusal::bad_request(format!("The JSON body is malformed: {e}"))
+    })?;
+    if !value.is_object() {
+        return Err(Refusal::bad_request("The JSON body must be an object"));
+    }
+    Ok(value)
+}
+
+/// The request's values of the operation's header parameters, in declaration order.
+fn declared_headers(op: &Operation, headers: &HeaderMap) -> Result<Vec<(String, String)>, Refusal> {
+    let mut out = Vec::new();
+    for p in op
+        .info
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Header)
+    {
+        let mut values = headers.get_all(p.wire_name).iter();
+        let Some(value) = values.next() else { continue };
+        if values.next().is_some() {
+            return Err(Refusal::bad_request(format!(
+                "The {} header is sent more than once; it takes one value",
+                p.wire_name
+            )));
+        }
+        let text = value.to_str().map_err(|_| {
+            Refusal::bad_request(format!("The {} header is not visible ASCII", p.wire_name))
+        })?;
+        out.push((p.wire_name.to_owned(), text.to_owned()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

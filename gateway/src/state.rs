@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use crate::allow::AllowList;
 use crate::config::{ConfigError, FileConfig, Limits, Rate, TwilioSection, DEFAULT_RATE};
+use crate::forward::Forwarder;
 use crate::keyring::{Key, Keyring};
 use crate::keys::{is_key_id, SecretDigest};
 use crate::operation::Operation;
-use crate::seam::Forwarder;
 use crate::session::Signer;
 
 /// The accounts requests may act on.

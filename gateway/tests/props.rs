@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use gateway::matcher::{Match, Matcher};
 use gateway::operation::Operation;
 use gateway::request;
-use gateway::seam::{self, WireInput};
 use proptest::prelude::*;
+use runtime::WireInput;
 
 fn matcher() -> &'static Matcher {
     static M: OnceLock<Matcher> = OnceLock::new();
@@ -103,7 +103,7 @@ proptest! {
         let ops = matcher().operations();
         let op = &ops[index.index(ops.len())];
         let wire = WireInput { pairs: pairs.clone(), ..WireInput::default() };
-        let result = seam::check(op, &wire);
+        let result = (op.info.erased.check)(&wire);
         if pairs.iter().any(|(name, _)| op.info.param(name).is_none()) {
             prop_assert!(result.is_err(), "{} accepted an unknown parameter", op.name);
         }
