@@ -1,11 +1,22 @@
 //! Page links in answers lead back through the gateway.
 //!
-//! v2010 answers link pages with paths (`next_page_uri: "/2010-04-01/…"`), which already
-//! resolve against the gateway. Newer products send absolute URLs in `meta`
-//! (`"next_page_url": "https://verify.twilio.com/v2/Services?PageToken=…"`); those are
-//! rewritten to the gateway's public URL with the same mapping the client's `base_url` uses
-//! (`{public}/verify/v2/Services?PageToken=…`). The rest of the body is passed through as it
-//! came: only the `meta` object is rewritten, its other members kept byte for byte.
+//! Newer products link pages with absolute URLs in `meta` (`"next_page_url":
+//! "https://verify.twilio.com/v2/Services?PageToken=…"`, also `first_page_url`,
+//! `previous_page_url` and `url`). Each is rewritten to the gateway's public URL, the
+//! product's prefix (`/{host}`, none for `api`) and the link's path and query:
+//! `{public}/verify/v2/Services?PageToken=…`. Whatever host a link names (a regional one, a
+//! server standing in for Twilio, or one that is none of these) only its path and query are
+//! kept, so a caller that follows it (twilio-python sends its credentials to any page URL)
+//! only ever reaches the gateway. A link under the upstream's own base for the product (a
+//! stand-in that already routes products under `/{host}`) loses that base first.
+//!
+//! Relative page URIs (`next_page_uri`, v2010's) are left as they came: clients resolve them
+//! against the product's base URL (`{gateway}` for `api`, `{gateway}/{host}` for the others),
+//! as our client and Twilio's helpers do (twilio-python's `Domain.absolute_url`), so a
+//! `/{host}` put in front would be doubled.
+//!
+//! The rest of the body is passed through as it came: only the `meta` object is rewritten,
+//! its other members kept byte for byte.
 
 use bytes::Bytes;
 use serde_json::value::RawValue;
@@ -18,15 +29,32 @@ const LINKS: [&str; 4] = [
     "next_page_url",
 ];
 
+/// Where the links of one answer lead.
+#[derive(Debug, Clone, Copy)]
+pub struct Links<'a> {
+    /// The gateway's public URL, without a trailing `/`.
+    pub public_url: &'a str,
+    /// The answering operation's product host (`api`, `verify`, …).
+    pub host: &'a str,
+    /// The upstream's base for that product, without a trailing `/`
+    /// (`https://verify.twilio.com`, `http://127.0.0.1:4010/verify`).
+    pub upstream: &'a str,
+}
+
 /// Rewrites the page links of a JSON answer; any other body comes back unchanged.
-pub fn rewrite(body: Bytes, public_url: &str, upstream_base: &str) -> Bytes {
-    if !contains(&body, b"\"meta\"") {
+pub fn rewrite(body: Bytes, links: &Links<'_>) -> Bytes {
+    if !may_link(&body) {
         return body;
     }
-    match rewritten(&body, public_url, upstream_base) {
+    match rewritten(&body, links) {
         Some(new) => Bytes::from(new),
         None => body,
     }
+}
+
+/// Whether a body may hold page links to rewrite (a cheap scan before any parsing).
+pub fn may_link(body: &[u8]) -> bool {
+    contains(body, b"\"meta\"")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -74,7 +102,7 @@ fn write_object(members: &[(String, String)]) -> String {
     out
 }
 
-fn rewritten(body: &[u8], public_url: &str, upstream_base: &str) -> Option<String> {
+fn rewritten(body: &[u8], links: &Links<'_>) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let top = members(text)?;
     let mut changed = false;
@@ -91,7 +119,7 @@ fn rewritten(body: &[u8], public_url: &str, upstream_base: &str) -> Option<Strin
                 .contains(&mk.as_str())
                 .then(|| serde_json::from_str::<String>(mv.get()).ok())
                 .flatten()
-                .and_then(|url| link(&url, public_url, upstream_base));
+                .and_then(|url| link(&url, links));
             match new {
                 Some(url) => {
                     changed = true;
@@ -105,30 +133,29 @@ fn rewritten(body: &[u8], public_url: &str, upstream_base: &str) -> Option<Strin
     changed.then(|| write_object(&out_top))
 }
 
-/// The gateway URL for one upstream link, or `None` to leave it alone (a foreign URL).
-pub fn link(url: &str, public_url: &str, upstream_base: &str) -> Option<String> {
-    if let Some(rest) = url.strip_prefix(upstream_base) {
-        // A server standing in for Twilio (the sandbox, a mock) already uses the gateway's
-        // mapping below its base URL.
-        if rest.is_empty() || rest.starts_with('/') || rest.starts_with('?') {
-            return Some(format!("{public_url}{rest}"));
-        }
-    }
+/// The gateway URL for one page link, or `None` to leave it alone (not an http(s) URL).
+pub fn link(url: &str, links: &Links<'_>) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
-    let host = parsed.host_str()?;
-    if parsed.scheme() != "https" || !host.ends_with(".twilio.com") {
+    if !matches!(parsed.scheme(), "http" | "https") {
         return None;
     }
-    let product = host.split('.').next()?;
-    let mut out = String::from(public_url);
-    if product != "api" {
+    let under_upstream = url
+        .strip_prefix(links.upstream)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'));
+    let mut out = String::from(links.public_url);
+    if links.host != "api" {
         out.push('/');
-        out.push_str(product);
+        out.push_str(links.host);
     }
-    out.push_str(parsed.path());
-    if let Some(q) = parsed.query() {
-        out.push('?');
-        out.push_str(q);
+    match under_upstream {
+        Some(rest) => out.push_str(rest),
+        None => {
+            out.push_str(parsed.path());
+            if let Some(q) = parsed.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+        }
     }
     Some(out)
 }
@@ -139,10 +166,18 @@ mod tests {
 
     const GW: &str = "http://127.0.0.1:8080";
 
+    fn verify() -> Links<'static> {
+        Links {
+            public_url: GW,
+            host: "verify",
+            upstream: "https://verify.twilio.com",
+        }
+    }
+
     #[test]
     fn meta_links_are_rewritten_and_the_rest_kept() {
         let body = br#"{"services":[{"sid":"VA1","url":"https://verify.twilio.com/v2/Services/VA1"}],"meta":{"page":0,"page_size":50,"first_page_url":"https://verify.twilio.com/v2/Services?PageSize=50&Page=0","previous_page_url":null,"url":"https://verify.twilio.com/v2/Services?PageSize=50&Page=0","next_page_url":"https://verify.dublin.ie1.twilio.com/v2/Services?PageSize=50&Page=1&PageToken=PA1","key":"services"}}"#;
-        let out = rewrite(Bytes::from_static(body), GW, "https://api.twilio.com");
+        let out = rewrite(Bytes::from_static(body), &verify());
         let text = std::str::from_utf8(&out).expect("utf8");
         assert!(
             text.starts_with(
@@ -159,6 +194,10 @@ mod tests {
             v["meta"]["first_page_url"],
             "http://127.0.0.1:8080/verify/v2/Services?PageSize=50&Page=0"
         );
+        assert_eq!(
+            v["meta"]["url"],
+            "http://127.0.0.1:8080/verify/v2/Services?PageSize=50&Page=0"
+        );
         assert!(v["meta"]["previous_page_url"].is_null());
         assert_eq!(v["meta"]["key"], "services");
     }
@@ -169,36 +208,52 @@ mod tests {
             &br#"{"calls":[],"next_page_uri":"/2010-04-01/Accounts/AC1/Calls.json?Page=1"}"#[..],
             b"<html>502</html>",
             br#"{"meta": "not an object"}"#,
-            br#"{"meta":{"next_page_url":"https://evil.example/x"}}"#,
+            br#"{"meta":{"next_page_url":"ftp://example.com/x","key":"x"}}"#,
         ] {
-            let out = rewrite(Bytes::copy_from_slice(body), GW, "https://api.twilio.com");
+            let out = rewrite(Bytes::copy_from_slice(body), &verify());
             assert_eq!(&out[..], body);
         }
     }
 
     #[test]
-    fn links_under_a_stand_in_upstream_map_directly() {
+    fn only_the_path_and_query_of_a_link_are_kept() {
+        // A link naming a host that is not Twilio's still leads to the gateway: a caller that
+        // follows it (with its gateway key) never reaches that host.
         assert_eq!(
-            link(
-                "http://127.0.0.1:4010/verify/v2/Services?Page=1",
-                GW,
-                "http://127.0.0.1:4010"
-            )
-            .as_deref(),
+            link("https://evil.example/v2/Services?Page=1", &verify()).as_deref(),
             Some("http://127.0.0.1:8080/verify/v2/Services?Page=1")
         );
+        let api = Links {
+            public_url: "https://gw.example/twilio",
+            host: "api",
+            upstream: "https://api.twilio.com",
+        };
         assert_eq!(
             link(
-                "https://api.twilio.com/2010-04-01/Accounts.json",
-                GW,
-                "https://api.twilio.com"
+                "https://api.twilio.com/2010-04-01/Accounts.json?Page=2",
+                &api
             )
             .as_deref(),
-            Some("http://127.0.0.1:8080/2010-04-01/Accounts.json")
+            Some("https://gw.example/twilio/2010-04-01/Accounts.json?Page=2")
         );
+    }
+
+    #[test]
+    fn links_under_a_stand_in_upstream_lose_its_base() {
+        let stand_in = Links {
+            public_url: GW,
+            host: "verify",
+            upstream: "http://127.0.0.1:4010/verify",
+        };
+        // A stand-in that routes products under `/{host}` as the client does…
         assert_eq!(
-            link("http://verify.twilio.com/v2", GW, "https://api.twilio.com"),
-            None
+            link("http://127.0.0.1:4010/verify/v2/Services?Page=1", &stand_in).as_deref(),
+            Some("http://127.0.0.1:8080/verify/v2/Services?Page=1")
+        );
+        // …and one that answers with the product's own paths.
+        assert_eq!(
+            link("http://127.0.0.1:4010/v2/Services?Page=1", &stand_in).as_deref(),
+            Some("http://127.0.0.1:8080/verify/v2/Services?Page=1")
         );
     }
 }

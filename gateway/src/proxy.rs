@@ -149,7 +149,7 @@ async fn handle(
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("twilio-request-id"))
         .map(|(_, v)| v.clone());
-    Ok(respond(answer, &live))
+    Ok(respond(answer, &live, op))
 }
 
 /// The account SIDs in the path must be ones the key may act on: the configured account or
@@ -198,8 +198,19 @@ fn is_sid(text: &str, prefix: &str) -> bool {
 
 /// The upstream answer as it came: status, the headers a proxy keeps, the body (page links
 /// pointed back at the gateway).
-fn respond(answer: RawAnswer, live: &Live) -> Response {
-    let body = pages::rewrite(answer.body, &live.public_url, &live.upstream_base);
+fn respond(answer: RawAnswer, live: &Live, op: &crate::operation::Operation) -> Response {
+    let body = if pages::may_link(&answer.body) {
+        let host = op.info.host;
+        let upstream = live.forwarder.client().host_url(host).unwrap_or_default();
+        let links = pages::Links {
+            public_url: &live.public_url,
+            host,
+            upstream: &upstream,
+        };
+        pages::rewrite(answer.body, &links)
+    } else {
+        answer.body
+    };
     let mut response = Body::from(body).into_response();
     *response.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
     let headers = response.headers_mut();

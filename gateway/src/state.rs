@@ -67,8 +67,6 @@ pub struct Live {
     pub accounts: Accounts,
     /// The upstream.
     pub forwarder: Forwarder,
-    /// The upstream's base URL (answers' page links under it are rewritten).
-    pub upstream_base: String,
     /// Where callers reach the gateway.
     pub public_url: String,
     /// Caps and timeouts.
@@ -106,7 +104,7 @@ impl Live {
     pub fn build(src: Sources<'_>) -> Result<Self, ConfigError> {
         let file = src.file;
         let limits = file.limits.clone();
-        let (accounts, forwarder, upstream_base) = upstream(src.upstream, file, &limits)?;
+        let (accounts, forwarder) = upstream(src.upstream, file, &limits)?;
         let names = || src.operations.iter().map(|op| op.name.as_str());
         let mut keyring = Keyring::default();
         if let Some(builtin) = src.builtin {
@@ -185,7 +183,6 @@ impl Live {
             session_secret,
             accounts,
             forwarder,
-            upstream_base,
             public_url,
             limits,
             generation: src.old.map_or(0, |o| o.generation + 1),
@@ -212,7 +209,7 @@ fn upstream(
     upstream: &Upstream,
     file: &FileConfig,
     limits: &Limits,
-) -> Result<(Accounts, Forwarder, String), ConfigError> {
+) -> Result<(Accounts, Forwarder), ConfigError> {
     use secrecy::ExposeSecret;
     let subaccounts = file
         .twilio
@@ -227,14 +224,13 @@ fn upstream(
         }
     }
     let timeout = limits.upstream_timeout;
-    let (account, base_url, builder) = match upstream {
+    let (account, builder) = match upstream {
         Upstream::Sandbox {
             base_url,
             account_sid,
             auth_token,
         } => (
             account_sid.clone(),
-            base_url.clone(),
             runtime::Client::builder(account_sid, auth_token.expose_secret()).base_url(base_url),
         ),
         Upstream::Twilio(t) => {
@@ -270,11 +266,7 @@ fn upstream(
             if let Some(edge) = &t.edge {
                 builder = builder.edge(edge);
             }
-            let base = t
-                .base_url
-                .clone()
-                .unwrap_or_else(|| runtime::DEFAULT_BASE_URL.to_owned());
-            (account, base, builder)
+            (account, builder)
         }
     };
     let client = builder
@@ -291,7 +283,6 @@ fn upstream(
             subaccounts,
         },
         forwarder,
-        base_url.trim_end_matches('/').to_owned(),
     ))
 }
 
