@@ -122,7 +122,7 @@
       try {
         const r = await fetch("/console/api/snippets/" + encodeURIComponent(operation), {
           method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Console": "1" },
           body: formBody(true),
           credentials: "same-origin",
         });
@@ -222,7 +222,7 @@
         // 1. The declaration's check, on the server; nothing goes anywhere if it refuses.
         const r = await fetch("/console/api/check/" + encodeURIComponent(operation), {
           method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Console": "1" },
           body: formBody(false),
           credentials: "same-origin",
         });
@@ -339,7 +339,10 @@
       const cb = form.querySelector('[name="StatusCallback"]');
       if (cb && cb.value) q.append("StatusCallback", cb.value);
       if (![...q.keys()].length) return;
-      const r = await fetch("/console/api/next?" + q.toString(), { credentials: "same-origin" });
+      const r = await fetch("/console/api/next?" + q.toString(), {
+        credentials: "same-origin",
+        headers: { "X-Twilio-Console": "1" },
+      });
       if (!r.ok) return;
       const { links } = await r.json();
       if (!links.length) return;
@@ -369,6 +372,7 @@
         try {
           const r = await fetch("/console/api/callbacks/" + section.dataset.inbox + "?after=" + after, {
             credentials: "same-origin",
+            headers: { "X-Twilio-Console": "1" },
           });
           if (r.ok) {
             const { entries } = await r.json();

@@ -16,27 +16,23 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The operation id, e.g. `payments.create`, `calls.recordings.fetch`: the module path
-    /// under `api` and the start function, dot-separated.
+    /// The operation id, e.g. `payments.create`, `verify.v2.services.verifications.create`:
+    /// the registry's [`EndpointInfo::operation`].
     pub fn id(&self) -> String {
-        let mut id = self.module_segments().join(".");
-        if !id.is_empty() {
-            id.push('.');
-        }
-        id.push_str(self.info.function);
-        id
+        self.info.operation()
     }
 
-    /// The public path of the start function, e.g. `api::payments::create`.
+    /// The public path of the start function, e.g. `api::payments::create`: the registry's
+    /// [`EndpointInfo::rust_path`].
     pub fn rust_path(&self) -> String {
-        format!("{}::{}", self.module_path(), self.info.function)
+        self.info.rust_path()
     }
 
     /// The public module the start function lives in, e.g. `api::payments`.
     pub fn module_path(&self) -> String {
-        let mut segs = vec![self.crate_name()];
-        segs.extend(self.module_segments());
-        segs.join("::")
+        let path = self.rust_path();
+        path.rsplit_once("::")
+            .map_or_else(String::new, |(module, _)| module.to_owned())
     }
 
     /// The crate that declares it (`api` for Twilio's).
@@ -45,17 +41,12 @@ impl Operation {
     }
 
     /// Module segments between the crate and the start function: `["calls", "recordings"]`.
-    ///
-    /// The registry's `name` is `module_path!()` of the declaring file plus the struct, e.g.
-    /// `api::payments::create::Create`: the file module (`create`) is private and re-exported
-    /// by its parent, so the public module drops it.
-    fn module_segments(&self) -> Vec<&'static str> {
-        let segs: Vec<&'static str> = self.info.name.split("::").collect();
-        match segs.as_slice() {
-            [_krate, inner @ .., file, _struct] if *file == self.info.function => inner.to_vec(),
-            [_krate, inner @ .., _struct] => inner.to_vec(),
-            _ => Vec::new(),
-        }
+    fn module_segments(&self) -> Vec<String> {
+        self.module_path()
+            .split("::")
+            .skip(1)
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The product, for grouping: the declaration's host and API version, e.g.
@@ -71,14 +62,24 @@ impl Operation {
         format!("{} {}", title_case(self.host()), version)
     }
 
-    /// The product host's first label (`api` for api.twilio.com).
+    /// The product host's first label (`api` for api.twilio.com, `verify`, `flex-api`).
     pub fn host(&self) -> &'static str {
-        "api"
+        self.info.host
     }
 
-    /// The resource, for grouping: the module path under the product, e.g. `calls.recordings`.
+    /// The resource, for grouping: the module path under the product, e.g. `calls.recordings`,
+    /// `services.verifications` (for `verify::v2::services::verifications`).
     pub fn resource(&self) -> String {
-        self.module_segments().join(".")
+        let segments = self.module_segments();
+        let product = self.host().replace('-', "_");
+        let skip = match segments.first() {
+            Some(first) if self.host() != "api" && *first == product => {
+                // `verify::v2::…`: the product and its version module.
+                1 + usize::from(segments.get(1).is_some_and(|v| is_version(v)))
+            }
+            _ => 0,
+        };
+        segments[skip.min(segments.len())..].join(".")
     }
 
     /// A title a person reads, e.g. `Create Payments`, `List Calls Recordings`.
@@ -96,9 +97,9 @@ impl Operation {
         }
     }
 
-    /// What it does: the first line of the declaration's doc comment.
-    pub fn summary(&self) -> String {
-        String::new()
+    /// What it does: the first paragraph of the declaration's doc comment, on one line.
+    pub fn summary(&self) -> &'static str {
+        self.info.summary
     }
 
     /// The HTTP method.
@@ -273,19 +274,11 @@ pub fn is_idempotency_key(param: &ParamInfo) -> bool {
         .starts_with("IdempotencyKey")
 }
 
-/// The server's default, when the registry knows it.
-pub fn default_value(param: &ParamInfo) -> Option<&'static str> {
-    param.default
-}
-
-/// The parameter's one-line doc, when the registry knows it.
-pub fn param_doc(param: &ParamInfo) -> &'static str {
-    param.doc
-}
-
-/// Whether the parameter is deprecated, when the registry knows it.
-pub fn is_deprecated(param: &ParamInfo) -> bool {
-    param.deprecated
+/// `v1`, `v2010`: a version module of a product.
+fn is_version(segment: &str) -> bool {
+    segment
+        .strip_prefix('v')
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The rules across parameters, as sentences (`Set at least one of Url, Twiml, ApplicationSid`).

@@ -49,6 +49,24 @@ impl WireRequest {
         }
     }
 
+    /// The members of a JSON body as `(name, text)`: a string as itself, anything else as its
+    /// JSON text; empty for other bodies.
+    pub fn json_pairs(&self) -> Vec<(String, String)> {
+        let (Some(body), Some(JSON)) = (&self.body, self.content_type) else {
+            return Vec::new();
+        };
+        match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(members)) => members
+                .into_iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(text) => (k, text),
+                    other => (k, other.to_string()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The query's pairs, decoded, in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         self.twilio_path
@@ -66,6 +84,7 @@ impl WireRequest {
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
 
 /// Decodes `a=b&c=d` (form encoding: `+` is a space).
 pub fn decode_pairs(encoded: &str) -> Vec<(String, String)> {
@@ -232,7 +251,7 @@ fn wire_request(
         .info
         .params
         .iter()
-        .filter(|p| is_header(p.location))
+        .filter(|p| p.location == Location::Header)
         .flat_map(|p| {
             pairs
                 .iter()
@@ -244,14 +263,13 @@ fn wire_request(
         method: op.info.method.as_str(),
         path: format!("{}{twilio_path}", op.gateway_prefix()),
         twilio_path,
-        content_type: body.as_ref().map(|_| FORM),
+        content_type: body.as_ref().map(|_| match op.info.body {
+            runtime::Body::Json => JSON,
+            _ => FORM,
+        }),
         body,
         headers,
     }
-}
-
-fn is_header(_location: Location) -> bool {
-    false
 }
 
 /// A deserialization refusal, named by wire name: `missing field `call_sid`` becomes

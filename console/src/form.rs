@@ -167,10 +167,10 @@ fn hint(p: &ParamInfo) -> String {
     if let Some(r) = &p.range {
         parts.push(r.to_string());
     }
-    if let Some(d) = catalog::default_value(p) {
+    if let Some(d) = p.default {
         parts.push(format!("default {d}"));
     }
-    let doc = catalog::param_doc(p);
+    let doc = p.doc;
     if !doc.is_empty() {
         parts.push(doc.to_owned());
     }

@@ -31,6 +31,10 @@ use crate::state::Live;
 /// The console's routes, sessions included.
 pub fn routes(shared: Arc<Shared>, console: console::Console) -> Router<Arc<Shared>> {
     let pages = console::router::<Arc<Shared>>(console.clone())
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            console_api_caller,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(shared, auto_session));
     Router::new()
         .route("/", get(|| async { Redirect::to("/console/") }))
@@ -58,6 +62,27 @@ pub fn console_for(live: &Live, upstream: &crate::state::Upstream) -> Option<con
     config.callback_validator = token.map(runtime::webhook::Validator::new);
     config.public_url = runtime::webhook::PublicUrl::new(&live.public_url).ok();
     console::Console::new(config).ok()
+}
+
+/// The console's JSON helpers (`/console/api/…`: checks, snippets, the callbacks an inbox
+/// received) answer only a caller the REST surface would accept: a gateway key, or the
+/// session cookie with `X-Twilio-Console: 1` (which no other site's page can send without the
+/// browser asking first). The pages themselves stay open: they hold no data and hand out
+/// the loopback session.
+pub async fn console_api_caller(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/console/api/") {
+        let live = shared.live.load();
+        if let Err(mut refusal) = crate::caller::authenticate(&live, request.headers()) {
+            // No login dialog for the console's own requests.
+            refusal.challenge = false;
+            return refusal.into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Adds a session cookie for the built-in key to a console page answered on loopback with the

@@ -325,3 +325,60 @@ async fn the_embedded_sandbox_hands_loopback_pages_a_session_but_not_other_hosts
         .expect("call");
     assert_eq!(call.status(), 201);
 }
+
+#[tokio::test]
+async fn the_consoles_json_helpers_need_the_session_and_the_console_header() {
+    let gateway = Gateway::builder()
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .start()
+        .await
+        .expect("gateway");
+    let client = http();
+    let page = client
+        .get(format!("{}/console/", gateway.url()))
+        .send()
+        .await
+        .expect("page");
+    let cookie = page
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session")
+        .to_owned();
+    let pair = cookie.split(';').next().expect("pair").to_owned();
+    let check = format!("{}/console/api/check/calls.create", gateway.url());
+    let inbox = format!("{}/console/api/callbacks/0123456789abcdef", gateway.url());
+    let send = |url: String, cookie: Option<&str>, header: bool| {
+        let mut request = client
+            .post(&url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("To=%2B15005550006");
+        if url.contains("/callbacks/") {
+            request = client.get(&url);
+        }
+        if let Some(c) = cookie {
+            request = request.header("Cookie", c.to_owned());
+        }
+        if header {
+            request = request.header("X-Twilio-Console", "1");
+        }
+        request.send()
+    };
+    for url in [&check, &inbox] {
+        // No session: 401, and no login dialog.
+        let none = send(url.clone(), None, true).await.expect("answer");
+        assert_eq!(none.status(), 401, "{url}");
+        assert!(none.headers().get("www-authenticate").is_none());
+        let body: serde_json::Value = none.json().await.expect("json");
+        assert_eq!(body["code"], 20003);
+        // The cookie alone (what another site's form could make the browser send): 403.
+        let bare = send(url.clone(), Some(&pair), false).await.expect("answer");
+        assert_eq!(bare.status(), 403, "{url}");
+    }
+    let ok = send(check.clone(), Some(&pair), true)
+        .await
+        .expect("answer");
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.expect("json");
+    assert!(body["problems"].is_array(), "{body}");
+}

@@ -25,8 +25,9 @@ use crate::registry::Body;
 
 impl WireInput {
     /// A request given as flat `(wire name, value)` pairs (the conformance suite's, a form's): a pair named like a path placeholder
-    /// fills it (unless a body parameter has the same name), the rest are query or form pairs, or
-    /// the members (text, or a list of texts) of a JSON body.
+    /// fills it (unless a body parameter has the same name), a pair named like a header
+    /// parameter is that header, the rest are query or form pairs, or the members (text, or a
+    /// list of texts; a JSON-valued member's text read as JSON when it parses) of a JSON body.
     pub fn from_pairs(info: &crate::registry::EndpointInfo, pairs: &[(String, String)]) -> Self {
         let mut input = Self::default();
         let mut json = serde_json::Map::new();
@@ -38,8 +39,16 @@ impl WireInput {
                     .any(|p| p.wire_name == k && p.location != Location::Path);
             if in_path {
                 input.path.push((k.clone(), v.clone()));
+            } else if info.param_in(Location::Header, k).is_some() {
+                input.headers.push((k.clone(), v.clone()));
             } else if info.body == Body::Json {
-                let value = serde_json::Value::String(v.clone());
+                let json_valued = info
+                    .param_in(Location::Json, k)
+                    .is_some_and(|p| p.kind.scalar == crate::param::Scalar::Json);
+                let value = match serde_json::from_str(v) {
+                    Ok(parsed) if json_valued => parsed,
+                    _ => serde_json::Value::String(v.clone()),
+                };
                 let listed = info
                     .param_in(Location::Json, k)
                     .is_some_and(|p| p.kind.list.is_some());

@@ -274,8 +274,8 @@ fn params_table(op: &Operation) -> Markup {
                             th scope="row" {
                                 code { (p.wire_name) }
                                 div .rust-name { code { "." (p.field) "(…)" } }
-                                @if catalog::is_deprecated(p) { " " span .deprecated { "deprecated" } }
-                                @let doc = catalog::param_doc(p);
+                                @if p.deprecated { " " span .deprecated { "deprecated" } }
+                                @let doc = p.doc;
                                 @if !doc.is_empty() { div .doc { (doc) } }
                             }
                             td { (catalog::location_text(p.location)) }
@@ -290,7 +290,7 @@ fn params_table(op: &Operation) -> Markup {
                                     }
                                 }
                             }
-                            td { @match catalog::default_value(p) { Some(d) => code { (d) }, None => "—" } }
+                            td { @match p.default { Some(d) => code { (d) }, None => "—" } }
                             td { @match &p.range { Some(r) => (r.to_string()), None => "—" } }
                         }
                     }

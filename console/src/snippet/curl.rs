@@ -1,5 +1,7 @@
 //! curl: one `--data-urlencode 'Name=value'` per form pair (curl encodes the value, the names
-//! are plain), the query exactly as the client encodes it, every word single-quoted.
+//! are plain), `--json '{…}'` for a JSON body (curl sets its Content-Type), one
+//! `-H 'Name: value'` per header parameter, the query exactly as the client encodes it, every
+//! word single-quoted.
 
 use super::quote::shell_single_quote as q;
 use super::{Call, Target, GATEWAY_KEY_ID_VAR, GATEWAY_KEY_SECRET_VAR};
@@ -23,7 +25,9 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         }
     }
     let mut lines = Vec::new();
-    let has_data = !is_query && (call.body.is_some() || !call.values.is_empty());
+    let json = call.op.info.body == runtime::Body::Json;
+    let body_values: Vec<&super::Value> = call.values.iter().filter(|v| !v.is_header()).collect();
+    let has_data = !is_query && (call.body.is_some() || !body_values.is_empty());
     if has_data {
         lines.push(format!("curl {}", q(&url)));
     } else {
@@ -34,9 +38,18 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         Target::Gateway { .. } => format!("\"${GATEWAY_KEY_ID_VAR}:${GATEWAY_KEY_SECRET_VAR}\""),
     };
     lines.push(format!("-u {auth}"));
-    if !is_query {
+    for v in call.values.iter().filter(|v| v.is_header()) {
+        lines.push(format!(
+            "-H {}",
+            q(&format!("{}: {}", v.param.wire_name, v.first()))
+        ));
+    }
+    if !is_query && json {
+        let body = call.body.clone().unwrap_or_else(|| json_body(&body_values));
+        lines.push(format!("--json {}", q(&body)));
+    } else if !is_query {
         let mut any = false;
-        for v in &call.values {
+        for v in &body_values {
             for item in wire_items(v) {
                 lines.push(format!(
                     "--data-urlencode {}",
@@ -53,6 +66,24 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     lines.join(" \\\n  ")
 }
 
+/// A JSON body from the form's values (when the declaration has not encoded one yet): each
+/// value as JSON when it reads as JSON, else as a string.
+fn json_body(values: &[&super::Value]) -> String {
+    let mut object = serde_json::Map::new();
+    for v in values {
+        let one = |text: &str| {
+            serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.into()))
+        };
+        let value = if v.is_list() {
+            serde_json::Value::Array(v.items.iter().map(|i| one(i)).collect())
+        } else {
+            one(v.first())
+        };
+        object.insert(v.param.wire_name.to_owned(), value);
+    }
+    serde_json::Value::Object(object).to_string()
+}
+
 /// The values of one parameter as they travel: a joined list is one value again.
 fn wire_items(v: &super::Value) -> Vec<String> {
     match v.param.kind.list {
@@ -66,6 +97,7 @@ fn encode_pairs(call: &Call) -> String {
     let pairs: Vec<(&str, String)> = call
         .values
         .iter()
+        .filter(|v| !v.is_header())
         .flat_map(|v| {
             wire_items(v)
                 .into_iter()

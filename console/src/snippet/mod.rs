@@ -60,6 +60,11 @@ pub struct Value {
 }
 
 impl Value {
+    /// Whether it is a header parameter (sent as a request header, not in the query or body).
+    pub fn is_header(&self) -> bool {
+        self.param.location == Location::Header
+    }
+
     /// Whether the parameter takes several values.
     pub fn is_list(&self) -> bool {
         self.param.kind.list.is_some()
@@ -111,6 +116,7 @@ impl Call {
             }
         }
         let encoded: Vec<(String, String)> = match &checked.request {
+            Some(r) if r.body.is_some() && op.info.body == runtime::Body::Json => r.json_pairs(),
             Some(r) if r.body.is_some() => r.form_pairs(),
             Some(r) => r.query_pairs(),
             None => checked
@@ -119,7 +125,7 @@ impl Call {
                 .filter(|(n, _)| {
                     op.info
                         .param(n)
-                        .is_some_and(|p| p.location != Location::Path)
+                        .is_some_and(|p| !matches!(p.location, Location::Path | Location::Header))
                 })
                 .cloned()
                 .collect(),
@@ -140,14 +146,21 @@ impl Call {
                 }),
             }
         }
-        if let Some(r) = &checked.request {
-            for (name, value) in &r.headers {
-                if let Some(param) = op.info.param(name) {
-                    values.push(Value {
-                        param,
-                        items: vec![value.clone()],
-                    });
-                }
+        let headers: Vec<(String, String)> = match &checked.request {
+            Some(r) => r.headers.clone(),
+            None => checked
+                .pairs
+                .iter()
+                .filter(|(n, _)| op.info.param_in(Location::Header, n).is_some())
+                .cloned()
+                .collect(),
+        };
+        for (name, value) in headers {
+            if let Some(param) = op.info.param_in(Location::Header, &name) {
+                values.push(Value {
+                    param,
+                    items: vec![value],
+                });
             }
         }
         for v in &mut values {
@@ -304,6 +317,114 @@ pub(crate) fn camel(snake: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Checked, WireRequest};
+
+    #[allow(dead_code)] // a declaration for the snippets below, reached through its INFO
+    mod assistants {
+        pub mod v1 {
+            pub mod assistants {
+                /// Creates an assistant.
+                #[runtime::twilio_endpoint(POST, "/v1/Assistants", host = "assistants", body = json, status = 201)]
+                pub struct Create {
+                    /// Its name.
+                    #[twilio(rename = "name")]
+                    pub name: String,
+                    /// Free-form settings.
+                    #[twilio(rename = "meta")]
+                    pub meta: Option<serde_json::Value>,
+                    /// Results per search.
+                    #[twilio(rename = "size", range = 1..=100)]
+                    pub size: Option<u32>,
+                    /// Whether the change triggers webhooks.
+                    #[twilio(header = "X-Twilio-Webhook-Enabled")]
+                    pub webhook_enabled: Option<bool>,
+                }
+            }
+        }
+    }
+
+    /// The assistant's form, as the declaration encodes it: a JSON body and one header.
+    fn assistant_call() -> Call {
+        use runtime::Endpoint as _;
+        let op = Operation {
+            info: &assistants::v1::assistants::Create::INFO,
+        };
+        let checked = Checked {
+            problems: Vec::new(),
+            request: Some(WireRequest {
+                method: "POST",
+                path: "/assistants/v1/Assistants".into(),
+                twilio_path: "/v1/Assistants".into(),
+                content_type: Some("application/json"),
+                body: Some(r#"{"name":"Help's","meta":{"tone":"dry"},"size":5}"#.into()),
+                headers: vec![("X-Twilio-Webhook-Enabled".into(), "false".into())],
+            }),
+            pairs: Vec::new(),
+        };
+        Call::new(op, &checked, "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    }
+
+    #[test]
+    fn curl_sends_a_json_body_and_header_params_as_headers() {
+        let call = assistant_call();
+        let target = Target::Gateway {
+            origin: "http://127.0.0.1:8080".into(),
+        };
+        let curl = all(&call, &target).curl;
+        assert_eq!(
+            curl,
+            "curl 'http://127.0.0.1:8080/assistants/v1/Assistants' \\\n  \
+             -u \"$GATEWAY_KEY_ID:$GATEWAY_KEY_SECRET\" \\\n  \
+             -H 'X-Twilio-Webhook-Enabled: false' \\\n  \
+             --json '{\"name\":\"Help'\\''s\",\"meta\":{\"tone\":\"dry\"},\"size\":5}'"
+        );
+        let twilio = all(&call, &Target::Twilio).curl;
+        assert!(
+            twilio.starts_with("curl 'https://assistants.twilio.com/v1/Assistants'"),
+            "{twilio}"
+        );
+    }
+
+    #[test]
+    fn rust_python_and_node_name_the_header_param_as_their_setters_do() {
+        let call = assistant_call();
+        let s = all(
+            &call,
+            &Target::Gateway {
+                origin: "http://127.0.0.1:8080".into(),
+            },
+        );
+        assert!(
+            s.rust
+                .contains("use console::snippet::tests::assistants::v1::assistants::create;"),
+            "{}",
+            s.rust
+        );
+        assert!(s.rust.contains("create(\"Help's\")"), "{}", s.rust);
+        assert!(
+            s.rust
+                .contains(".meta(serde_json::json!({\"tone\":\"dry\"}))"),
+            "{}",
+            s.rust
+        );
+        assert!(s.rust.contains(".size(5)"), "{}", s.rust);
+        assert!(s.rust.contains(".webhook_enabled(false)"), "{}", s.rust);
+        // The helpers type this header as the strings "true" / "false".
+        assert!(
+            s.python.contains("x_twilio_webhook_enabled=\"false\""),
+            "{}",
+            s.python
+        );
+        assert!(s.python.contains("client.assistants.v1.assistants.create("));
+        assert!(
+            s.node.contains("xTwilioWebhookEnabled: false,"),
+            "{}",
+            s.node
+        );
+        for snippet in [&s.rust, &s.curl, &s.python, &s.node] {
+            assert!(!snippet.contains("--data-urlencode"), "{snippet}");
+        }
+    }
 
     #[test]
     fn resource_chains_follow_the_path() {
