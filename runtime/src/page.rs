@@ -320,7 +320,10 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
                 this.fetching = None;
                 match result {
                     Ok(page) => {
-                        this.next = page.next_page().map(|link| Ok(relative(link)));
+                        let base = this.client.host_url(this.host).ok();
+                        this.next = page
+                            .next_page()
+                            .map(|link| Ok(relative(link, base.as_deref())));
                         this.buffer = page.items.into_iter();
                         continue;
                     }
@@ -350,8 +353,18 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
 }
 
 /// Keeps only the path and query of a page URI, so a page is always fetched from the client's
-/// own host (with its credentials) whatever host an answer names.
-fn relative(uri: &str) -> String {
+/// own host (with its credentials) whatever host an answer names. A link under the host's
+/// routed base (`base`: a gateway's `{url}/verify`, whose answers link back to it) loses that
+/// base, so its `/{host}` is not sent twice.
+fn relative(uri: &str, base: Option<&str>) -> String {
+    if let Some(rest) = base.and_then(|b| uri.strip_prefix(b)) {
+        if rest.starts_with('/') {
+            return rest.to_owned();
+        }
+        if rest.is_empty() || rest.starts_with('?') {
+            return format!("/{rest}");
+        }
+    }
     match uri.split_once("://") {
         Some((_, rest)) => match rest.find('/') {
             Some(i) => rest[i..].to_owned(),
@@ -484,12 +497,26 @@ mod tests {
     #[test]
     fn page_uris_stay_on_the_clients_host() {
         assert_eq!(
-            relative("/2010-04-01/A.json?Page=1"),
+            relative("/2010-04-01/A.json?Page=1", None),
             "/2010-04-01/A.json?Page=1"
         );
         assert_eq!(
-            relative("https://evil.example/2010-04-01/A.json?Page=1"),
+            relative("https://evil.example/2010-04-01/A.json?Page=1", None),
             "/2010-04-01/A.json?Page=1"
+        );
+        // A gateway's link back to itself: under the routed base of `verify`, which it loses.
+        let gateway = Some("http://127.0.0.1:8080/verify");
+        assert_eq!(
+            relative("http://127.0.0.1:8080/verify/v2/Services?Page=1", gateway),
+            "/v2/Services?Page=1"
+        );
+        assert_eq!(
+            relative("https://verify.twilio.com/v2/Services?Page=1", gateway),
+            "/v2/Services?Page=1"
+        );
+        assert_eq!(
+            relative("http://127.0.0.1:8080/verifyx/v2/S", gateway),
+            "/verifyx/v2/S"
         );
     }
 }
