@@ -365,6 +365,59 @@ mod tests {
     }
 
     #[test]
+    fn the_declaration_encodes_the_json_body_and_header_the_snippets_are_written_from() {
+        use runtime::Endpoint as _;
+        let op = Operation {
+            info: &assistants::v1::assistants::Create::INFO,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let checker =
+            crate::check::Checker::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").expect("checker");
+        let form = |extra: (&str, &str)| {
+            vec![
+                ("name".to_owned(), "Help's".to_owned()),
+                ("meta".to_owned(), r#"{"tone": "dry"}"#.to_owned()),
+                ("size".to_owned(), "5".to_owned()),
+                (extra.0.to_owned(), extra.1.to_owned()),
+            ]
+        };
+        let checked = rt.block_on(checker.check(&op, form(("X-Twilio-Webhook-Enabled", "false"))));
+        assert!(checked.is_ok(), "{:?}", checked.problems);
+        let request = checked.request.clone().expect("encoded");
+        assert_eq!(request.path, "/assistants/v1/Assistants");
+        assert_eq!(request.content_type, Some("application/json"));
+        let body: serde_json::Value =
+            serde_json::from_str(request.body.as_deref().expect("a body")).expect("JSON");
+        assert_eq!(
+            body,
+            serde_json::json!({"name": "Help's", "meta": {"tone": "dry"}, "size": 5})
+        );
+        assert_eq!(
+            request.headers,
+            [("X-Twilio-Webhook-Enabled".to_owned(), "false".to_owned())]
+        );
+        let call = Call::new(op, &checked, "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        let curl = all(&call, &Target::Twilio).curl;
+        assert!(
+            curl.contains("-H 'X-Twilio-Webhook-Enabled: false'"),
+            "{curl}"
+        );
+        assert!(curl.contains("--json '{"), "{curl}");
+        // A bad header value is refused with the declaration's words, under the header's name.
+        let refused = rt.block_on(checker.check(&op, form(("X-Twilio-Webhook-Enabled", "maybe"))));
+        assert!(refused.request.is_none());
+        assert_eq!(
+            refused.problems[0].param.as_deref(),
+            Some("X-Twilio-Webhook-Enabled"),
+            "{:?}",
+            refused.problems
+        );
+    }
+
+    #[test]
     fn curl_sends_a_json_body_and_header_params_as_headers() {
         let call = assistant_call();
         let target = Target::Gateway {
