@@ -5,8 +5,7 @@
 use runtime::sid::{AccountSid, ConnectAppSid};
 use runtime::Listed;
 
-use super::Permission;
-use crate::HttpMethod;
+use super::{DeauthorizeCallbackMethod, Permission};
 
 /// A connect app, as Twilio returns it.
 ///
@@ -24,7 +23,7 @@ pub struct ConnectApp {
     /// Company name.
     pub company_name: Option<String>,
     /// Deauthorize callback method.
-    pub deauthorize_callback_method: Option<HttpMethod>,
+    pub deauthorize_callback_method: Option<DeauthorizeCallbackMethod>,
     /// Deauthorize callback URL.
     pub deauthorize_callback_url: Option<String>,
     /// Description.

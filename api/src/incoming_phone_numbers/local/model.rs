@@ -8,8 +8,10 @@ use runtime::sid::{
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{AddressRequirement, EmergencyAddressStatus, EmergencyStatus, VoiceReceiveMode};
-use crate::HttpMethod;
+use super::{
+    AddressRequirement, EmergencyAddressStatus, EmergencyStatus, SmsFallbackMethod, SmsMethod,
+    StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod, VoiceReceiveMode,
+};
 
 /// An incoming phone number, as Twilio returns it.
 ///
@@ -57,11 +59,11 @@ pub struct IncomingPhoneNumber {
     /// SMS application SID.
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<HttpMethod>,
+    pub sms_fallback_method: Option<SmsFallbackMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<HttpMethod>,
+    pub sms_method: Option<SmsMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status.
@@ -69,7 +71,7 @@ pub struct IncomingPhoneNumber {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<HttpMethod>,
+    pub status_callback_method: Option<StatusCallbackMethod>,
     /// Trunk SID.
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
@@ -79,11 +81,11 @@ pub struct IncomingPhoneNumber {
     /// Voice caller ID lookup.
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<HttpMethod>,
+    pub voice_fallback_method: Option<VoiceFallbackMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<HttpMethod>,
+    pub voice_method: Option<VoiceMethod>,
     /// Voice receive mode.
     pub voice_receive_mode: Option<VoiceReceiveMode>,
     /// Voice URL.

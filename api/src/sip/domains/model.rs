@@ -8,7 +8,7 @@ use runtime::sid::{AccountSid, ByocTrunkSid, PhoneNumberSid, SipDomainSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use crate::HttpMethod;
+use super::{VoiceFallbackMethod, VoiceMethod, VoiceStatusCallbackMethod};
 
 /// A domain, as Twilio returns it.
 ///
@@ -50,13 +50,13 @@ pub struct Domain {
     /// URI.
     pub uri: Option<String>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<HttpMethod>,
+    pub voice_fallback_method: Option<VoiceFallbackMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<HttpMethod>,
+    pub voice_method: Option<VoiceMethod>,
     /// Voice status callback method.
-    pub voice_status_callback_method: Option<HttpMethod>,
+    pub voice_status_callback_method: Option<VoiceStatusCallbackMethod>,
     /// Voice status callback URL.
     pub voice_status_callback_url: Option<String>,
     /// Voice URL.

@@ -6,8 +6,7 @@ use runtime::sid::{AccountSid, UsageTriggerSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{Recurring, TriggerField};
-use crate::HttpMethod;
+use super::{CallbackMethod, Recurring, TriggerField};
 
 /// A trigger, as Twilio returns it.
 ///
@@ -23,7 +22,7 @@ pub struct Trigger {
     /// API version.
     pub api_version: Option<String>,
     /// Callback method.
-    pub callback_method: Option<HttpMethod>,
+    pub callback_method: Option<CallbackMethod>,
     /// Callback URL.
     pub callback_url: Option<String>,
     /// Current value.
