@@ -522,6 +522,9 @@ impl Builder<'_> {
         let mut rest = Vec::new();
         for p in &params {
             let place = match p.get("in").and_then(Value::as_str) {
+                // A POST, PUT or PATCH sends its parameters in the body: a query parameter
+                // beside a body cannot be declared (left out; the static check reports it).
+                Some("query") if matches!(method, "POST" | "PUT" | "PATCH") => continue,
                 Some("query") => Place::Query,
                 // The client writes `Authorization` itself (credentials, tokens).
                 Some("header")
@@ -589,9 +592,14 @@ impl Builder<'_> {
             }
         }
         for (name, place, required, schema) in rest {
+            let schema = if place == Place::Json {
+                self.deref_schema(&schema).clone()
+            } else {
+                schema
+            };
             let ty = if place == Place::Json && !is_scalar(&schema) {
                 Ty {
-                    list: false,
+                    list: schema.get("type").and_then(Value::as_str) == Some("array"),
                     base: TypeRef::Plain("serde_json::Value".into()),
                 }
             } else {
@@ -705,6 +713,12 @@ impl Builder<'_> {
 
     fn param_type(&mut self, segs: &[String], wire: &str, schema: &Value) -> Result<Ty, String> {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(target) = self.schemas.get(ref_name(r)) {
+                if target.get("type").and_then(Value::as_str) == Some("array") {
+                    let target = target.clone();
+                    return self.param_type(segs, wire, &target);
+                }
+            }
             let base = if self.is_enum(ref_name(r)) {
                 self.enum_ref(segs, ref_name(r))?
             } else {
@@ -1297,7 +1311,7 @@ fn is_scalar(schema: &Value) -> bool {
     match schema.get("type").and_then(Value::as_str) {
         Some("object") => false,
         Some("array") => schema.get("items").is_some_and(is_scalar),
-        None => false,
+        None => schema.get("enum").is_some(),
         _ => true,
     }
 }

@@ -10,7 +10,7 @@ pub struct Update {
     /// The ID it belongs to.
     #[twilio(rename = "id")]
     pub id: String,
-    /// `customer_ai` (JSON body): one of the values listed below; optional.
+    /// `customer_ai` (JSON body): a JSON object; optional.
     #[twilio(rename = "customer_ai")]
     pub customer_ai: Option<serde_json::Value>,
     /// `name` (JSON body): text; optional.
@@ -22,7 +22,7 @@ pub struct Update {
     /// `personality_prompt` (JSON body): text; optional.
     #[twilio(rename = "personality_prompt")]
     pub personality_prompt: Option<String>,
-    /// `segment_credential` (JSON body): one of the values listed below; optional.
+    /// `segment_credential` (JSON body): a JSON object; optional.
     #[twilio(rename = "segment_credential")]
     pub segment_credential: Option<serde_json::Value>,
 }

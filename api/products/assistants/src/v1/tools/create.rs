@@ -25,7 +25,7 @@ pub struct Create {
     /// `meta` (JSON body): a JSON object; optional.
     #[twilio(rename = "meta")]
     pub meta: Option<serde_json::Value>,
-    /// `policy` (JSON body): one of the values listed below; optional.
+    /// `policy` (JSON body): a JSON object; optional.
     #[twilio(rename = "policy")]
     pub policy: Option<serde_json::Value>,
 }

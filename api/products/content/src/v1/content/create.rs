@@ -10,7 +10,7 @@ pub struct Create {
     /// `language` (JSON body): text; required.
     #[twilio(rename = "language")]
     pub language: String,
-    /// `types` (JSON body): one of the values listed below; required.
+    /// `types` (JSON body): a JSON object; required.
     #[twilio(rename = "types")]
     pub types: serde_json::Value,
     /// `friendly_name` (JSON body): text; optional.

@@ -10,7 +10,7 @@ use super::Content;
 pub struct Update {
     /// The content to act on.
     pub sid: ContentSid,
-    /// `types` (JSON body): one of the values listed below; required.
+    /// `types` (JSON body): a JSON object; required.
     #[twilio(rename = "types")]
     pub types: serde_json::Value,
     /// `friendly_name` (JSON body): text; optional.

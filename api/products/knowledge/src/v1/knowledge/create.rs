@@ -22,7 +22,7 @@ pub struct Create {
     /// `knowledge_source_details` (JSON body): a JSON object; optional.
     #[twilio(rename = "knowledge_source_details")]
     pub knowledge_source_details: Option<serde_json::Value>,
-    /// `policy` (JSON body): one of the values listed below; optional.
+    /// `policy` (JSON body): a JSON object; optional.
     #[twilio(rename = "policy")]
     pub policy: Option<serde_json::Value>,
 }

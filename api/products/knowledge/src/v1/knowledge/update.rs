@@ -22,7 +22,7 @@ pub struct Update {
     /// `name` (JSON body): text; optional.
     #[twilio(rename = "name")]
     pub name: Option<String>,
-    /// `policy` (JSON body): one of the values listed below; optional.
+    /// `policy` (JSON body): a JSON object; optional.
     #[twilio(rename = "policy")]
     pub policy: Option<serde_json::Value>,
     /// `type` (JSON body): text; optional.

@@ -2,25 +2,24 @@
 
 use runtime::twilio_endpoint;
 
-use super::SidRepsonse;
+use super::{QueryType2, SidRepsonse, TimeWindow2};
 
 /// Creates an SID repsonse.
 #[twilio_endpoint(POST, "/v2/Alarms", host = "monitor", body = json, response = SidRepsonse, status = 201)]
 pub struct Create {
-    /// `friendlyName` (JSON body): one of the values listed below; required.
+    /// `friendlyName` (JSON body): text; required.
     #[twilio(rename = "friendlyName")]
-    pub friendly_name: serde_json::Value,
-    /// `queryType` (JSON body): one of the values listed below; required. Allowed values:
-    /// `ERROR_CODE`, `LOG_LEVEL`, `ALL`.
+    pub friendly_name: String,
+    /// `queryType` (JSON body): text; required. Allowed values: `ERROR_CODE`, `LOG_LEVEL`, `ALL`.
     #[twilio(rename = "queryType")]
-    pub query_type: serde_json::Value,
+    pub query_type: QueryType2,
     /// `triggerValue` (JSON body): an integer; required.
     #[twilio(rename = "triggerValue")]
     pub trigger_value: u32,
-    /// `timeWindow` (JSON body): one of the values listed below; required. Allowed values:
-    /// `FIVE_MINS`, `FIFTEEN_MINS`, `ONE_HOUR`, `TWELVE_HOURS`, `ONE_DAY`.
+    /// `timeWindow` (JSON body): text; required. Allowed values: `FIVE_MINS`, `FIFTEEN_MINS`,
+    /// `ONE_HOUR`, `TWELVE_HOURS`, `ONE_DAY`.
     #[twilio(rename = "timeWindow")]
-    pub time_window: serde_json::Value,
+    pub time_window: TimeWindow2,
     /// `description` (JSON body): text; required.
     #[twilio(rename = "description")]
     pub description: String,

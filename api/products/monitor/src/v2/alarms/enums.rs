@@ -39,3 +39,31 @@ runtime::twilio_enum! {
         Desc = "desc",
     }
 }
+
+runtime::twilio_enum! {
+    /// Values of the `` of a .
+    pub enum QueryType2 {
+        /// `ERROR_CODE`.
+        ErrorCode = "ERROR_CODE",
+        /// `LOG_LEVEL`.
+        LogLevel = "LOG_LEVEL",
+        /// `ALL`.
+        All = "ALL",
+    }
+}
+
+runtime::twilio_enum! {
+    /// Values of the `` of a .
+    pub enum TimeWindow2 {
+        /// `FIVE_MINS`.
+        FiveMins = "FIVE_MINS",
+        /// `FIFTEEN_MINS`.
+        FifteenMins = "FIFTEEN_MINS",
+        /// `ONE_HOUR`.
+        OneHour = "ONE_HOUR",
+        /// `TWELVE_HOURS`.
+        TwelveHours = "TWELVE_HOURS",
+        /// `ONE_DAY`.
+        OneDay = "ONE_DAY",
+    }
+}

@@ -14,7 +14,7 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{QueryType, SortOrder, TimeWindow};
+pub use enums::{QueryType, QueryType2, SortOrder, TimeWindow, TimeWindow2};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::{AlarmBody, SidRepsonse};

@@ -7,9 +7,6 @@ use super::V2Oauth2TokenResponse;
 /// Creates a v2 oauth2 token response.
 #[twilio_endpoint(POST, "/v2/token", host = "oauth", auth = none, response = V2Oauth2TokenResponse)]
 pub struct Create {
-    /// `account_sid` (query string): text; optional.
-    #[twilio(rename = "account_sid")]
-    pub account_sid: Option<String>,
     /// `audience` (form body): text; optional.
     #[twilio(rename = "audience")]
     pub audience: Option<String>,

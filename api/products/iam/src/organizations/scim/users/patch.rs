@@ -14,7 +14,7 @@ pub struct Patch {
     #[twilio(header = "If-Match")]
     pub if_match: Option<String>,
     /// `Operations` (JSON body): a list of one of the values listed below; optional.
-    pub operations: Option<serde_json::Value>,
+    pub operations: Option<Vec<serde_json::Value>>,
     /// `schemas` (JSON body): a list of text; optional.
     #[twilio(rename = "schemas")]
     pub schemas: Option<Vec<String>>,

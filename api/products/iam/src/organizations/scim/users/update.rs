@@ -24,7 +24,7 @@ pub struct Update {
     pub display_name: Option<String>,
     /// `emails` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "emails")]
-    pub emails: Option<serde_json::Value>,
+    pub emails: Option<Vec<serde_json::Value>>,
     /// `externalId` (JSON body): text; optional. 2 to 255 characters.
     #[twilio(rename = "externalId")]
     pub external_id: Option<String>,
@@ -34,10 +34,10 @@ pub struct Update {
     /// `locale` (JSON body): text; optional.
     #[twilio(rename = "locale")]
     pub locale: Option<String>,
-    /// `meta` (JSON body): one of the values listed below; optional.
+    /// `meta` (JSON body): a JSON object; optional.
     #[twilio(rename = "meta")]
     pub meta: Option<serde_json::Value>,
-    /// `name` (JSON body): one of the values listed below; optional.
+    /// `name` (JSON body): a JSON object; optional.
     #[twilio(rename = "name")]
     pub name: Option<serde_json::Value>,
     /// `schemas` (JSON body): a list of text; optional.

@@ -9,7 +9,7 @@ use super::CreateReportResponse;
 pub struct Create {
     /// `filters` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "filters")]
-    pub filters: Option<serde_json::Value>,
+    pub filters: Option<Vec<serde_json::Value>>,
     /// `time_range` (JSON body): a JSON object; optional.
     #[twilio(rename = "time_range")]
     pub time_range: Option<serde_json::Value>,

@@ -9,5 +9,5 @@ use super::LookupBatchResponse;
 pub struct Create {
     /// `phone_numbers` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "phone_numbers")]
-    pub phone_numbers: Option<serde_json::Value>,
+    pub phone_numbers: Option<Vec<serde_json::Value>>,
 }

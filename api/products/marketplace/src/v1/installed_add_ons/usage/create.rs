@@ -13,7 +13,7 @@ pub struct Create {
     pub installed_add_on_sid: AddOnSid,
     /// `billable_items` (JSON body): a list of a JSON object; required.
     #[twilio(rename = "billable_items")]
-    pub billable_items: serde_json::Value,
+    pub billable_items: Vec<serde_json::Value>,
     /// `total_submitted` (JSON body): a number; optional.
     #[twilio(rename = "total_submitted")]
     pub total_submitted: Option<Decimal>,

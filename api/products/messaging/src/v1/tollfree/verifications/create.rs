@@ -4,7 +4,8 @@ use runtime::sid::{BundleSid, PhoneNumberSid};
 use runtime::{twilio_endpoint, PhoneNumber};
 
 use super::{
-    BusinessRegistrationAuthority, BusinessType, OptInType, TollfreeVerification, VettingProvider,
+    BusinessRegistrationAuthority, BusinessType, OptInType, TollfreeVerification,
+    UseCaseCategories, VettingProvider,
 };
 
 /// Creates a tollfree verification.
@@ -17,7 +18,7 @@ pub struct Create {
     /// `NotificationEmail` (form body): text; required.
     pub notification_email: String,
     /// `UseCaseCategories` (form body): one of the values listed below; required.
-    pub use_case_categories: String,
+    pub use_case_categories: Vec<UseCaseCategories>,
     /// `UseCaseSummary` (form body): text; required.
     pub use_case_summary: String,
     /// `ProductionMessageSample` (form body): text; required.

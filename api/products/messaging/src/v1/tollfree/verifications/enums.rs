@@ -101,3 +101,37 @@ runtime::twilio_enum! {
         CampaignVerify = "CAMPAIGN_VERIFY",
     }
 }
+
+runtime::twilio_enum! {
+    /// Values of the `` of a .
+    pub enum UseCaseCategories {
+        /// `TWO_FACTOR_AUTHENTICATION`.
+        TwoFactorAuthentication = "TWO_FACTOR_AUTHENTICATION",
+        /// `ACCOUNT_NOTIFICATIONS`.
+        AccountNotifications = "ACCOUNT_NOTIFICATIONS",
+        /// `CUSTOMER_CARE`.
+        CustomerCare = "CUSTOMER_CARE",
+        /// `CHARITY_NONPROFIT`.
+        CharityNonprofit = "CHARITY_NONPROFIT",
+        /// `DELIVERY_NOTIFICATIONS`.
+        DeliveryNotifications = "DELIVERY_NOTIFICATIONS",
+        /// `FRAUD_ALERT_MESSAGING`.
+        FraudAlertMessaging = "FRAUD_ALERT_MESSAGING",
+        /// `EVENTS`.
+        Events = "EVENTS",
+        /// `HIGHER_EDUCATION`.
+        HigherEducation = "HIGHER_EDUCATION",
+        /// `K12`.
+        K12 = "K12",
+        /// `MARKETING`.
+        Marketing = "MARKETING",
+        /// `POLLING_AND_VOTING_NON_POLITICAL`.
+        PollingAndVotingNonPolitical = "POLLING_AND_VOTING_NON_POLITICAL",
+        /// `POLITICAL_ELECTION_CAMPAIGNS`.
+        PoliticalElectionCampaigns = "POLITICAL_ELECTION_CAMPAIGNS",
+        /// `PUBLIC_SERVICE_ANNOUNCEMENT`.
+        PublicServiceAnnouncement = "PUBLIC_SERVICE_ANNOUNCEMENT",
+        /// `SECURITY_ALERT`.
+        SecurityAlert = "SECURITY_ALERT",
+    }
+}

@@ -13,7 +13,10 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{BusinessRegistrationAuthority, BusinessType, OptInType, Status, VettingProvider};
+pub use enums::{
+    BusinessRegistrationAuthority, BusinessType, OptInType, Status, UseCaseCategories,
+    VettingProvider,
+};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::TollfreeVerification;

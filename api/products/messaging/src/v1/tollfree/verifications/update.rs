@@ -4,7 +4,8 @@ use runtime::sid::MessagingVerificationSid;
 use runtime::{twilio_endpoint, PhoneNumber};
 
 use super::{
-    BusinessRegistrationAuthority, BusinessType, OptInType, TollfreeVerification, VettingProvider,
+    BusinessRegistrationAuthority, BusinessType, OptInType, TollfreeVerification,
+    UseCaseCategories, VettingProvider,
 };
 
 /// Updates a tollfree verification.
@@ -79,7 +80,7 @@ pub struct Update {
     /// `TermsAndConditionsUrl` (form body): text; optional.
     pub terms_and_conditions_url: Option<String>,
     /// `UseCaseCategories` (form body): one of the values listed below; optional.
-    pub use_case_categories: Option<String>,
+    pub use_case_categories: Option<Vec<UseCaseCategories>>,
     /// `UseCaseSummary` (form body): text; optional.
     pub use_case_summary: Option<String>,
     /// `VettingId` (form body): text; optional.

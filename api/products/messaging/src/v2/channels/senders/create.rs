@@ -7,16 +7,16 @@ use super::ChannelsSenderResponse;
 /// Creates a channels sender response.
 #[twilio_endpoint(POST, "/v2/Channels/Senders", host = "messaging", body = json, response = ChannelsSenderResponse, status = 202)]
 pub struct Create {
-    /// `sender_id` (JSON body): one of the values listed below; required.
+    /// `sender_id` (JSON body): text; required.
     #[twilio(rename = "sender_id")]
-    pub sender_id: serde_json::Value,
-    /// `configuration` (JSON body): one of the values listed below; optional.
+    pub sender_id: String,
+    /// `configuration` (JSON body): a JSON object; optional.
     #[twilio(rename = "configuration")]
     pub configuration: Option<serde_json::Value>,
-    /// `profile` (JSON body): one of the values listed below; optional.
+    /// `profile` (JSON body): a JSON object; optional.
     #[twilio(rename = "profile")]
     pub profile: Option<serde_json::Value>,
-    /// `webhook` (JSON body): one of the values listed below; optional.
+    /// `webhook` (JSON body): a JSON object; optional.
     #[twilio(rename = "webhook")]
     pub webhook: Option<serde_json::Value>,
 }

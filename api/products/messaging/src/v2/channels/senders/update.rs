@@ -10,13 +10,13 @@ use super::ChannelsSenderResponse;
 pub struct Update {
     /// The channels sender response to act on.
     pub sid: AddOnSid,
-    /// `configuration` (JSON body): one of the values listed below; optional.
+    /// `configuration` (JSON body): a JSON object; optional.
     #[twilio(rename = "configuration")]
     pub configuration: Option<serde_json::Value>,
-    /// `profile` (JSON body): one of the values listed below; optional.
+    /// `profile` (JSON body): a JSON object; optional.
     #[twilio(rename = "profile")]
     pub profile: Option<serde_json::Value>,
-    /// `webhook` (JSON body): one of the values listed below; optional.
+    /// `webhook` (JSON body): a JSON object; optional.
     #[twilio(rename = "webhook")]
     pub webhook: Option<serde_json::Value>,
 }

@@ -14,7 +14,7 @@ pub struct Create {
     /// `documents` (JSON body): a list of text; required.
     #[twilio(rename = "documents")]
     pub documents: Vec<String>,
-    /// `losing_carrier_information` (JSON body): one of the values listed below; required.
+    /// `losing_carrier_information` (JSON body): a JSON object; required.
     #[twilio(rename = "losing_carrier_information")]
     pub losing_carrier_information: serde_json::Value,
     /// `auto_cancel_approval_numbers` (JSON body): text; optional. At least 0 characters.
@@ -28,7 +28,7 @@ pub struct Create {
     pub notification_emails: Option<Vec<String>>,
     /// `phone_numbers` (JSON body): a list of a JSON object; optional.
     #[twilio(rename = "phone_numbers")]
-    pub phone_numbers: Option<serde_json::Value>,
+    pub phone_numbers: Option<Vec<serde_json::Value>>,
     /// `portability_advance_carrier` (JSON body): text; optional.
     #[twilio(rename = "portability_advance_carrier")]
     pub portability_advance_carrier: Option<String>,

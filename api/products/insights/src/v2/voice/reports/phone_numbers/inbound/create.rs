@@ -9,7 +9,7 @@ use crate::v2::voice::reports::CreateReportResponse;
 pub struct Create {
     /// `filters` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "filters")]
-    pub filters: Option<serde_json::Value>,
+    pub filters: Option<Vec<serde_json::Value>>,
     /// `size` (JSON body): an integer; optional. Twilio's default: `1000`. From 1 to 6000.
     #[twilio(rename = "size", range = 1..=6000, default = "1000")]
     pub size: Option<u32>,
