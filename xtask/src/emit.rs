@@ -97,7 +97,7 @@ pub fn product_files(product: &Product, trees: &[Tree]) -> BTreeMap<String, Stri
         ),
     ));
     lib.push_str(
-        "#![deny(missing_docs)]\n\nmod http_method;\n\npub use http_method::HttpMethod;\n\n",
+        "#![deny(missing_docs)]\n// A start function takes every required parameter, as many as the spec requires.\n#![allow(clippy::too_many_arguments)]\n\nmod http_method;\n\npub use http_method::HttpMethod;\n\n",
     );
     for v in &versions {
         lib.push_str(&format!("pub mod {v};\n"));
@@ -411,6 +411,10 @@ fn op_rs(segs: &[String], op: &Op) -> String {
     let mut body = String::new();
     let noun = &op.noun;
     let doc = match &op.kind {
+        OpKind::List if op.meta => format!(
+            "Lists {}, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`] walks every page.",
+            plural(noun)
+        ),
         OpKind::List => format!(
             "Lists {}, one page per request; [`ListRequest::stream`] walks every page.",
             plural(noun)

@@ -115,7 +115,6 @@ fn codegen(check: bool) -> Result<(), String> {
         }
         let (product, root_segs) = source_of(stem);
         let src = spec::Source {
-            product: product.clone(),
             root: root_segs,
             v2010: false,
             host: product.replace('_', "-"),
@@ -167,7 +166,6 @@ fn codegen(check: bool) -> Result<(), String> {
         products.push(product);
     }
     let src = spec::Source {
-        product: "api".into(),
         root: Vec::new(),
         v2010: true,
         host: "api".into(),

@@ -76,11 +76,13 @@ impl Kinds {
     }
 }
 
+/// How often a candidate name was seen, in all and per product.
+type Seen = (usize, BTreeMap<String, usize>);
+
 /// Reads every spec (`(product, spec)`) for SID patterns and names each new prefix.
 pub fn collect(specs: &[(String, &Value)]) -> Kinds {
     // prefix → candidate name → (count, product → count)
-    let mut seen: BTreeMap<String, BTreeMap<String, (usize, BTreeMap<String, usize>)>> =
-        BTreeMap::new();
+    let mut seen: BTreeMap<String, BTreeMap<String, Seen>> = BTreeMap::new();
     for (product, spec) in specs {
         let mut note = |prefix: &str, name: String| {
             let e = seen
@@ -95,8 +97,7 @@ pub fn collect(specs: &[(String, &Value)]) -> Kinds {
             for (path, item) in paths {
                 let resource = path
                     .split('/')
-                    .filter(|s| !s.is_empty() && !s.starts_with('{'))
-                    .last()
+                    .rfind(|s| !s.is_empty() && !s.starts_with('{'))
                     .unwrap_or("");
                 for method in ["get", "post", "put", "patch", "delete"] {
                     let Some(op) = item.get(method) else { continue };

@@ -104,8 +104,6 @@ impl OpKind {
 
 /// Where one spec's modules go and how its paths read.
 pub struct Source {
-    /// The product (`verify`), or `api` for v2010.
-    pub product: String,
     /// Module segments every resource sits under (`["v2"]`; empty for v2010 and preview).
     pub root: Vec<String>,
     /// Api v2010: `/2010-04-01/Accounts/{AccountSid}` prefixes, RFC 2822 dates.
@@ -891,7 +889,10 @@ impl Builder<'_> {
             }
             return Ok(ModelTy::Scalar(self.enum_ref(segs, ref_name(r))?));
         }
-        if p.get("type").and_then(Value::as_str) == Some("string") && p.get("enum").is_some() {
+        if p.get("type").and_then(Value::as_str) == Some("string")
+            && p.get("enum").is_some()
+            && p.get("format").and_then(Value::as_str) != Some("http-method")
+        {
             return Ok(ModelTy::Scalar(self.inline_enum(segs, prop, p)?));
         }
         let t = p.get("type").and_then(Value::as_str);

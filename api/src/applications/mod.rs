@@ -5,7 +5,6 @@
 
 mod create;
 mod delete;
-mod enums;
 mod fetch;
 mod list;
 mod model;
@@ -13,9 +12,6 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{
-    SmsFallbackMethod, SmsMethod, StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod,
-};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Application;

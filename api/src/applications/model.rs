@@ -6,7 +6,7 @@ use runtime::sid::{AccountSid, ApplicationSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{SmsFallbackMethod, SmsMethod, StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod};
+use crate::HttpMethod;
 
 /// An application, as Twilio returns it.
 ///
@@ -34,11 +34,11 @@ pub struct Application {
     /// SID.
     pub sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS status callback.
     pub sms_status_callback: Option<String>,
     /// SMS URL.
@@ -46,17 +46,17 @@ pub struct Application {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// URI.
     pub uri: Option<String>,
     /// Voice caller ID lookup.
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

@@ -3,16 +3,6 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum DeauthorizeCallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
     /// Values of the `permission` of a connect app.
     pub enum Permission {
         /// `get-all`.

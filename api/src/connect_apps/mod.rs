@@ -11,7 +11,7 @@ mod model;
 mod update;
 
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{DeauthorizeCallbackMethod, Permission};
+pub use enums::Permission;
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::ConnectApp;

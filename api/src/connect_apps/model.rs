@@ -5,7 +5,8 @@
 use runtime::sid::{AccountSid, ConnectAppSid};
 use runtime::Listed;
 
-use super::{DeauthorizeCallbackMethod, Permission};
+use super::Permission;
+use crate::HttpMethod;
 
 /// A connect app, as Twilio returns it.
 ///
@@ -23,7 +24,7 @@ pub struct ConnectApp {
     /// Company name.
     pub company_name: Option<String>,
     /// Deauthorize callback method.
-    pub deauthorize_callback_method: Option<DeauthorizeCallbackMethod>,
+    pub deauthorize_callback_method: Option<HttpMethod>,
     /// Deauthorize callback URL.
     pub deauthorize_callback_url: Option<String>,
     /// Description.

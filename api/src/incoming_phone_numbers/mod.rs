@@ -15,10 +15,7 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{
-    AddressRequirement, EmergencyAddressStatus, EmergencyStatus, SmsFallbackMethod, SmsMethod,
-    StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod, VoiceReceiveMode,
-};
+pub use enums::{AddressRequirement, EmergencyAddressStatus, EmergencyStatus, VoiceReceiveMode};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::IncomingPhoneNumber;

@@ -7,9 +7,6 @@ mod enums;
 mod list;
 mod model;
 
-pub use enums::{
-    AddressRequirement, EmergencyStatus, SmsFallbackMethod, SmsMethod, StatusCallbackMethod,
-    VoiceFallbackMethod, VoiceMethod,
-};
+pub use enums::{AddressRequirement, EmergencyStatus};
 pub use list::{list, List, ListRequest};
 pub use model::DependentPhoneNumber;

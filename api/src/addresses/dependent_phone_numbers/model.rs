@@ -6,10 +6,8 @@ use runtime::sid::{AccountSid, AddressSid, ApplicationSid, PhoneNumberSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{
-    AddressRequirement, EmergencyStatus, SmsFallbackMethod, SmsMethod, StatusCallbackMethod,
-    VoiceFallbackMethod, VoiceMethod,
-};
+use super::{AddressRequirement, EmergencyStatus};
+use crate::HttpMethod;
 
 /// A dependent phone number, as Twilio returns it.
 ///
@@ -45,17 +43,17 @@ pub struct DependentPhoneNumber {
     /// SMS application SID.
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
     pub trunk_sid: Option<String>,
     /// URI.
@@ -65,11 +63,11 @@ pub struct DependentPhoneNumber {
     /// Voice caller ID lookup.
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

@@ -6,7 +6,7 @@ use runtime::sid::{AccountSid, CallSid, NotificationSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::RequestMethod;
+use crate::HttpMethod;
 
 /// A notification, as Twilio returns it.
 ///
@@ -38,7 +38,7 @@ pub struct Notification {
     /// More info.
     pub more_info: Option<String>,
     /// Request method.
-    pub request_method: Option<RequestMethod>,
+    pub request_method: Option<HttpMethod>,
     /// Request URL.
     pub request_url: Option<String>,
     /// SID.
@@ -81,7 +81,7 @@ pub struct NotificationDetails {
     /// More info.
     pub more_info: Option<String>,
     /// Request method.
-    pub request_method: Option<RequestMethod>,
+    pub request_method: Option<HttpMethod>,
     /// Request URL.
     pub request_url: Option<String>,
     /// Request variables.

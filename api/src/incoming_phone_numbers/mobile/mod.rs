@@ -8,9 +8,6 @@ mod list;
 mod model;
 
 pub use create::{create, Create, CreateRequest};
-pub use enums::{
-    AddressRequirement, EmergencyAddressStatus, EmergencyStatus, SmsFallbackMethod, SmsMethod,
-    StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod, VoiceReceiveMode,
-};
+pub use enums::{AddressRequirement, EmergencyAddressStatus, EmergencyStatus, VoiceReceiveMode};
 pub use list::{list, List, ListRequest};
 pub use model::IncomingPhoneNumber;

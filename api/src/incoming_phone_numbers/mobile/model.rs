@@ -8,10 +8,8 @@ use runtime::sid::{
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{
-    AddressRequirement, EmergencyAddressStatus, EmergencyStatus, SmsFallbackMethod, SmsMethod,
-    StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod, VoiceReceiveMode,
-};
+use super::{AddressRequirement, EmergencyAddressStatus, EmergencyStatus, VoiceReceiveMode};
+use crate::HttpMethod;
 
 /// An incoming phone number, as Twilio returns it.
 ///
@@ -59,11 +57,11 @@ pub struct IncomingPhoneNumber {
     /// SMS application SID.
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status.
@@ -71,7 +69,7 @@ pub struct IncomingPhoneNumber {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
     pub trunk_sid: Option<TrunkSid>,
     /// URI.
@@ -81,11 +79,11 @@ pub struct IncomingPhoneNumber {
     /// Voice caller ID lookup.
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice receive mode.
     pub voice_receive_mode: Option<VoiceReceiveMode>,
     /// Voice URL.

@@ -7,7 +7,6 @@
 
 mod create;
 mod delete;
-mod enums;
 mod fetch;
 mod list;
 mod model;
@@ -15,7 +14,6 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{VoiceFallbackMethod, VoiceMethod, VoiceStatusCallbackMethod};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Domain;

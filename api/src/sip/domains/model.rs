@@ -8,7 +8,7 @@ use runtime::sid::{AccountSid, ByocTrunkSid, PhoneNumberSid, SipDomainSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{VoiceFallbackMethod, VoiceMethod, VoiceStatusCallbackMethod};
+use crate::HttpMethod;
 
 /// A domain, as Twilio returns it.
 ///
@@ -50,13 +50,13 @@ pub struct Domain {
     /// URI.
     pub uri: Option<String>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice status callback method.
-    pub voice_status_callback_method: Option<VoiceStatusCallbackMethod>,
+    pub voice_status_callback_method: Option<HttpMethod>,
     /// Voice status callback URL.
     pub voice_status_callback_url: Option<String>,
     /// Voice URL.

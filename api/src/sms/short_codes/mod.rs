@@ -2,13 +2,11 @@
 
 //! Short codes: `/Accounts/{AccountSid}/SMS/ShortCodes`, with [`list`], [`fetch`], [`update`].
 
-mod enums;
 mod fetch;
 mod list;
 mod model;
 mod update;
 
-pub use enums::{SmsFallbackMethod, SmsMethod};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::ShortCode;

@@ -6,7 +6,7 @@ use runtime::sid::{AccountSid, ShortCodeSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{SmsFallbackMethod, SmsMethod};
+use crate::HttpMethod;
 
 /// A short code, as Twilio returns it.
 ///
@@ -32,11 +32,11 @@ pub struct ShortCode {
     /// SID.
     pub sid: Option<ShortCodeSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// URI.

@@ -3,16 +3,6 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum CallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
     /// Values of the `recurring` of an usage trigger.
     pub enum Recurring {
         /// `daily`.

@@ -13,7 +13,7 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{CallbackMethod, Recurring, TriggerField};
+pub use enums::{Recurring, TriggerField};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Trigger;

@@ -6,7 +6,8 @@ use runtime::sid::{AccountSid, UsageTriggerSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{CallbackMethod, Recurring, TriggerField};
+use super::{Recurring, TriggerField};
+use crate::HttpMethod;
 
 /// A trigger, as Twilio returns it.
 ///
@@ -22,7 +23,7 @@ pub struct Trigger {
     /// API version.
     pub api_version: Option<String>,
     /// Callback method.
-    pub callback_method: Option<CallbackMethod>,
+    pub callback_method: Option<HttpMethod>,
     /// Callback URL.
     pub callback_url: Option<String>,
     /// Current value.

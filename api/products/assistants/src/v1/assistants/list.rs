@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Assistant;
 
-/// Lists assistants, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists assistants, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Assistants", host = "assistants", response = Page<Assistant>, paged)]
 pub struct List {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an

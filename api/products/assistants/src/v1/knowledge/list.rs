@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use crate::v1::assistants::knowledge::Knowledge;
 
-/// Lists knowledges, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists knowledges, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Knowledge", host = "assistants", response = Page<Knowledge>, paged)]
 pub struct List {
     /// `AssistantId` (query string): text; optional.

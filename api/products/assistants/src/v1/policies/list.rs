@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Policy;
 
-/// Lists policies, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists policies, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Policies", host = "assistants", response = Page<Policy>, paged)]
 pub struct List {
     /// `ToolId` (query string): text; optional.

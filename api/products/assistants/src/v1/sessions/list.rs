@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Session;
 
-/// Lists sessions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sessions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Sessions", host = "assistants", response = Page<Session>, paged)]
 pub struct List {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an

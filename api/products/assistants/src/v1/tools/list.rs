@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use crate::v1::assistants::tools::Tool;
 
-/// Lists tools, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists tools, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Tools", host = "assistants", response = Page<Tool>, paged)]
 pub struct List {
     /// `AssistantId` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::ContentAndApprovals;
 
-/// Lists content and approvalses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists content and approvalses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/ContentAndApprovals", host = "content", response = Page<ContentAndApprovals>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer; optional. From 1 to

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Conversation, State};
 
-/// Lists conversations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists conversations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conversations", host = "conversations", response = Page<Conversation>, paged)]
 pub struct List {
     /// `StartDate` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ParticipantConversation;
 
-/// Lists participant conversations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists participant conversations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/ParticipantConversations", host = "conversations", response = Page<ParticipantConversation>, paged)]
 pub struct List {
     /// `Identity` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Sink;
 
-/// Lists sinks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sinks, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Sinks", host = "events", response = Page<Sink>, paged)]
 pub struct List {
     /// `InUse` (query string): `true` or `false`; optional.

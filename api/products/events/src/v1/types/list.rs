@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::EventType;
 
-/// Lists event types, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists event types, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Types", host = "events", response = Page<EventType>, paged)]
 pub struct List {
     /// `SchemaId` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::FlexFlow;
 
-/// Lists flex flows, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists flex flows, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/FlexFlows", host = "flex-api", response = Page<FlexFlow>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.

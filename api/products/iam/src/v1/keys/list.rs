@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::GetKeys;
 
-/// Lists get keyses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists get keyses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Keys", host = "iam", response = Page<GetKeys>, paged)]
 pub struct List {
     /// `AccountSid` (query string): text; required. 34 characters. A SID: `AC` and 32 hex digits.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Conference;
 
-/// Lists conferences, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists conferences, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conferences", host = "insights", response = Page<Conference>, paged)]
 pub struct List {
     /// `ConferenceSid` (query string): text; optional.

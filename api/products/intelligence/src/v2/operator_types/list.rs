@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::OperatorType;
 
-/// Lists operator types, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists operator types, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/OperatorTypes", host = "intelligence", response = Page<OperatorType>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Credential;
 
-/// Lists credentials, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists credentials, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Credentials", host = "ip-messaging", response = Page<Credential>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

@@ -3,26 +3,6 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum FallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum InboundMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
     /// Values of the `scan_message_content` of a service.
     pub enum ScanMessageContent {
         /// `inherit`.

@@ -16,7 +16,7 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{FallbackMethod, InboundMethod, ScanMessageContent};
+pub use enums::ScanMessageContent;
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Service;

@@ -8,7 +8,8 @@ use runtime::sid::{AccountSid, MessagingServiceSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{FallbackMethod, InboundMethod, ScanMessageContent};
+use super::ScanMessageContent;
+use crate::HttpMethod;
 
 /// A service, as Twilio returns it.
 ///
@@ -28,7 +29,7 @@ pub struct Service {
     /// Date updated (RFC 2822 on the wire).
     pub date_updated: Option<OffsetDateTime>,
     /// Fallback method.
-    pub fallback_method: Option<FallbackMethod>,
+    pub fallback_method: Option<HttpMethod>,
     /// Fallback to long code.
     pub fallback_to_long_code: Option<bool>,
     /// Fallback URL.
@@ -36,7 +37,7 @@ pub struct Service {
     /// Friendly name.
     pub friendly_name: Option<String>,
     /// Inbound method.
-    pub inbound_method: Option<InboundMethod>,
+    pub inbound_method: Option<HttpMethod>,
     /// Inbound request URL.
     pub inbound_request_url: Option<String>,
     /// Links.

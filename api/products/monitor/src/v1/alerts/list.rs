@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::Alert;
 
-/// Lists alerts, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists alerts, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Alerts", host = "monitor", response = Page<Alert>, paged)]
 pub struct List {
     /// `LogLevel` (query string): text; optional.

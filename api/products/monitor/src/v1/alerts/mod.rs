@@ -2,12 +2,10 @@
 
 //! Alerts: `/v1/Alerts`, with [`list`], [`fetch`].
 
-mod enums;
 mod fetch;
 mod list;
 mod model;
 
-pub use enums::RequestMethod;
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::{Alert, AlertDetails};

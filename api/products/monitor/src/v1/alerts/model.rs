@@ -6,7 +6,7 @@ use runtime::sid::{AccountSid, NotificationSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::RequestMethod;
+use crate::HttpMethod;
 
 /// An alert, as Twilio returns it.
 ///
@@ -36,7 +36,7 @@ pub struct Alert {
     /// More info.
     pub more_info: Option<String>,
     /// Request method.
-    pub request_method: Option<RequestMethod>,
+    pub request_method: Option<HttpMethod>,
     /// Request URL.
     pub request_url: Option<String>,
     /// Resource SID.
@@ -83,7 +83,7 @@ pub struct AlertDetails {
     /// Request headers.
     pub request_headers: Option<String>,
     /// Request method.
-    pub request_method: Option<RequestMethod>,
+    pub request_method: Option<HttpMethod>,
     /// Request URL.
     pub request_url: Option<String>,
     /// Request variables.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::Event;
 
-/// Lists events, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Events", host = "monitor", response = Page<Event>, paged)]
 pub struct List {
     /// `ActorSid` (query string): text; optional. 34 characters. A SID: `US` and 32 hex digits.

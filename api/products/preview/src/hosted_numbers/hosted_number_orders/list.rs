@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page, PhoneNumber};
 
 use super::{HostedNumberOrder, Status};
 
-/// Lists hosted number orders, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists hosted number orders, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/HostedNumbers/HostedNumberOrders", host = "preview", response = Page<HostedNumberOrder>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InstalledAddOn;
 
-/// Lists installed add ons, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists installed add ons, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/marketplace/InstalledAddOns", host = "preview", response = Page<InstalledAddOn>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

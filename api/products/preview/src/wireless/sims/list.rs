@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Sim;
 
-/// Lists sims, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sims, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/wireless/Sims", host = "preview", response = Page<Sim>, paged)]
 pub struct List {
     /// `Status` (query string): text; optional.

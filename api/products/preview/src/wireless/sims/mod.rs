@@ -4,13 +4,11 @@
 //!
 //! Nested resources: [`usage`].
 
-mod enums;
 mod fetch;
 mod list;
 mod model;
 mod update;
 
-pub use enums::{SmsFallbackMethod, SmsMethod, VoiceFallbackMethod, VoiceMethod};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Sim;

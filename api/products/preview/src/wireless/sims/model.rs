@@ -8,7 +8,7 @@ use runtime::sid::{AccountSid, PreviewSimSid, RatePlanSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{SmsFallbackMethod, SmsMethod, VoiceFallbackMethod, VoiceMethod};
+use crate::HttpMethod;
 
 /// A sim, as Twilio returns it.
 ///
@@ -42,11 +42,11 @@ pub struct Sim {
     /// SID.
     pub sid: Option<PreviewSimSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status.
@@ -56,11 +56,11 @@ pub struct Sim {
     /// URL.
     pub url: Option<String>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

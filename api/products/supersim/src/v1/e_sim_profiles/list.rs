@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{EsimProfile, Status};
 
-/// Lists esim profiles, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists esim profiles, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/ESimProfiles", host = "supersim", response = Page<EsimProfile>, paged)]
 pub struct List {
     /// `Eid` (query string): text; optional.

@@ -9,23 +9,3 @@ runtime::twilio_enum! {
         Payg = "payg",
     }
 }
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum IpCommandsMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum SmsCommandsMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}

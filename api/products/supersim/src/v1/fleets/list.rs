@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Fleet;
 
-/// Lists fleets, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists fleets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Fleets", host = "supersim", response = Page<Fleet>, paged)]
 pub struct List {
     /// `NetworkAccessProfile` (query string): text; optional.

@@ -10,7 +10,7 @@ mod model;
 mod update;
 
 pub use create::{create, Create, CreateRequest};
-pub use enums::{DataMetering, IpCommandsMethod, SmsCommandsMethod};
+pub use enums::DataMetering;
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Fleet;

@@ -6,7 +6,8 @@ use runtime::sid::{AccountSid, FleetSid, NetworkAccessProfileSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{DataMetering, IpCommandsMethod, SmsCommandsMethod};
+use super::DataMetering;
+use crate::HttpMethod;
 
 /// A fleet, as Twilio returns it.
 ///
@@ -30,7 +31,7 @@ pub struct Fleet {
     /// Date updated (RFC 2822 on the wire).
     pub date_updated: Option<OffsetDateTime>,
     /// IP commands method.
-    pub ip_commands_method: Option<IpCommandsMethod>,
+    pub ip_commands_method: Option<HttpMethod>,
     /// IP commands URL.
     pub ip_commands_url: Option<String>,
     /// Network access profile SID.
@@ -40,7 +41,7 @@ pub struct Fleet {
     /// SMS commands enabled.
     pub sms_commands_enabled: Option<bool>,
     /// SMS commands method.
-    pub sms_commands_method: Option<SmsCommandsMethod>,
+    pub sms_commands_method: Option<HttpMethod>,
     /// SMS commands URL.
     pub sms_commands_url: Option<String>,
     /// Unique name.

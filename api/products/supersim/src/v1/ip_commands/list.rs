@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Direction, IpCommand, Status};
 
-/// Lists IP commands, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists IP commands, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/IpCommands", host = "supersim", response = Page<IpCommand>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Network;
 
-/// Lists networks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists networks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Networks", host = "supersim", response = Page<Network>, paged)]
 pub struct List {
     /// `IsoCountry` (query string): text; optional.

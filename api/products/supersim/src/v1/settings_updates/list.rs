@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{SettingsUpdate, Status};
 
-/// Lists settings updates, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists settings updates, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/SettingsUpdates", host = "supersim", response = Page<SettingsUpdate>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.

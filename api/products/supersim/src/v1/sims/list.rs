@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Sim, Status};
 
-/// Lists sims, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sims, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Sims", host = "supersim", response = Page<Sim>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `new`,

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Direction, SmsCommand, Status};
 
-/// Lists SMS commands, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists SMS commands, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/SmsCommands", host = "supersim", response = Page<SmsCommand>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Granularity, Group, UsageRecord};
 
-/// Lists usage records, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists usage records, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/UsageRecords", host = "supersim", response = Page<UsageRecord>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.

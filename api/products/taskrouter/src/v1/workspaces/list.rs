@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Workspace;
 
-/// Lists workspaces, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists workspaces, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Workspaces", host = "taskrouter", response = Page<Workspace>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.

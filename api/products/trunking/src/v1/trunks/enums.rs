@@ -3,16 +3,6 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum DisasterRecoveryMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
     /// Values of the `transfer_caller_id` of a trunk.
     pub enum TransferCallerId {
         /// `from-transferee`.

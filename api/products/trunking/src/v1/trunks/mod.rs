@@ -15,7 +15,7 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{DisasterRecoveryMethod, TransferCallerId, TransferSetting};
+pub use enums::{TransferCallerId, TransferSetting};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Trunk;

@@ -8,7 +8,8 @@ use runtime::sid::{AccountSid, TrunkSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{DisasterRecoveryMethod, TransferCallerId, TransferSetting};
+use super::{TransferCallerId, TransferSetting};
+use crate::HttpMethod;
 
 /// A trunk, as Twilio returns it.
 ///
@@ -32,7 +33,7 @@ pub struct Trunk {
     /// Date updated (RFC 2822 on the wire).
     pub date_updated: Option<OffsetDateTime>,
     /// Disaster recovery method.
-    pub disaster_recovery_method: Option<DisasterRecoveryMethod>,
+    pub disaster_recovery_method: Option<HttpMethod>,
     /// Disaster recovery URL.
     pub disaster_recovery_url: Option<String>,
     /// Domain name.

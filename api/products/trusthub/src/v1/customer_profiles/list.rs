@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{CustomerProfile, Status};
 
-/// Lists customer profiles, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists customer profiles, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/CustomerProfiles", host = "trusthub", response = Page<CustomerProfile>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,

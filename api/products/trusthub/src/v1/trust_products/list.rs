@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Status, TrustProduct};
 
-/// Lists trust products, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists trust products, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/TrustProducts", host = "trusthub", response = Page<TrustProduct>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,

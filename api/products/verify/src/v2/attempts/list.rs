@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Channels, ConversionStatus, VerificationAttempt};
 
-/// Lists verification attempts, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists verification attempts, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Attempts", host = "verify", response = Page<VerificationAttempt>, paged)]
 pub struct List {
     /// `DateCreatedAfter` (query string): text, format `date-time`; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::VerificationTemplate;
 
-/// Lists verification templates, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists verification templates, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Templates", host = "verify", response = Page<VerificationTemplate>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.

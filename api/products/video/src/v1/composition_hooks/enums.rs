@@ -11,13 +11,3 @@ runtime::twilio_enum! {
         Webm = "webm",
     }
 }
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum StatusCallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}

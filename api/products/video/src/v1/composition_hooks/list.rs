@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::CompositionHook;
 
-/// Lists composition hooks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists composition hooks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/CompositionHooks", host = "video", response = Page<CompositionHook>, paged)]
 pub struct List {
     /// `Enabled` (query string): `true` or `false`; optional.

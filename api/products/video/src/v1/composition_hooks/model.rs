@@ -6,7 +6,8 @@ use runtime::sid::{AccountSid, CompositionHookSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{Format, StatusCallbackMethod};
+use super::Format;
+use crate::HttpMethod;
 
 /// A composition hook, as Twilio returns it.
 ///
@@ -40,7 +41,7 @@ pub struct CompositionHook {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Trim.
     pub trim: Option<bool>,
     /// URL.

@@ -27,13 +27,3 @@ runtime::twilio_enum! {
         Failed = "failed",
     }
 }
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum StatusCallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}

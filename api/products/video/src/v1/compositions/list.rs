@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Composition, Status};
 
-/// Lists compositions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists compositions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Compositions", host = "video", response = Page<Composition>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:

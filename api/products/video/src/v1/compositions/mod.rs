@@ -11,7 +11,7 @@ mod model;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{Format, Status, StatusCallbackMethod};
+pub use enums::{Format, Status};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Composition;

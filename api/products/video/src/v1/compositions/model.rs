@@ -8,7 +8,8 @@ use runtime::sid::{AccountSid, CompositionSid, RoomSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{Format, Status, StatusCallbackMethod};
+use super::{Format, Status};
+use crate::HttpMethod;
 
 /// A composition, as Twilio returns it.
 ///
@@ -54,7 +55,7 @@ pub struct Composition {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Trim.
     pub trim: Option<bool>,
     /// URL.

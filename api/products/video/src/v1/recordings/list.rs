@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Recording, Status, Type};
 
-/// Lists recordings, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists recordings, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Recordings", host = "video", response = Page<Recording>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:

@@ -9,7 +9,7 @@ mod list;
 mod model;
 
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{Codec, Format, Status, StatusCallbackMethod, Type};
+pub use enums::{Codec, Format, Status, Type};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Recording;

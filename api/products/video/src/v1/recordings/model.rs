@@ -8,7 +8,8 @@ use runtime::sid::{AccountSid, VideoRecordingSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{Codec, Format, Status, StatusCallbackMethod, Type};
+use super::{Codec, Format, Status, Type};
+use crate::HttpMethod;
 
 /// A recording, as Twilio returns it.
 ///
@@ -48,7 +49,7 @@ pub struct Recording {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Track name.
     pub track_name: Option<String>,
     /// Type.

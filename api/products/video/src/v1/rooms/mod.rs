@@ -12,7 +12,7 @@ mod model;
 mod update;
 
 pub use create::{create, Create, CreateRequest};
-pub use enums::{RoomStatus, RoomType, StatusCallbackMethod, VideoCodec};
+pub use enums::{RoomStatus, RoomType, VideoCodec};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Room;

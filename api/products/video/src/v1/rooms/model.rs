@@ -8,7 +8,8 @@ use runtime::sid::{AccountSid, RoomSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{RoomStatus, RoomType, StatusCallbackMethod, VideoCodec};
+use super::{RoomStatus, RoomType, VideoCodec};
+use crate::HttpMethod;
 
 /// A room, as Twilio returns it.
 ///
@@ -56,7 +57,7 @@ pub struct Room {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Type.
     pub r#type: Option<RoomType>,
     /// Unique name.

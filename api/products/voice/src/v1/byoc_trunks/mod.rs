@@ -4,7 +4,6 @@
 
 mod create;
 mod delete;
-mod enums;
 mod fetch;
 mod list;
 mod model;
@@ -12,7 +11,6 @@ mod update;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::ByocTrunk;

@@ -6,7 +6,7 @@ use runtime::sid::{AccountSid, ByocTrunkSid, ConnectionPolicySid, SipDomainSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{StatusCallbackMethod, VoiceFallbackMethod, VoiceMethod};
+use crate::HttpMethod;
 
 /// A BYOC trunk, as Twilio returns it.
 ///
@@ -34,17 +34,17 @@ pub struct ByocTrunk {
     /// SID.
     pub sid: Option<ByocTrunkSid>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Status callback URL.
     pub status_callback_url: Option<String>,
     /// URL.
     pub url: Option<String>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

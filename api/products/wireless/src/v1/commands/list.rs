@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Command, Direction, Status, Transport};
 
-/// Lists commands, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists commands, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Commands", host = "wireless", response = Page<Command>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.

@@ -3,40 +3,10 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum CommandsCallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
     /// Values of the `reset_status` of a sim.
     pub enum ResetStatus {
         /// `resetting`.
         Resetting = "resetting",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum SmsFallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum SmsMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
     }
 }
 
@@ -59,25 +29,5 @@ runtime::twilio_enum! {
         Scheduled = "scheduled",
         /// `updating`.
         Updating = "updating",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum VoiceFallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum VoiceMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
     }
 }

@@ -12,10 +12,7 @@ mod model;
 mod update;
 
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{
-    CommandsCallbackMethod, ResetStatus, SmsFallbackMethod, SmsMethod, Status, VoiceFallbackMethod,
-    VoiceMethod,
-};
+pub use enums::{ResetStatus, Status};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Sim;

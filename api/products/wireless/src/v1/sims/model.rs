@@ -8,10 +8,8 @@ use runtime::sid::{AccountSid, PreviewSimSid, RatePlanSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{
-    CommandsCallbackMethod, ResetStatus, SmsFallbackMethod, SmsMethod, Status, VoiceFallbackMethod,
-    VoiceMethod,
-};
+use super::{ResetStatus, Status};
+use crate::HttpMethod;
 
 /// A sim, as Twilio returns it.
 ///
@@ -25,7 +23,7 @@ pub struct Sim {
     /// Account SID.
     pub account_sid: Option<AccountSid>,
     /// Commands callback method.
-    pub commands_callback_method: Option<CommandsCallbackMethod>,
+    pub commands_callback_method: Option<HttpMethod>,
     /// Commands callback URL.
     pub commands_callback_url: Option<String>,
     /// Date created (RFC 2822 on the wire).
@@ -49,11 +47,11 @@ pub struct Sim {
     /// SID.
     pub sid: Option<PreviewSimSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status.
@@ -63,11 +61,11 @@ pub struct Sim {
     /// URL.
     pub url: Option<String>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{AccountUsageRecord, Granularity};
 
-/// Lists account usage records, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists account usage records, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/UsageRecords", host = "wireless", response = Page<AccountUsageRecord>, paged)]
 pub struct List {
     /// `End` (query string): text, format `date-time`; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Feedback;
 
-/// Lists feedbacks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists feedbacks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Assistants/<id>/Feedbacks", host = "assistants", response = Page<Feedback>, paged)]
 pub struct List {
     /// The ID it belongs to.

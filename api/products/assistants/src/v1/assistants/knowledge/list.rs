@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Knowledge;
 
-/// Lists knowledges, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists knowledges, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Knowledge", host = "assistants", response = Page<Knowledge>, paged)]
 pub struct List {
     /// The assistant ID it belongs to.

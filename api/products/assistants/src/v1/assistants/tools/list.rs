@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Tool;
 
-/// Lists tools, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists tools, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Tools", host = "assistants", response = Page<Tool>, paged)]
 pub struct List {
     /// The assistant ID it belongs to.

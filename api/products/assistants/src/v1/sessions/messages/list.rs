@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Message;
 
-/// Lists messages, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists messages, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Sessions/<sessionId>/Messages", host = "assistants", response = Page<Message>, paged)]
 pub struct List {
     /// The session ID it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Day;
 
-/// Lists days, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists days, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Days", host = "bulkexports", response = Page<Day>, paged)]
 pub struct List {
     /// The resource type it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Channel, ChannelType};
 
-/// Lists channels, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists channels, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Channels", host = "chat", response = Page<Channel>, paged)]
 pub struct List {
     /// The service it belongs to.

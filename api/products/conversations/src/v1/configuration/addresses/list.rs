@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ConfigurationAddress;
 
-/// Lists configuration addresses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists configuration addresses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Configuration/Addresses", host = "conversations", response = Page<ConfigurationAddress>, paged)]
 pub struct List {
     /// `Type` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Participant;
 
-/// Lists participants, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists participants, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Participants", host = "conversations", response = Page<Participant>, paged)]
 pub struct List {
     /// The conversation it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ScopedWebhook;
 
-/// Lists scoped webhooks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists scoped webhooks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Webhooks", host = "conversations", response = Page<ScopedWebhook>, paged)]
 pub struct List {
     /// The conversation it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Conversation, State};
 
-/// Lists conversations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists conversations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations", host = "conversations", response = Page<Conversation>, paged)]
 pub struct List {
     /// The chat service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::User;
 
-/// Lists users, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists users, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users", host = "conversations", response = Page<User>, paged)]
 pub struct List {
     /// The chat service it belongs to.

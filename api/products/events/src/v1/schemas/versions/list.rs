@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Version;
 
-/// Lists versions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists versions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Schemas/<Id>/Versions", host = "events", response = Page<Version>, paged)]
 pub struct List {
     /// The ID it belongs to.

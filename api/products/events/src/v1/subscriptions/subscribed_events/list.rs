@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::SubscribedEvent;
 
-/// Lists subscribed events, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists subscribed events, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents", host = "events", response = Page<SubscribedEvent>, paged)]
 pub struct List {
     /// The subscription it belongs to.

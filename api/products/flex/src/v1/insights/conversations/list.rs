@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsConversations;
 
-/// Lists insights conversationses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists insights conversationses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/Conversations", host = "flex-api", response = Page<InsightsConversations>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsSegments;
 
-/// Lists insights segmentses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists insights segmentses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/Segments", host = "flex-api", response = Page<InsightsSegments>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.

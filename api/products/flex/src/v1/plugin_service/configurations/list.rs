@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::PluginConfiguration;
 
-/// Lists plugin configurations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists plugin configurations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/PluginService/Configurations", host = "flex-api", response = Page<PluginConfiguration>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.

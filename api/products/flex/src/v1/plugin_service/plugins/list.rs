@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Plugin;
 
-/// Lists plugins, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists plugins, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/PluginService/Plugins", host = "flex-api", response = Page<Plugin>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.

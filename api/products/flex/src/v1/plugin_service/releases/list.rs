@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::PluginRelease;
 
-/// Lists plugin releases, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists plugin releases, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/PluginService/Releases", host = "flex-api", response = Page<PluginRelease>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::RolePermission;
 
-/// Lists role permissions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists role permissions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Roles/<RoleSid>/Permissions", host = "iam", auth = none, response = Page<RolePermission>, paged)]
 pub struct List {
     /// The role it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Participant;
 
-/// Lists participants, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists participants, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>/Participants", host = "insights", response = Page<Participant>, paged)]
 pub struct List {
     /// The conference it belongs to.

@@ -125,13 +125,3 @@ runtime::twilio_enum! {
         GroupSmall = "group_small",
     }
 }
-
-runtime::twilio_enum! {
-    /// Values of the `` of a .
-    pub enum StatusCallbackMethod {
-        /// `GET`.
-        Get = "GET",
-        /// `POST`.
-        Post = "POST",
-    }
-}

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Codec, RoomType, VideoRoomSummary};
 
-/// Lists video room summaries, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists video room summaries, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Video/Rooms", host = "insights", response = Page<VideoRoomSummary>, paged)]
 pub struct List {
     /// `RoomType` (query string): a list of text; optional. Allowed values: `go`, `peer_to_peer`,

@@ -11,7 +11,7 @@ mod model;
 
 pub use enums::{
     Codec, CreatedMethod, EdgeLocation, EndReason, ProcessingState, RoomStatus, RoomType,
-    StatusCallbackMethod, TwilioRealm,
+    TwilioRealm,
 };
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};

@@ -10,8 +10,9 @@ use time::OffsetDateTime;
 
 use super::{
     Codec, CreatedMethod, EdgeLocation, EndReason, ProcessingState, RoomStatus, RoomType,
-    StatusCallbackMethod, TwilioRealm,
+    TwilioRealm,
 };
+use crate::HttpMethod;
 
 /// A video room summary, as Twilio returns it.
 ///
@@ -63,7 +64,7 @@ pub struct VideoRoomSummary {
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Total participant duration sec.
     pub total_participant_duration_sec: Option<i64>,
     /// Total recording duration sec.

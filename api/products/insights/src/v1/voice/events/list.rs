@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Event, TwilioEdge};
 
-/// Lists events, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Events", host = "insights", response = Page<Event>, paged)]
 pub struct List {
     /// The call it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Metric, StreamDirection, TwilioEdge};
 
-/// Lists metrics, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists metrics, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Metrics", host = "insights", response = Page<Metric>, paged)]
 pub struct List {
     /// The call it belongs to.

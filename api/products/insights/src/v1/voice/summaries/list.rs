@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{AnsweredBy, CallSummaries, ProcessingStateRequest, SortBy};
 
-/// Lists call summarieses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists call summarieses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Voice/Summaries", host = "insights", response = Page<CallSummaries>, paged)]
 pub struct List {
     /// `From` (query string): text; optional.

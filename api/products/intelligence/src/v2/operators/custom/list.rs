@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Availability, CustomOperator};
 
-/// Lists custom operators, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists custom operators, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Operators/Custom", host = "intelligence", response = Page<CustomOperator>, paged)]
 pub struct List {
     /// `Availability` (query string): one of the values listed below; optional. Allowed values:

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::OperatorResult;
 
-/// Lists operator results, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists operator results, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults", host = "intelligence", response = Page<OperatorResult>, paged)]
 pub struct List {
     /// The transcript it belongs to.

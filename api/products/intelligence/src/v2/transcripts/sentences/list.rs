@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Sentence;
 
-/// Lists sentences, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sentences, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/Sentences", host = "intelligence", response = Page<Sentence>, paged)]
 pub struct List {
     /// The transcript it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::KnowledgeChunk;
 
-/// Lists knowledge chunks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists knowledge chunks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Knowledge/<id>/Chunks", host = "knowledge", response = Page<KnowledgeChunk>, paged)]
 pub struct List {
     /// The ID it belongs to.

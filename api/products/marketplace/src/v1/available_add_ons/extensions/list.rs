@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Extension;
 
-/// Lists extensions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists extensions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/AvailableAddOns/<AvailableAddOnSid>/Extensions", host = "marketplace", response = Page<Extension>, paged)]
 pub struct List {
     /// The available add on it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::BrandRegistrations;
 
-/// Lists brand registrationses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists brand registrationses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations", host = "messaging", response = Page<BrandRegistrations>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

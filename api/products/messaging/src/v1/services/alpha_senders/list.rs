@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::AlphaSender;
 
-/// Lists alpha senders, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists alpha senders, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/AlphaSenders", host = "messaging", response = Page<AlphaSender>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ChannelSender;
 
-/// Lists channel senders, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists channel senders, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/ChannelSenders", host = "messaging", response = Page<ChannelSender>, paged)]
 pub struct List {
     /// The messaging service it belongs to.

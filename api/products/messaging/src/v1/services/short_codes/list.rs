@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ShortCode;
 
-/// Lists short codes, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists short codes, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/ShortCodes", host = "messaging", response = Page<ShortCode>, paged)]
 pub struct List {
     /// The service it belongs to.

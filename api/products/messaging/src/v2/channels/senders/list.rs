@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ChannelsSenderResponse;
 
-/// Lists channels sender responses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists channels sender responses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Channels/Senders", host = "messaging", response = Page<ChannelsSenderResponse>, paged)]
 pub struct List {
     /// `Channel` (query string): text; required.

@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::SigningRequestConfiguration;
 
-/// Lists signing request configurations, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists signing request configurations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/SigningRequest/Configuration", host = "numbers", response = Page<SigningRequestConfiguration>, paged)]
 pub struct List {
     /// `Country` (query string): text; optional.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{AuthorizationDocument, Status};
 
-/// Lists authorization documents, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists authorization documents, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/HostedNumber/AuthorizationDocuments", host = "numbers", response = Page<AuthorizationDocument>, paged)]
 pub struct List {
     /// `Email` (query string): text; optional.

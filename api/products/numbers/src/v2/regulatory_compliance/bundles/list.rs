@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Bundle, EndUserType, SortBy, SortDirection, Status};
 
-/// Lists bundles, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists bundles, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles", host = "numbers", response = Page<Bundle>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,

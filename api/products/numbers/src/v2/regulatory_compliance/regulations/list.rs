@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{EndUserType, Regulation};
 
-/// Lists regulations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists regulations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Regulations", host = "numbers", response = Page<Regulation>, paged)]
 pub struct List {
     /// `EndUserType` (query string): one of the values listed below; optional. Allowed values:

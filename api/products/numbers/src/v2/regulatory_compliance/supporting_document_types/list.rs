@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::SupportingDocumentType;
 
-/// Lists supporting document types, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists supporting document types, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocumentTypes", host = "numbers", response = Page<SupportingDocumentType>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

@@ -5,8 +5,8 @@ use runtime::{twilio_endpoint, Page, PhoneNumber};
 
 use super::{DependentHostedNumberOrder, Status};
 
-/// Lists dependent hosted number orders, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists dependent hosted number orders, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/HostedNumbers/AuthorizationDocuments/<SigningDocumentSid>/DependentHostedNumberOrders", host = "preview", response = Page<DependentHostedNumberOrder>, paged)]
 pub struct List {
     /// The signing document it belongs to.

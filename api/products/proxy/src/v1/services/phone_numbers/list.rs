@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::PhoneNumberResource;
 
-/// Lists phone number resources, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists phone number resources, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "proxy", response = Page<PhoneNumberResource>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Session;
 
-/// Lists sessions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sessions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions", host = "proxy", response = Page<Session>, paged)]
 pub struct List {
     /// The service it belongs to.

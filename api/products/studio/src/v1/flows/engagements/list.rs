@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Engagement;
 
-/// Lists engagements, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists engagements, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements", host = "studio", response = Page<Engagement>, paged)]
 pub struct List {
     /// The flow it belongs to.

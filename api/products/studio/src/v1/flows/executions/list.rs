@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::Execution;
 
-/// Lists executions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists executions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Executions", host = "studio", response = Page<Execution>, paged)]
 pub struct List {
     /// The flow it belongs to.

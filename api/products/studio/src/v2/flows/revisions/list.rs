@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Revision;
 
-/// Lists revisions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists revisions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Flows/<Sid>/Revisions", host = "studio", response = Page<Revision>, paged)]
 pub struct List {
     /// The revision to act on.

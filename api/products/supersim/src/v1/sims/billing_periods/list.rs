@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::BillingPeriod;
 
-/// Lists billing periods, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists billing periods, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Sims/<SimSid>/BillingPeriods", host = "supersim", response = Page<BillingPeriod>, paged)]
 pub struct List {
     /// The sim it belongs to.

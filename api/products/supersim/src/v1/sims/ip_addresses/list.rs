@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::IpAddress;
 
-/// Lists IP addresses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists IP addresses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Sims/<SimSid>/IpAddresses", host = "supersim", response = Page<IpAddress>, paged)]
 pub struct List {
     /// The sim it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::SyncMap;
 
-/// Lists sync maps, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sync maps, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps", host = "sync", response = Page<SyncMap>, paged)]
 pub struct List {
     /// The service it belongs to.

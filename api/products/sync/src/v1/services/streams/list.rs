@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::SyncStream;
 
-/// Lists sync streams, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists sync streams, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Streams", host = "sync", response = Page<SyncStream>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -7,7 +7,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::Event;
 
-/// Lists events, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Events", host = "taskrouter", response = Page<Event>, paged)]
 pub struct List {
     /// The workspace it belongs to.

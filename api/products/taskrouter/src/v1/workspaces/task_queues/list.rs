@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::TaskQueue;
 
-/// Lists task queues, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists task queues, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues", host = "taskrouter", response = Page<TaskQueue>, paged)]
 pub struct List {
     /// The workspace it belongs to.

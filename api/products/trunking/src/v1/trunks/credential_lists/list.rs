@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::CredentialList;
 
-/// Lists credential lists, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists credential lists, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/CredentialLists", host = "trunking", response = Page<CredentialList>, paged)]
 pub struct List {
     /// The trunk it belongs to.

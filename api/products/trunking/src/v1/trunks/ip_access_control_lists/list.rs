@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::IpAccessControlList;
 
-/// Lists IP access control lists, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists IP access control lists, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/IpAccessControlLists", host = "trunking", response = Page<IpAccessControlList>, paged)]
 pub struct List {
     /// The trunk it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::OriginationUrl;
 
-/// Lists origination URLs, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists origination URLs, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/OriginationUrls", host = "trunking", response = Page<OriginationUrl>, paged)]
 pub struct List {
     /// The trunk it belongs to.

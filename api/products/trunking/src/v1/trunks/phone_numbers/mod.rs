@@ -12,10 +12,7 @@ mod model;
 
 pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
-pub use enums::{
-    AddressRequirement, SmsFallbackMethod, SmsMethod, StatusCallbackMethod, VoiceFallbackMethod,
-    VoiceMethod,
-};
+pub use enums::AddressRequirement;
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::PhoneNumberResource;

@@ -8,10 +8,8 @@ use runtime::sid::{AccountSid, ApplicationSid, PhoneNumberSid, TrunkSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
-use super::{
-    AddressRequirement, SmsFallbackMethod, SmsMethod, StatusCallbackMethod, VoiceFallbackMethod,
-    VoiceMethod,
-};
+use super::AddressRequirement;
+use crate::HttpMethod;
 
 /// A phone number resource, as Twilio returns it.
 ///
@@ -47,17 +45,17 @@ pub struct PhoneNumberResource {
     /// SMS application SID.
     pub sms_application_sid: Option<ApplicationSid>,
     /// SMS fallback method.
-    pub sms_fallback_method: Option<SmsFallbackMethod>,
+    pub sms_fallback_method: Option<HttpMethod>,
     /// SMS fallback URL.
     pub sms_fallback_url: Option<String>,
     /// SMS method.
-    pub sms_method: Option<SmsMethod>,
+    pub sms_method: Option<HttpMethod>,
     /// SMS URL.
     pub sms_url: Option<String>,
     /// Status callback.
     pub status_callback: Option<String>,
     /// Status callback method.
-    pub status_callback_method: Option<StatusCallbackMethod>,
+    pub status_callback_method: Option<HttpMethod>,
     /// Trunk SID.
     pub trunk_sid: Option<TrunkSid>,
     /// URL.
@@ -67,11 +65,11 @@ pub struct PhoneNumberResource {
     /// Voice caller ID lookup.
     pub voice_caller_id_lookup: Option<bool>,
     /// Voice fallback method.
-    pub voice_fallback_method: Option<VoiceFallbackMethod>,
+    pub voice_fallback_method: Option<HttpMethod>,
     /// Voice fallback URL.
     pub voice_fallback_url: Option<String>,
     /// Voice method.
-    pub voice_method: Option<VoiceMethod>,
+    pub voice_method: Option<HttpMethod>,
     /// Voice URL.
     pub voice_url: Option<String>,
 }

@@ -5,8 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ChannelEndpointAssignment;
 
-/// Lists channel endpoint assignments, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists channel endpoint assignments, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments", host = "trusthub", response = Page<ChannelEndpointAssignment>, paged)]
 pub struct List {
     /// The trust product it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::EntityAssignment;
 
-/// Lists entity assignments, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists entity assignments, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments", host = "trusthub", response = Page<EntityAssignment>, paged)]
 pub struct List {
     /// The trust product it belongs to.

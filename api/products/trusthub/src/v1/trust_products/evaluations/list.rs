@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Evaluation;
 
-/// Lists evaluations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists evaluations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/Evaluations", host = "trusthub", response = Page<Evaluation>, paged)]
 pub struct List {
     /// The trust product it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Entity;
 
-/// Lists entities, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists entities, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities", host = "verify", response = Page<Entity>, paged)]
 pub struct List {
     /// The service it belongs to.

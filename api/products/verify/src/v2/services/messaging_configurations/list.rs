@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::MessagingConfiguration;
 
-/// Lists messaging configurations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists messaging configurations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/MessagingConfigurations", host = "verify", response = Page<MessagingConfiguration>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Participant, Status};
 
-/// Lists participants, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists participants, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants", host = "video", response = Page<Participant>, paged)]
 pub struct List {
     /// The room it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Recording, Status};
 
-/// Lists recordings, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists recordings, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Recordings", host = "video", response = Page<Recording>, paged)]
 pub struct List {
     /// The room it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Transcriptions;
 
-/// Lists transcriptionses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists transcriptionses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Transcriptions", host = "video", response = Page<Transcriptions>, paged)]
 pub struct List {
     /// The room it belongs to.

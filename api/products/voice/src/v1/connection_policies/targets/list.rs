@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Target;
 
-/// Lists targets, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists targets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets", host = "voice", response = Page<Target>, paged)]
 pub struct List {
     /// The connection policy it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::DataSession;
 
-/// Lists data sessions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists data sessions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Sims/<SimSid>/DataSessions", host = "wireless", response = Page<DataSession>, paged)]
 pub struct List {
     /// The sim it belongs to.

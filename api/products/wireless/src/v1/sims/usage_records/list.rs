@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::{Granularity, Record};
 
-/// Lists records, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists records, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Sims/<SimSid>/UsageRecords", host = "wireless", response = Page<Record>, paged)]
 pub struct List {
     /// The sim it belongs to.

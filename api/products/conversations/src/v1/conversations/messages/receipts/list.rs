@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Receipt;
 
-/// Lists receipts, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists receipts, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts", host = "conversations", response = Page<Receipt>, paged)]
 pub struct List {
     /// The conversation it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Message, OrderType};
 
-/// Lists messages, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists messages, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages", host = "conversations", response = Page<Message>, paged)]
 pub struct List {
     /// The chat service it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsAssessments;
 
-/// Lists insights assessmentses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists insights assessmentses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments", host = "flex-api", response = Page<InsightsAssessments>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.

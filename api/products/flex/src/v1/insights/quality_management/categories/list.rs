@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsQuestionnairesCategory;
 
-/// Lists insights questionnaires categories, one page per request; [`ListRequest::stream`] walks
-/// every page.
+/// Lists insights questionnaires categories, one page per request (pages in Twilio's `meta`
+/// envelope); [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Categories", host = "flex-api", response = Page<InsightsQuestionnairesCategory>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsQuestionnaires;
 
-/// Lists insights questionnaireses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists insights questionnaireses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questionnaires", host = "flex-api", response = Page<InsightsQuestionnaires>, paged)]
 pub struct List {
     /// `IncludeInactive` (query string): `true` or `false`; optional.

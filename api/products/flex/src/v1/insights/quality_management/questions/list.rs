@@ -5,8 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsQuestionnairesQuestion;
 
-/// Lists insights questionnaires questions, one page per request; [`ListRequest::stream`] walks
-/// every page.
+/// Lists insights questionnaires questions, one page per request (pages in Twilio's `meta`
+/// envelope); [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questions", host = "flex-api", response = Page<InsightsQuestionnairesQuestion>, paged)]
 pub struct List {
     /// `CategorySid` (query string): a list of text; optional.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Participant;
 
-/// Lists participants, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists participants, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants", host = "flex-api", response = Page<Participant>, paged)]
 pub struct List {
     /// The interaction it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::ConfiguredPlugin;
 
-/// Lists configured plugins, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists configured plugins, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/PluginService/Configurations/<ConfigurationSid>/Plugins", host = "flex-api", response = Page<ConfiguredPlugin>, paged)]
 pub struct List {
     /// The configuration it belongs to.

@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::VideoParticipantSummary;
 
-/// Lists video participant summaries, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists video participant summaries, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>/Participants", host = "insights", response = Page<VideoParticipantSummary>, paged)]
 pub struct List {
     /// The room it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Channel;
 
-/// Lists channels, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists channels, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users/<UserSid>/Channels", host = "ip-messaging", response = Page<Channel>, paged)]
 pub struct List {
     /// The service it belongs to.

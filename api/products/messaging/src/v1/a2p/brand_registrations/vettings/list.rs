@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{BrandVetting, VettingProvider};
 
-/// Lists brand vettings, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists brand vettings, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings", host = "messaging", response = Page<BrandVetting>, paged)]
 pub struct List {
     /// The brand it belongs to.

@@ -5,8 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::UsAppToPersonResponse;
 
-/// Lists us app to person responses, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists us app to person responses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p", host = "messaging", response = Page<UsAppToPersonResponse>, paged)]
 pub struct List {
     /// The messaging service it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::PortInRequestList;
 
-/// Lists port in request lists, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists port in request lists, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Porting/PortIn/PortInRequests", host = "numbers", response = Page<PortInRequestList>, paged)]
 pub struct List {
     /// `Token` (query string): text; optional.

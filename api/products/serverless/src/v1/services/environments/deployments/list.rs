@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Deployment;
 
-/// Lists deployments, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists deployments, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments", host = "serverless", response = Page<Deployment>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::Log;
 
-/// Lists logs, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists logs, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Logs", host = "serverless", response = Page<Log>, paged)]
 pub struct List {
     /// The service it belongs to.

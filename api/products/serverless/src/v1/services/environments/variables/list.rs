@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Variable;
 
-/// Lists variables, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists variables, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables", host = "serverless", response = Page<Variable>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Step;
 
-/// Lists steps, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists steps, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Executions/<ExecutionSid>/Steps", host = "studio", response = Page<Step>, paged)]
 pub struct List {
     /// The flow it belongs to.

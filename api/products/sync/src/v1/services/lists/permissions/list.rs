@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Permission;
 
-/// Lists permissions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists permissions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions", host = "sync", response = Page<Permission>, paged)]
 pub struct List {
     /// The service it belongs to.

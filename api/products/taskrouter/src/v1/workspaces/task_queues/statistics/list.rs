@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, DateTime, Page};
 
 use super::TaskQueuesStatistics;
 
-/// Lists task queues statisticses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists task queues statisticses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/Statistics", host = "taskrouter", response = Page<TaskQueuesStatistics>, paged)]
 pub struct List {
     /// The workspace it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Reservation, Status};
 
-/// Lists reservations, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists reservations, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations", host = "taskrouter", response = Page<Reservation>, paged)]
 pub struct List {
     /// The workspace it belongs to.

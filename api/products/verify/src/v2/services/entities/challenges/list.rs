@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::{Challenge, ChallengeStatuses, ListOrders};
 
-/// Lists challenges, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists challenges, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges", host = "verify", response = Page<Challenge>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Factor;
 
-/// Lists factors, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists factors, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors", host = "verify", response = Page<Factor>, paged)]
 pub struct List {
     /// The service it belongs to.

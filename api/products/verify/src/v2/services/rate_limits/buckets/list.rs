@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::Bucket;
 
-/// Lists buckets, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists buckets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
+/// walks every page.
 #[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets", host = "verify", response = Page<Bucket>, paged)]
 pub struct List {
     /// The service it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::PublishedTrack;
 
-/// Lists published tracks, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists published tracks, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/PublishedTracks", host = "video", response = Page<PublishedTrack>, paged)]
 pub struct List {
     /// The room it belongs to.

@@ -4,7 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::HrsPrefixes;
 
-/// Lists hrs prefixeses, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists hrs prefixeses, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/DialingPermissions/Countries/<IsoCode>/HighRiskSpecialPrefixes", host = "voice", response = Page<HrsPrefixes>, paged)]
 pub struct List {
     /// The ISO code it belongs to.

@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InsightsAssessmentsComment;
 
-/// Lists insights assessments comments, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists insights assessments comments, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments/Comments", host = "flex-api", response = Page<InsightsAssessmentsComment>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.

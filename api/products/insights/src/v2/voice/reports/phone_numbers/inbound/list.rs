@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::InboundPhoneNumberReport;
 
-/// Lists inbound phone number reports, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists inbound phone number reports, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Inbound/<reportId>", host = "insights", response = Page<InboundPhoneNumberReport>, paged)]
 pub struct List {
     /// The report ID it belongs to.

@@ -4,8 +4,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::OutboundPhoneNumberReport;
 
-/// Lists outbound phone number reports, one page per request; [`ListRequest::stream`] walks every
-/// page.
+/// Lists outbound phone number reports, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Outbound/<reportId>", host = "insights", response = Page<OutboundPhoneNumberReport>, paged)]
 pub struct List {
     /// The report ID it belongs to.

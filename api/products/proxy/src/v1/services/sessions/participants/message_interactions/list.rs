@@ -5,7 +5,8 @@ use runtime::{twilio_endpoint, Page};
 
 use super::MessageInteraction;
 
-/// Lists message interactions, one page per request; [`ListRequest::stream`] walks every page.
+/// Lists message interactions, one page per request (pages in Twilio's `meta` envelope);
+/// [`ListRequest::stream`] walks every page.
 #[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions", host = "proxy", response = Page<MessageInteraction>, paged)]
 pub struct List {
     /// The service it belongs to.
