@@ -66,3 +66,75 @@ pub mod sms;
 pub mod tokens;
 pub mod transcriptions;
 pub mod usage;
+
+// Every other product, each its own crate behind a feature of the same name (`full`: all).
+#[cfg(feature = "assistants")]
+pub use api_assistants as assistants;
+#[cfg(feature = "bulkexports")]
+pub use api_bulkexports as bulkexports;
+#[cfg(feature = "chat")]
+pub use api_chat as chat;
+#[cfg(feature = "content")]
+pub use api_content as content;
+#[cfg(feature = "conversations")]
+pub use api_conversations as conversations;
+#[cfg(feature = "events")]
+pub use api_events as events;
+#[cfg(feature = "flex")]
+pub use api_flex as flex;
+#[cfg(feature = "frontline")]
+pub use api_frontline as frontline;
+#[cfg(feature = "iam")]
+pub use api_iam as iam;
+#[cfg(feature = "insights")]
+pub use api_insights as insights;
+#[cfg(feature = "intelligence")]
+pub use api_intelligence as intelligence;
+#[cfg(feature = "ip_messaging")]
+pub use api_ip_messaging as ip_messaging;
+#[cfg(feature = "knowledge")]
+pub use api_knowledge as knowledge;
+#[cfg(feature = "lookups")]
+pub use api_lookups as lookups;
+#[cfg(feature = "marketplace")]
+pub use api_marketplace as marketplace;
+#[cfg(feature = "messaging")]
+pub use api_messaging as messaging;
+#[cfg(feature = "monitor")]
+pub use api_monitor as monitor;
+#[cfg(feature = "notify")]
+pub use api_notify as notify;
+#[cfg(feature = "numbers")]
+pub use api_numbers as numbers;
+#[cfg(feature = "oauth")]
+pub use api_oauth as oauth;
+#[cfg(feature = "preview")]
+pub use api_preview as preview;
+#[cfg(feature = "pricing")]
+pub use api_pricing as pricing;
+#[cfg(feature = "proxy")]
+pub use api_proxy as proxy;
+#[cfg(feature = "routes")]
+pub use api_routes as routes;
+#[cfg(feature = "serverless")]
+pub use api_serverless as serverless;
+#[cfg(feature = "studio")]
+pub use api_studio as studio;
+#[cfg(feature = "supersim")]
+pub use api_supersim as supersim;
+#[cfg(feature = "sync")]
+pub use api_sync as sync;
+#[cfg(feature = "taskrouter")]
+pub use api_taskrouter as taskrouter;
+#[cfg(feature = "trunking")]
+pub use api_trunking as trunking;
+#[cfg(feature = "trusthub")]
+pub use api_trusthub as trusthub;
+#[cfg(feature = "verify")]
+pub use api_verify as verify;
+#[cfg(feature = "video")]
+pub use api_video as video;
+#[cfg(feature = "voice")]
+pub use api_voice as voice;
+#[cfg(feature = "wireless")]
+pub use api_wireless as wireless;

@@ -66,8 +66,15 @@ pub async fn drive(
     endpoints: &[&'static EndpointInfo],
     base_url: &str,
 ) -> Result<Vec<Call>, String> {
-    let client = runtime::Client::builder(ACCOUNT_SID, AUTH_TOKEN)
-        .base_url(base_url)
+    // One Prism serves one spec: every host of these endpoints goes to it, at its root.
+    let mut builder = runtime::Client::builder(ACCOUNT_SID, AUTH_TOKEN).base_url(base_url);
+    let mut hosts: Vec<&str> = endpoints.iter().map(|e| e.host).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    for host in hosts {
+        builder = builder.host_base_url(host, base_url);
+    }
+    let client = builder
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| format!("cannot build the client: {e}"))?;

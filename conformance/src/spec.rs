@@ -116,6 +116,42 @@ impl Spec {
         Ok(Self { doc })
     }
 
+    /// The host label serving `path` (`verify` for `https://verify.twilio.com`): the path's
+    /// own `servers`, else the document's.
+    pub fn host_of(&self, path: &str) -> Option<String> {
+        let item = self.doc["paths"].get(path)?;
+        item.pointer("/servers/0/url")
+            .or_else(|| self.doc.pointer("/servers/0/url"))
+            .and_then(Value::as_str)
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|h| h.split('.').next())
+            .map(str::to_owned)
+    }
+
+    /// Whether this spec has the endpoint's operation on the endpoint's host.
+    pub fn serves(&self, info: &runtime::EndpointInfo) -> bool {
+        let path = crate::check::spec_path(info.path);
+        self.host_of(&path).as_deref() == Some(info.host)
+            && self.doc["paths"][&path]
+                .get(info.method.as_str().to_ascii_lowercase())
+                .is_some()
+    }
+
+    /// How many operations the spec has.
+    pub fn operation_count(&self) -> usize {
+        self.doc["paths"].as_object().map_or(0, |paths| {
+            paths
+                .values()
+                .map(|item| {
+                    ["get", "post", "put", "patch", "delete"]
+                        .iter()
+                        .filter(|m| item.get(**m).is_some())
+                        .count()
+                })
+                .sum()
+        })
+    }
+
     /// Whether the path template exists (`{Placeholder}` form).
     pub fn has_path(&self, path: &str) -> bool {
         self.doc["paths"].get(path).is_some()
@@ -134,7 +170,9 @@ impl Spec {
             let location = match p["in"].as_str() {
                 Some("path") => In::Path,
                 Some("query") => In::Query,
-                _ => continue, // headers and cookies are the client's business
+                // `Authorization` is the client's business (credentials).
+                Some("header") if p["name"].as_str() != Some("Authorization") => In::Header,
+                _ => continue,
             };
             let name = p["name"].as_str().unwrap_or_default().to_owned();
             params.retain(|q: &Param| q.name != name);
@@ -145,10 +183,14 @@ impl Spec {
                 schema: self.resolve(&p["schema"]).clone(),
             });
         }
-        if let Some(body) = op
+        let form = op
             .pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
-            .map(|s| self.resolve(s))
-        {
+            .map(|s| (In::Form, self.resolve(s)));
+        let json = ["application~1json", "application~1scim+json"]
+            .iter()
+            .find_map(|ct| op.pointer(&format!("/requestBody/content/{ct}/schema")))
+            .map(|s| (In::Json, self.resolve(s)));
+        if let Some((body_in, body)) = form.or(json) {
             let required: Vec<&str> = body["required"]
                 .as_array()
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
@@ -157,7 +199,7 @@ impl Spec {
                 for (name, schema) in props {
                     params.push(Param {
                         name: name.clone(),
-                        location: In::Form,
+                        location: body_in,
                         required: required.contains(&name.as_str()),
                         schema: self.resolve(schema).clone(),
                     });

@@ -205,6 +205,15 @@ impl EndpointInfo {
     /// parent module, so that segment is dropped.
     pub fn rust_path(&self) -> String {
         let module = self.name.rsplit_once("::").map_or("", |(m, _)| m);
+        // A product crate (`api_verify::v2::…`) is re-exported by `api` as `api::verify::v2::…`.
+        let mapped;
+        let module = match module.strip_prefix("api_") {
+            Some(rest) => {
+                mapped = format!("api::{rest}");
+                mapped.as_str()
+            }
+            None => module,
+        };
         let module = match module.rsplit_once("::") {
             Some((parent, last)) if last == self.function => parent,
             _ => module,

@@ -337,6 +337,11 @@ sid_types! {
     UserDefinedMessageSubscriptionSid = "ZY";
 }
 
+// Every other product's SID kinds, generated from the specs by `cargo xtask codegen`.
+mod kinds;
+
+pub use kinds::*;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+mod cargo;
 mod emit;
 mod names;
+mod sids;
 mod spec;
 
 fn main() -> ExitCode {
@@ -43,28 +45,155 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn spec_path(root: &Path) -> PathBuf {
-    match std::env::var_os("TWILIO_OAI_SPEC") {
-        Some(p) => PathBuf::from(p),
-        None => root.join("../shared/twilio-oai/twilio_api_v2010.json"),
+/// The specs' directory: `TWILIO_OAI_DIR`, the directory of `TWILIO_OAI_SPEC`, or
+/// `../shared/twilio-oai` beside the repository.
+fn spec_dir(root: &Path) -> PathBuf {
+    if let Some(d) = std::env::var_os("TWILIO_OAI_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(p) = std::env::var_os("TWILIO_OAI_SPEC") {
+        if let Some(parent) = Path::new(&p).parent() {
+            return parent.to_path_buf();
+        }
+    }
+    root.join("../shared/twilio-oai")
+}
+
+/// `twilio_verify_v2` → (`verify`, `["v2"]`); `twilio_iam_organizations` → (`iam`,
+/// `["organizations"]`); `twilio_preview` → (`preview`, `[]`).
+fn source_of(stem: &str) -> (String, Vec<String>) {
+    let name = stem.strip_prefix("twilio_").unwrap_or(stem);
+    match name.rsplit_once('_') {
+        Some((product, v))
+            if v.starts_with('v') && v.len() > 1 && v[1..].chars().all(|c| c.is_ascii_digit()) =>
+        {
+            (product.to_owned(), vec![v.to_owned()])
+        }
+        Some((product, rest)) => (product.to_owned(), vec![rest.to_owned()]),
+        None => (name.to_owned(), Vec::new()),
     }
 }
 
 fn codegen(check: bool) -> Result<(), String> {
     let root = root();
-    let spec_file = spec_path(&root);
-    let text = std::fs::read_to_string(&spec_file)
-        .map_err(|e| format!("cannot read the spec at {}: {e}", spec_file.display()))?;
-    let spec: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("the spec is not JSON: {e}"))?;
-    let tree = spec::read(&spec)?;
-    let out_dir = root.join("api/src");
-    let mut files = BTreeMap::new();
-    for (path, source) in emit::files(&tree) {
-        let formatted = rustfmt(&root, &source).map_err(|e| format!("{path}: {e}"))?;
-        files.insert(out_dir.join(path), formatted);
+    let dir = spec_dir(&root);
+    let mut specs: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read the specs at {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let spec: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        specs.push((stem, spec));
     }
-    let existing = owned_files(&out_dir)?;
+    let v2010 = specs
+        .iter()
+        .find(|(s, _)| s == "twilio_api_v2010")
+        .ok_or_else(|| format!("no twilio_api_v2010.json in {}", dir.display()))?;
+    let named: Vec<(String, &serde_json::Value)> = specs
+        .iter()
+        .map(|(stem, spec)| (source_of(stem).0, spec))
+        .collect();
+    let kinds = sids::collect(&named);
+    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut ops_total = 0usize;
+    // Every product but Api v2010: one crate each under api/products.
+    let mut by_product: BTreeMap<String, Vec<spec::Tree>> = BTreeMap::new();
+    for (stem, spec) in &specs {
+        if stem == "twilio_api_v2010" {
+            continue;
+        }
+        let (product, root_segs) = source_of(stem);
+        let src = spec::Source {
+            root: root_segs,
+            v2010: false,
+            host: product.replace('_', "-"),
+        };
+        let tree = spec::read(spec, &src, &kinds).map_err(|e| format!("{stem}: {e}"))?;
+        if tree.modules.is_empty() {
+            continue;
+        }
+        by_product.entry(product).or_default().push(tree);
+    }
+    let mut products = Vec::new();
+    for (name, trees) in &by_product {
+        let mut hosts: Vec<String> = trees
+            .iter()
+            .flat_map(|t| {
+                t.modules
+                    .values()
+                    .flat_map(|m| m.ops.iter().map(|o| o.host.clone()))
+            })
+            .collect();
+        hosts.sort();
+        hosts.dedup();
+        let ops: usize = trees
+            .iter()
+            .map(|t| t.modules.values().map(|m| m.ops.len()).sum::<usize>())
+            .sum();
+        ops_total += ops;
+        let mut versions: Vec<String> = trees
+            .iter()
+            .flat_map(|t| {
+                t.modules
+                    .keys()
+                    .filter(|k| k.len() == 1)
+                    .map(|k| k[0].clone())
+            })
+            .collect();
+        versions.sort();
+        versions.dedup();
+        let product = emit::Product {
+            name: name.clone(),
+            hosts,
+            ops,
+            versions,
+        };
+        let base = root.join("api/products").join(name);
+        for (path, text) in emit::product_files(&product, trees) {
+            files.insert(base.join(path), text);
+        }
+        products.push(product);
+    }
+    let src = spec::Source {
+        root: Vec::new(),
+        v2010: true,
+        host: "api".into(),
+    };
+    let tree = spec::read(&v2010.1, &src, &kinds).map_err(|e| format!("v2010: {e}"))?;
+    ops_total += tree.modules.values().map(|m| m.ops.len()).sum::<usize>();
+    for (path, text) in emit::files(&tree, &products) {
+        files.insert(root.join("api/src").join(path), text);
+    }
+    files.insert(
+        root.join("runtime/src/sid/kinds.rs"),
+        sids::kinds_rs(&kinds, emit::MARKER),
+    );
+    let manifest = root.join("api/Cargo.toml");
+    let current = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    files.insert(manifest, cargo::api_manifest(&current, &products)?);
+    let mut formatted = BTreeMap::new();
+    for (path, source) in files {
+        let text = if path.extension().is_some_and(|e| e == "rs") {
+            rustfmt(&root, &source).map_err(|e| format!("{}: {e}", path.display()))?
+        } else {
+            source
+        };
+        formatted.insert(path, text);
+    }
+    let files = formatted;
+    let mut existing = owned_files(&root.join("api/src"))?;
+    existing.extend(owned_files(&root.join("api/products"))?);
     let mut differ = Vec::new();
     for (path, content) in &files {
         let current = std::fs::read_to_string(path).ok();
@@ -87,12 +216,14 @@ fn codegen(check: bool) -> Result<(), String> {
             std::fs::remove_file(p).map_err(|e| format!("{}: {e}", p.display()))?;
         }
     }
-    let ops: usize = tree.modules.values().map(|m| m.ops.len()).sum();
+    let ops = ops_total;
+    let n_products = products.len();
     if check {
         if differ.is_empty() && stale.is_empty() {
             println!(
-                "codegen: {} files up to date ({ops} operations)",
-                files.len()
+                "codegen: {} files up to date ({ops} operations, {n_products} products beside Api v2010, {} SID kinds)",
+                files.len(),
+                kinds.by_prefix.len()
             );
             return Ok(());
         }
@@ -105,7 +236,8 @@ fn codegen(check: bool) -> Result<(), String> {
         return Err("generated files are out of date: run `cargo xtask codegen`".into());
     }
     println!(
-        "codegen: {ops} operations in {} files ({} written, {} removed)",
+        "codegen: {ops} operations ({n_products} products beside Api v2010, {} SID kinds) in {} files ({} written, {} removed)",
+        kinds.by_prefix.len(),
         files.len(),
         differ.len(),
         stale.len()

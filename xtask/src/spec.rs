@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::names::{ident, macro_wire, pascal, plural, singular, snake, words};
+use crate::sids::Kinds;
 
 /// Operations left to hand-written declarations (`api::payments`).
 const HAND_WRITTEN: &[&str] = &["CreatePayments", "UpdatePayments"];
@@ -27,41 +28,31 @@ const RULES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// SID types of `runtime::sid` by prefix (`^(SM|MM)` reads as `SM`).
-const SIDS: &[(&str, &str)] = &[
-    ("AC", "AccountSid"),
-    ("AD", "AddressSid"),
-    ("AL", "IpAccessControlListSid"),
-    ("AP", "ApplicationSid"),
-    ("BU", "BundleSid"),
-    ("BY", "ByocTrunkSid"),
-    ("CA", "CallSid"),
-    ("CF", "ConferenceSid"),
-    ("CL", "CredentialListSid"),
-    ("CN", "ConnectAppSid"),
-    ("CR", "CredentialSid"),
-    ("HX", "ContentSid"),
-    ("IP", "IpAddressSid"),
-    ("ME", "MediaSid"),
-    ("MG", "MessagingServiceSid"),
-    ("NO", "NotificationSid"),
-    ("PK", "PaymentSid"),
-    ("PN", "PhoneNumberSid"),
-    ("QU", "QueueSid"),
-    ("RE", "RecordingSid"),
-    ("RI", "IdentitySid"),
-    ("SC", "ShortCodeSid"),
-    ("SD", "SipDomainSid"),
-    ("SK", "ApiKeySid"),
-    ("SM", "MessageSid"),
-    ("TK", "TrunkSid"),
-    ("TR", "TranscriptionSid"),
-    ("UT", "UsageTriggerSid"),
-    ("XE", "AddOnSid"),
-    ("XF", "AddOnExtensionSid"),
-    ("XH", "AddOnPayloadSid"),
-    ("XR", "AddOnResultSid"),
-    ("ZY", "UserDefinedMessageSubscriptionSid"),
+/// Names a generated type must not take: the operation structs and the types files import.
+const RESERVED: &[&str] = &[
+    "Create",
+    "Fetch",
+    "List",
+    "Update",
+    "Delete",
+    "Patch",
+    "PhoneNumber",
+    "Uri",
+    "DateTime",
+    "Date",
+    "Page",
+    "JsonObject",
+    "HttpMethod",
+    "Decimal",
+    "OffsetDateTime",
+    "BTreeMap",
+    "Listed",
+    "Value",
+    "Option",
+    "Vec",
+    "String",
+    "Result",
+    "Box",
 ];
 
 /// Schema name parts that name a variant of their parent resource rather than a resource:
@@ -84,25 +75,41 @@ const VARIANTS: &[&str] = &[
     "yesterday",
 ];
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum OpKind {
     List,
     Create,
     Fetch,
     Update,
     Delete,
+    /// `PATCH` on an instance.
+    Patch,
+    /// A second operation of the same kind in one module, named from its operation ID.
+    Named(String),
 }
 
 impl OpKind {
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             OpKind::List => "list",
             OpKind::Create => "create",
             OpKind::Fetch => "fetch",
             OpKind::Update => "update",
             OpKind::Delete => "delete",
+            OpKind::Patch => "patch",
+            OpKind::Named(n) => n,
         }
     }
+}
+
+/// Where one spec's modules go and how its paths read.
+pub struct Source {
+    /// Module segments every resource sits under (`["v2"]`; empty for v2010 and preview).
+    pub root: Vec<String>,
+    /// Api v2010: `/2010-04-01/Accounts/{AccountSid}` prefixes, RFC 2822 dates.
+    pub v2010: bool,
+    /// The host label when the spec names none (`verify`).
+    pub host: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -110,6 +117,8 @@ pub enum Place {
     Path,
     Query,
     Form,
+    Json,
+    Header,
 }
 
 /// A Rust type reference: `runtime` item, a crate item (module path + name), or a literal.
@@ -139,6 +148,9 @@ pub struct Field {
     pub ty: Ty,
     pub range: Option<String>,
     pub doc: String,
+    /// Twilio's default, as it travels.
+    pub default: Option<String>,
+    pub deprecated: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +172,13 @@ pub struct Op {
     pub rules: Vec<(&'static str, Vec<String>)>,
     /// The resource in words (`call recording`), for docs.
     pub noun: String,
+    /// The host label (`verify`), `api` for v2010.
+    pub host: String,
+    pub json: bool,
+    /// `"oauth2"` or `"none"` when not Basic.
+    pub auth: Option<&'static str>,
+    /// A list with the `meta` envelope (for docs; the runtime reads both).
+    pub meta: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -209,34 +228,43 @@ pub struct Module {
 
 pub struct Tree {
     pub modules: BTreeMap<Vec<String>, Module>,
+    /// Api v2010: RFC 2822 dates in models.
+    pub v2010: bool,
 }
 
-pub fn read(spec: &Value) -> Result<Tree, String> {
+pub fn read(spec: &Value, src: &Source, kinds: &Kinds) -> Result<Tree, String> {
+    static EMPTY: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .ok_or("no components.schemas")?;
+        .unwrap_or_else(|| EMPTY.get_or_init(serde_json::Map::new));
     let paths = spec
         .get("paths")
         .and_then(Value::as_object)
         .ok_or("no paths")?;
     let mut b = Builder {
         schemas,
+        parameters: spec
+            .pointer("/components/parameters")
+            .and_then(Value::as_object),
+        spec,
+        src,
+        kinds,
         examples: examples(paths),
         modules: BTreeMap::new(),
         model_owner: BTreeMap::new(),
         enum_owner: BTreeMap::new(),
     };
     // Modules first (sorted), so ownership of shared schemas is deterministic.
-    let mut ops: Vec<(Vec<String>, String, &'static str, &Value)> = Vec::new();
+    let mut ops: Vec<(Vec<String>, String, &'static str, &Value, &Value)> = Vec::new();
     for (path, item) in paths {
-        let segs = module_of(path)?;
+        let segs = module_of(path, src)?;
         let mut any = false;
-        for (method, upper) in [("get", "GET"), ("post", "POST"), ("delete", "DELETE")] {
+        for (method, upper) in METHODS {
             if let Some(op) = item.get(method) {
                 let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
-                if !HAND_WRITTEN.contains(&id) {
-                    ops.push((segs.clone(), path.clone(), upper, op));
+                if !(src.v2010 && HAND_WRITTEN.contains(&id)) {
+                    ops.push((segs.clone(), path.clone(), upper, op, item));
                     any = true;
                 }
             }
@@ -246,44 +274,88 @@ pub fn read(spec: &Value) -> Result<Tree, String> {
         }
     }
     ops.sort_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
-    for (segs, path, method, op) in ops {
-        let built = b.op(&segs, &path, method, op)?;
+    for (segs, path, method, op, item) in ops {
+        let mut built = b.op(&segs, &path, method, op, item)?;
         let module = b.modules.get_mut(&segs).ok_or("module vanished")?;
         if module.ops.iter().any(|o| o.kind == built.kind) {
-            return Err(format!(
-                "two `{}` operations in {}",
-                built.kind.name(),
-                segs.join("::")
-            ));
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("op");
+            built.kind = OpKind::Named(snake(id));
+            if module.ops.iter().any(|o| o.kind == built.kind) {
+                return Err(format!("two `{id}` operations in {}", segs.join("::")));
+            }
         }
         module.ops.push(built);
     }
     for m in b.modules.values_mut() {
-        m.ops.sort_by_key(|o| o.kind);
+        m.ops.sort_by(|a, b| a.kind.cmp(&b.kind));
     }
-    Ok(Tree { modules: b.modules })
+    Ok(Tree {
+        modules: b.modules,
+        v2010: src.v2010,
+    })
 }
 
-/// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json` → `calls::recordings`.
-fn module_of(path: &str) -> Result<Vec<String>, String> {
-    let rest = path
-        .strip_prefix("/2010-04-01")
-        .ok_or_else(|| format!("unexpected path {path}"))?
-        .trim_end_matches(".json");
-    let rest = rest.strip_prefix("/Accounts/{AccountSid}").unwrap_or(rest);
-    let segs: Vec<String> = rest
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .map(snake)
-        .collect();
+const METHODS: [(&str, &str); 5] = [
+    ("get", "GET"),
+    ("post", "POST"),
+    ("put", "PUT"),
+    ("patch", "PATCH"),
+    ("delete", "DELETE"),
+];
+
+/// The path's part after the version segment the module root stands for.
+fn path_rest<'a>(path: &'a str, src: &Source) -> &'a str {
+    if src.v2010 {
+        let rest = path.strip_prefix("/2010-04-01").unwrap_or(path);
+        let rest = rest.trim_end_matches(".json");
+        return rest.strip_prefix("/Accounts/{AccountSid}").unwrap_or(rest);
+    }
+    let first = path.split('/').find(|s| !s.is_empty()).unwrap_or("");
+    match src.root.last() {
+        Some(v) if snake(first) == *v => &path[1 + first.len()..],
+        _ => path,
+    }
+}
+
+/// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json` → `calls::recordings`;
+/// `/v2/Services/{ServiceSid}/Verifications` → `v2::services::verifications`.
+fn module_of(path: &str, src: &Source) -> Result<Vec<String>, String> {
+    let rest = path_rest(path, src);
+    let mut segs: Vec<String> = src.root.clone();
+    segs.extend(
+        rest.split('/')
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .map(|s| ident_segment(&snake(s))),
+    );
     if segs.is_empty() {
         return Err(format!("no resource in {path}"));
     }
     Ok(segs)
 }
 
+/// A module name that is a valid identifier: `2fa` → `m2fa`, `type` → `type_`.
+fn ident_segment(s: &str) -> String {
+    let s = if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m{s}")
+    } else {
+        s.to_owned()
+    };
+    if ident(&s).starts_with("r#") || s == "self" || s == "super" || s == "crate" {
+        format!("{s}_")
+    } else {
+        s
+    }
+}
+
 struct Builder<'a> {
     schemas: &'a serde_json::Map<String, Value>,
+    parameters: Option<&'a serde_json::Map<String, Value>>,
+    spec: &'a Value,
+    src: &'a Source,
+    kinds: &'a Kinds,
     /// Example response objects per model schema, from the operations' examples.
     examples: BTreeMap<String, Vec<Value>>,
     modules: BTreeMap<Vec<String>, Module>,
@@ -293,9 +365,12 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn ensure(&mut self, segs: &[String], path: &str) {
-        let display = path
-            .trim_start_matches("/2010-04-01")
-            .trim_end_matches(".json");
+        let display = if self.src.v2010 {
+            path.trim_start_matches("/2010-04-01")
+                .trim_end_matches(".json")
+        } else {
+            path
+        };
         for n in 1..=segs.len() {
             let key = segs[..n].to_vec();
             let prefix = display_prefix(display, n, n == segs.len());
@@ -318,16 +393,31 @@ impl Builder<'_> {
         path: &str,
         method: &'static str,
         op: &Value,
+        item: &Value,
     ) -> Result<Op, String> {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
         let instance = path.trim_end_matches(".json").ends_with('}');
         let (code, resp_schema) = response_of(op)?;
-        let page = resp_schema.filter(|s| s.get("$ref").is_none());
+
+        let page = resp_schema.filter(|s| {
+            s.get("$ref").is_none()
+                && s.get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| {
+                        p.values().any(|v| {
+                            v.get("type").and_then(Value::as_str) == Some("array")
+                                && v.pointer("/items/$ref").is_some()
+                        })
+                    })
+        });
+        let meta = page.is_some_and(|p| p.pointer("/properties/meta").is_some());
         let kind = match method {
             "GET" if page.is_some() => OpKind::List,
             "GET" => OpKind::Fetch,
             "POST" if instance => OpKind::Update,
             "POST" => OpKind::Create,
+            "PUT" => OpKind::Update,
+            "PATCH" => OpKind::Patch,
             _ => OpKind::Delete,
         };
         let response = match (resp_schema, page) {
@@ -339,7 +429,10 @@ impl Builder<'_> {
                     .ok_or("page without properties")?;
                 let (key, items) = props
                     .iter()
-                    .find(|(_, v)| v.get("type").and_then(Value::as_str) == Some("array"))
+                    .find(|(_, v)| {
+                        v.get("type").and_then(Value::as_str) == Some("array")
+                            && v.pointer("/items/$ref").is_some()
+                    })
                     .ok_or_else(|| format!("{id}: page without an item array"))?;
                 let item_ref = items
                     .pointer("/items/$ref")
@@ -348,13 +441,38 @@ impl Builder<'_> {
                 let t = self.model(segs, ref_name(item_ref), Some(key))?;
                 Response::Page(t)
             }
-            (Some(s), None) => {
-                let r = s
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .ok_or("response without $ref")?;
-                Response::One(self.model(segs, ref_name(r), None)?)
+            (Some(s), None) => match s.get("$ref").and_then(Value::as_str) {
+                Some(r) if self.is_object(ref_name(r)) => {
+                    Response::One(self.model(segs, ref_name(r), None)?)
+                }
+                // An inline or non-object answer: read as JSON by the caller.
+                _ => Response::None,
+            },
+        };
+        let host = op
+            .pointer("/servers/0/url")
+            .or_else(|| item.pointer("/servers/0/url"))
+            .or_else(|| self.spec.pointer("/servers/0/url"))
+            .and_then(Value::as_str)
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|h| h.split('.').next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.src.host.clone());
+        let security = op
+            .get("security")
+            .or_else(|| self.spec.get("security"))
+            .and_then(Value::as_array);
+        let auth = match security {
+            Some(list) if list.is_empty() => Some("none"),
+            Some(list)
+                if list.iter().all(|s| {
+                    s.as_object()
+                        .is_some_and(|o| o.keys().all(|k| k.to_lowercase().contains("oauth")))
+                }) =>
+            {
+                Some("oauth2")
             }
+            _ => None,
         };
         let noun = match &response {
             Response::One(TypeRef::Local(_, n)) | Response::Page(TypeRef::Local(_, n)) => words(n),
@@ -367,10 +485,10 @@ impl Builder<'_> {
         };
         let mut fields = Vec::new();
         // Path parameters, in path order.
-        let params: Vec<&Value> = op
+        let params: Vec<Value> = op
             .get("parameters")
             .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
+            .map(|a| a.iter().map(|p| self.deref_param(p)).collect())
             .unwrap_or_default();
         let placeholders: Vec<&str> = path
             .split('{')
@@ -386,31 +504,62 @@ impl Builder<'_> {
                 })
                 .ok_or_else(|| format!("{id}: no parameter for {{{name}}}"))?;
             let schema = p.get("schema").cloned().unwrap_or(Value::Null);
-            let ty = self.param_type(segs, &schema)?;
-            let required = *name != "AccountSid";
+            let mut ty = self.param_type(segs, name, &schema)?;
+            if !matches!(ty.base, TypeRef::Runtime("sid", _)) || ty.list {
+                // A path segment is text or a SID; the allowed values are in the doc.
+                ty = Ty {
+                    list: false,
+                    base: TypeRef::Plain("String".into()),
+                };
+            }
+            let required = !(self.src.v2010 && *name == "AccountSid");
             let doc = path_doc(name, &noun);
             fields.push(self.field(name, Place::Path, required, ty, &schema, doc));
         }
-        // Query parameters (required first, then the rest), or the form body.
+        // Headers, query parameters (required first, then the rest), or the body.
         let mut rest = Vec::new();
         for p in &params {
-            if p.get("in").and_then(Value::as_str) != Some("query") {
-                if p.get("in").and_then(Value::as_str) != Some("path") {
-                    return Err(format!("{id}: unsupported parameter location"));
+            let place = match p.get("in").and_then(Value::as_str) {
+                // A POST, PUT or PATCH sends its parameters in the body: a query parameter
+                // beside a body cannot be declared (left out; the static check reports it).
+                Some("query") if matches!(method, "POST" | "PUT" | "PATCH") => continue,
+                Some("query") => Place::Query,
+                // The client writes `Authorization` itself (credentials, tokens).
+                Some("header")
+                    if p.get("name").and_then(Value::as_str) == Some("Authorization") =>
+                {
+                    continue
                 }
-                continue;
-            }
+                Some("header") => Place::Header,
+                Some("path") => continue,
+                _ => return Err(format!("{id}: unsupported parameter location")),
+            };
             let name = p
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or("nameless parameter")?;
-            let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+            let mut schema = p.get("schema").cloned().unwrap_or(Value::Null);
+            if p.get("deprecated").and_then(Value::as_bool) == Some(true) {
+                if let Some(o) = schema.as_object_mut() {
+                    o.insert("deprecated".into(), Value::Bool(true));
+                }
+            }
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-            rest.push((name.to_owned(), Place::Query, required, schema));
+            rest.push((name.to_owned(), place, required, schema));
         }
-        if let Some(body) =
-            op.pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
-        {
+        let mut json = false;
+        let body = op
+            .pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
+            .map(|b| (Place::Form, b))
+            .or_else(|| {
+                ["application~1json", "application~1scim+json"]
+                    .iter()
+                    .find_map(|ct| op.pointer(&format!("/requestBody/content/{ct}/schema")))
+                    .map(|b| (Place::Json, b))
+            });
+        if let Some((place, body)) = body {
+            json = place == Place::Json;
+            let body = self.deref_schema(body).clone();
             let required: Vec<&str> = body
                 .get("required")
                 .and_then(Value::as_array)
@@ -420,7 +569,7 @@ impl Builder<'_> {
                 for (name, schema) in props {
                     rest.push((
                         name.clone(),
-                        Place::Form,
+                        place,
                         required.contains(&name.as_str()),
                         schema.clone(),
                     ));
@@ -441,8 +590,21 @@ impl Builder<'_> {
             }
         }
         for (name, place, required, schema) in rest {
-            let ty = self.param_type(segs, &schema)?;
-            let mut doc = param_doc(&name, &schema, &noun);
+            let schema = if place == Place::Json {
+                self.deref_schema(&schema).clone()
+            } else {
+                schema
+            };
+            let ty = if place == Place::Json && !is_scalar(&schema) {
+                Ty {
+                    list: schema.get("type").and_then(Value::as_str) == Some("array"),
+                    base: TypeRef::Plain("serde_json::Value".into()),
+                }
+            } else {
+                self.param_type(segs, &name, &schema)?
+            };
+            let allowed = self.allowed(&schema);
+            let mut doc = param_doc(&name, &schema, &noun, place, required, &allowed);
             let mut field = self.field(&name, place, required, ty, &schema, String::new());
             if fields.iter().any(|f: &Field| f.ident == field.ident) {
                 // A body parameter named like a path one (`AccountSid` of
@@ -455,7 +617,7 @@ impl Builder<'_> {
         }
         let rules = RULES
             .iter()
-            .filter(|(op_id, _, _)| *op_id == id)
+            .filter(|(op_id, _, _)| self.src.v2010 && *op_id == id)
             .map(|(_, kind, group)| {
                 group
                     .iter()
@@ -482,6 +644,10 @@ impl Builder<'_> {
             response,
             rules,
             noun,
+            host,
+            json,
+            auth,
+            meta,
         })
     }
 
@@ -534,27 +700,41 @@ impl Builder<'_> {
                 )
             }),
             doc,
+            default: schema.get("default").and_then(|d| match d {
+                Value::String(s) if !s.is_empty() => Some(s.clone()),
+                Value::Bool(_) | Value::Number(_) => Some(d.to_string()),
+                _ => None,
+            }),
+            deprecated: schema.get("deprecated").and_then(Value::as_bool) == Some(true),
         }
     }
 
-    fn param_type(&mut self, segs: &[String], schema: &Value) -> Result<Ty, String> {
+    fn param_type(&mut self, segs: &[String], wire: &str, schema: &Value) -> Result<Ty, String> {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            return Ok(Ty {
-                list: false,
-                base: self.enum_ref(segs, ref_name(r))?,
-            });
+            if let Some(target) = self.schemas.get(ref_name(r)) {
+                if target.get("type").and_then(Value::as_str) == Some("array") {
+                    let target = target.clone();
+                    return self.param_type(segs, wire, &target);
+                }
+            }
+            let base = if self.is_enum(ref_name(r)) {
+                self.enum_ref(segs, ref_name(r))?
+            } else {
+                TypeRef::Plain("String".into())
+            };
+            return Ok(Ty { list: false, base });
         }
         let t = schema.get("type").and_then(Value::as_str);
         if t == Some("array") {
             let items = schema.get("items").cloned().unwrap_or(Value::Null);
-            let inner = self.param_type(segs, &items)?;
+            let inner = self.param_type(segs, wire, &items)?;
             return Ok(Ty {
                 list: true,
                 base: inner.base,
             });
         }
         let format = schema.get("format").and_then(Value::as_str);
-        let base = if let Some(sid) = sid_type(schema) {
+        let base = if let Some(sid) = self.sid_type(schema) {
             TypeRef::Runtime("sid", sid.to_owned())
         } else {
             match (t, format) {
@@ -562,7 +742,7 @@ impl Builder<'_> {
                     TypeRef::Local(vec![], "HttpMethod".into())
                 }
                 (Some("string"), _) if schema.get("enum").is_some() => {
-                    return Err("inline string enum outside Payments".into())
+                    self.inline_enum(segs, wire, schema)?
                 }
                 (Some("string"), Some("uri")) => TypeRef::Runtime("", "Uri".into()),
                 (Some("string"), Some("phone-number" | "endpoint")) => {
@@ -610,13 +790,17 @@ impl Builder<'_> {
         let taken = |n: &str| {
             module.enums.iter().any(|e| e.name == n) || module.models.iter().any(|m| m.name == n)
         };
-        let name = if taken(&short)
-            || ["Create", "Fetch", "List", "Update", "Delete"].contains(&short.as_str())
-        {
-            pascal(schema)
+        let mut name = if taken(&short) || RESERVED.contains(&short.as_str()) {
+            pascal(schema.rsplit('.').next().unwrap_or(schema))
         } else {
             short
         };
+        let base = name.clone();
+        let mut n = 2;
+        while taken(&name) || RESERVED.contains(&name.as_str()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
         module.enums.push(Enum {
             name: name.clone(),
             schema: schema.to_owned(),
@@ -647,9 +831,6 @@ impl Builder<'_> {
             }
             return Ok(TypeRef::Local(owner, name));
         }
-        let name = model_name(schema);
-        self.model_owner
-            .insert(schema.to_owned(), (segs.to_vec(), name.clone()));
         let s = self
             .schemas
             .get(schema)
@@ -662,7 +843,7 @@ impl Builder<'_> {
             .unwrap_or_default();
         let mut fields = Vec::new();
         for (prop, p) in &props {
-            let mut ty = self.model_type(segs, p)?;
+            let mut ty = self.model_type(segs, prop, p)?;
             if matches!(ty, ModelTy::Sid(_)) && self.contradicted(schema, prop, p) {
                 // The spec's own examples put another kind of SID here: keep the text.
                 ty = ModelTy::Scalar(TypeRef::Plain("String".into()));
@@ -675,7 +856,23 @@ impl Builder<'_> {
                 ty,
             });
         }
+        // Named after its fields are read: their enums take their names first.
         let module = self.modules.entry(segs.to_vec()).or_default();
+        let base = model_name(schema);
+        let mut name = if RESERVED.contains(&base.as_str()) {
+            format!("{base}Resource")
+        } else {
+            base.clone()
+        };
+        let mut n = 2;
+        while module.models.iter().any(|x| x.name == name)
+            || module.enums.iter().any(|x| x.name == name)
+        {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.model_owner
+            .insert(schema.to_owned(), (segs.to_vec(), name.clone()));
         module.models.push(Model {
             name: name.clone(),
             schema: schema.to_owned(),
@@ -685,27 +882,36 @@ impl Builder<'_> {
         Ok(TypeRef::Local(segs.to_vec(), name))
     }
 
-    fn model_type(&mut self, segs: &[String], p: &Value) -> Result<ModelTy, String> {
+    fn model_type(&mut self, segs: &[String], prop: &str, p: &Value) -> Result<ModelTy, String> {
         if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+            if !self.is_enum(ref_name(r)) {
+                return Ok(ModelTy::Scalar(TypeRef::Plain("serde_json::Value".into())));
+            }
             return Ok(ModelTy::Scalar(self.enum_ref(segs, ref_name(r))?));
+        }
+        if p.get("type").and_then(Value::as_str) == Some("string")
+            && p.get("enum").is_some()
+            && p.get("format").and_then(Value::as_str) != Some("http-method")
+        {
+            return Ok(ModelTy::Scalar(self.inline_enum(segs, prop, p)?));
         }
         let t = p.get("type").and_then(Value::as_str);
         let format = p.get("format").and_then(Value::as_str);
         Ok(match (t, format) {
             (Some("array"), _) => {
                 let items = p.get("items").cloned().unwrap_or(Value::Null);
-                match self.model_type(segs, &items)? {
+                match self.model_type(segs, prop, &items)? {
                     ModelTy::Scalar(inner) => ModelTy::Vec(inner),
                     _ => ModelTy::Vec(TypeRef::Plain("serde_json::Value".into())),
                 }
             }
-            (Some("string"), Some("date-time-rfc-2822")) => ModelTy::Rfc2822,
+            (Some("string"), Some("date-time-rfc-2822" | "date-time")) => ModelTy::Rfc2822,
             (Some("string"), Some("date")) => ModelTy::Date,
             (Some("string"), Some("http-method")) => {
                 ModelTy::Scalar(TypeRef::Local(vec![], "HttpMethod".into()))
             }
-            (Some("string"), _) => match sid_type(p) {
-                Some(sid) => ModelTy::Sid(TypeRef::Runtime("sid", sid.to_owned())),
+            (Some("string"), _) => match self.sid_type(p) {
+                Some(sid) => ModelTy::Sid(TypeRef::Runtime("sid", sid)),
                 None => ModelTy::Scalar(TypeRef::Plain("String".into())),
             },
             (Some("boolean"), _) => ModelTy::Scalar(TypeRef::Plain("bool".into())),
@@ -723,7 +929,7 @@ impl Builder<'_> {
 fn examples(paths: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<Value>> {
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for item in paths.values() {
-        for method in ["get", "post", "delete"] {
+        for method in ["get", "post", "put", "patch", "delete"] {
             let Some(op) = item.get(method) else { continue };
             let Ok((_, Some(schema))) = response_of(op) else {
                 continue;
@@ -765,6 +971,107 @@ fn examples(paths: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<Valu
 }
 
 impl Builder<'_> {
+    /// The SID type for a `^XX[0-9a-fA-F]{32}$` pattern.
+    fn sid_type(&self, schema: &Value) -> Option<String> {
+        let pattern = schema.get("pattern").and_then(Value::as_str)?;
+        let prefix = crate::sids::prefix(pattern)?;
+        self.kinds.name(prefix).map(str::to_owned)
+    }
+
+    /// The allowed values of an enum parameter (inline, by `$ref`, or its list's items).
+    fn allowed(&self, schema: &Value) -> Vec<String> {
+        let s = schema.get("items").unwrap_or(schema);
+        let s = match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => self.schemas.get(ref_name(r)).unwrap_or(s),
+            None => s,
+        };
+        s.get("enum")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn is_enum(&self, schema: &str) -> bool {
+        self.schemas
+            .get(schema)
+            .is_some_and(|s| s.get("enum").is_some())
+    }
+
+    fn is_object(&self, schema: &str) -> bool {
+        self.schemas
+            .get(schema)
+            .is_some_and(|s| s.get("properties").is_some())
+    }
+
+    /// A `$ref` to a component schema resolved (one level), or the schema itself.
+    fn deref_schema<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with("#/components/schemas/") => {
+                self.schemas.get(ref_name(r)).unwrap_or(schema)
+            }
+            _ => schema,
+        }
+    }
+
+    fn deref_param(&self, p: &Value) -> Value {
+        match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => self
+                .parameters
+                .and_then(|ps| ps.get(ref_name(r)))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => p.clone(),
+        }
+    }
+
+    /// An enum written inline on a parameter or property: named after it, in its module.
+    fn inline_enum(
+        &mut self,
+        segs: &[String],
+        wire: &str,
+        schema: &Value,
+    ) -> Result<TypeRef, String> {
+        let values: Vec<String> = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .ok_or("not an enum")?
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .collect();
+        let base = pascal(wire.rsplit('.').next().unwrap_or(wire));
+        let module = self.modules.entry(segs.to_vec()).or_default();
+        if let Some(e) = module
+            .enums
+            .iter()
+            .find(|e| e.schema.is_empty() && e.values == values && e.name.starts_with(&base))
+        {
+            return Ok(TypeRef::Local(segs.to_vec(), e.name.clone()));
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while module.enums.iter().any(|e| e.name == name)
+            || module.models.iter().any(|m| m.name == name)
+            || RESERVED.contains(&name.as_str())
+        {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        module.enums.push(Enum {
+            name: name.clone(),
+            schema: String::new(),
+            values,
+        });
+        Ok(TypeRef::Local(segs.to_vec(), name))
+    }
+
     /// Whether an example of `schema` has a non-empty `prop` that breaks its SID pattern.
     fn contradicted(&self, schema: &str, prop: &str, p: &Value) -> bool {
         let Some(prefix) = p
@@ -828,22 +1135,15 @@ fn response_of(op: &Value) -> Result<(u16, Option<&Value>), String> {
     Ok((code, r.pointer("/content/application~1json/schema")))
 }
 
-/// The SID type for a `^XX[0-9a-fA-F]{32}$` pattern.
-fn sid_type(schema: &Value) -> Option<&'static str> {
-    let pattern = schema.get("pattern").and_then(Value::as_str)?;
-    let prefix = pattern
-        .strip_prefix("^(")
-        .or_else(|| pattern.strip_prefix('^'))?;
-    let prefix = prefix.get(..2)?;
-    SIDS.iter().find(|(p, _)| *p == prefix).map(|(_, t)| *t)
-}
-
 /// `api.v2010.account.call.call_recording` → `Recording`; variants take the parent's name.
 fn model_name(schema: &str) -> String {
     let (schema, instance) = match schema.strip_suffix("-instance") {
         Some(s) => (s, true),
         None => (schema, false),
     };
+    if !schema.contains('.') {
+        return pascal(schema);
+    }
     let parts: Vec<&str> = schema.split('.').skip(2).collect();
     let mut name = parts.last().copied().unwrap_or("account").to_owned();
     if let Some(v) = VARIANTS.iter().find(|v| name.ends_with(&format!("_{v}"))) {
@@ -881,32 +1181,115 @@ fn path_doc(name: &str, noun: &str) -> String {
     }
 }
 
-fn param_doc(wire: &str, schema: &Value, noun: &str) -> String {
+fn param_doc(
+    wire: &str,
+    schema: &Value,
+    noun: &str,
+    place: Place,
+    required: bool,
+    allowed: &[String],
+) -> String {
     let base = wire.trim_end_matches(['<', '>']);
-    let mut doc = match wire {
-        "PageSize" => "How many items each page holds.".to_owned(),
-        "Page" => "The page index; only meaningful with the page token it came with.".to_owned(),
-        "PageToken" => "Where the page starts, as given in a previous page's URIs.".to_owned(),
+    let lead = match wire {
+        "PageSize" => "How many items each page holds; ".to_owned(),
+        "Page" => "The page index, only meaningful with the page token it came with; ".to_owned(),
+        "PageToken" => "Where the page starts, as given in a previous page's URLs; ".to_owned(),
         w if w.ends_with('<') => format!(
-            "Only {} whose {} is before this.",
+            "Only {} whose {} is before this; ",
             plural(noun),
             words(base)
         ),
         w if w.ends_with('>') => format!(
-            "Only {} whose {} is on or after this.",
+            "Only {} whose {} is on or after this; ",
             plural(noun),
             words(base)
         ),
-        _ => format!("{}.", crate::names::sentence(&words(wire))),
+        _ => String::new(),
     };
+    let where_ = match place {
+        Place::Path => "path",
+        Place::Query => "query string",
+        Place::Form => "form body",
+        Place::Json => "JSON body",
+        Place::Header => "HTTP header",
+    };
+    let mut doc = format!(
+        "{lead}`{wire}` ({where_}): {}; {}.",
+        type_words(schema),
+        if required { "required" } else { "optional" }
+    );
+    doc.push_str(&facts(schema, allowed));
+    doc
+}
+
+/// The schema's type in a few words: `text (format uri)`, `a list of integers`.
+fn type_words(schema: &Value) -> String {
+    let t = schema.get("type").and_then(Value::as_str);
+    let format = schema.get("format").and_then(Value::as_str);
+    let mut out = match t {
+        Some("string") => "text".to_owned(),
+        Some("integer") => "an integer".to_owned(),
+        Some("number") => "a number".to_owned(),
+        Some("boolean") => "`true` or `false`".to_owned(),
+        Some("array") => format!(
+            "a list of {}",
+            schema
+                .get("items")
+                .map_or_else(|| "values".to_owned(), type_words)
+        ),
+        Some("object") => "a JSON object".to_owned(),
+        _ if schema.get("$ref").is_some() => "one of the values listed below".to_owned(),
+        _ => "any JSON value".to_owned(),
+    };
+    if let Some(f) = format {
+        out.push_str(&format!(", format `{f}`"));
+    }
+    out
+}
+
+/// Allowed values, default, length, pattern and deprecation, as sentences.
+fn facts(schema: &Value, allowed: &[String]) -> String {
+    let mut out = String::new();
+    if !allowed.is_empty() {
+        let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+        out.push_str(&format!(" Allowed values: {}.", list.join(", ")));
+    }
     if let Some(d) = schema.get("default") {
         let text = match d {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        doc.push_str(&format!(" Twilio's default: `{text}`."));
+        if !text.is_empty() {
+            out.push_str(&format!(" Twilio's default: `{text}`."));
+        }
     }
-    doc
+    let min = schema.get("minimum").and_then(Value::as_i64);
+    let max = schema.get("maximum").and_then(Value::as_i64);
+    match (min, max) {
+        (Some(lo), Some(hi)) => out.push_str(&format!(" From {lo} to {hi}.")),
+        (Some(lo), None) => out.push_str(&format!(" At least {lo}.")),
+        (None, Some(hi)) => out.push_str(&format!(" At most {hi}.")),
+        _ => {}
+    }
+    let min_len = schema.get("minLength").and_then(Value::as_i64);
+    let max_len = schema.get("maxLength").and_then(Value::as_i64);
+    match (min_len, max_len) {
+        (Some(lo), Some(hi)) if lo == hi => out.push_str(&format!(" {lo} characters.")),
+        (Some(lo), Some(hi)) => out.push_str(&format!(" {lo} to {hi} characters.")),
+        (Some(lo), None) => out.push_str(&format!(" At least {lo} characters.")),
+        (None, Some(hi)) => out.push_str(&format!(" At most {hi} characters.")),
+        _ => {}
+    }
+    if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+        match crate::sids::prefix(p) {
+            Some(prefix) => out.push_str(&format!(" A SID: `{prefix}` and 32 hex digits.")),
+            None => out.push_str(&format!(" Matches the pattern `{}`.", p.replace('`', "'"))),
+        }
+    }
+    if schema.get("deprecated").and_then(Value::as_bool) == Some(true) {
+        out.push_str(" Deprecated by Twilio.");
+    }
+    out
 }
 
 fn model_doc(prop: &str, ty: &ModelTy) -> String {
@@ -922,4 +1305,14 @@ fn model_doc(prop: &str, ty: &ModelTy) -> String {
 /// Whether the macro derives this wire name from the field name by itself.
 pub fn needs_rename(f: &Field) -> bool {
     macro_wire(&f.ident) != f.wire
+}
+
+/// Whether a JSON body member travels as a plain value (not an object or a list of them).
+fn is_scalar(schema: &Value) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => false,
+        Some("array") => schema.get("items").is_some_and(is_scalar),
+        None => schema.get("enum").is_some(),
+        _ => true,
+    }
 }

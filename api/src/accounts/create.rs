@@ -7,6 +7,6 @@ use super::Account;
 /// Creates an account.
 #[twilio_endpoint(POST, "/2010-04-01/Accounts.json", response = Account, status = 201)]
 pub struct Create {
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
 }

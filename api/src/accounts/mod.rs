@@ -15,3 +15,7 @@ pub use fetch::{fetch, Fetch, FetchRequest};
 pub use list::{list, List, ListRequest};
 pub use model::Account;
 pub use update::{update, Update, UpdateRequest};
+
+// The accounts product (accounts), feature `accounts`.
+#[cfg(feature = "accounts")]
+pub use api_accounts::v1;

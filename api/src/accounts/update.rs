@@ -10,8 +10,9 @@ use super::{Account, Status};
 pub struct Update {
     /// The account to act on.
     pub sid: AccountSid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; optional. Allowed values: `active`,
+    /// `suspended`, `closed`.
     pub status: Option<Status>,
 }

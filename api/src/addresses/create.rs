@@ -10,24 +10,24 @@ use super::Address;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Customer name.
+    /// `CustomerName` (form body): text; required.
     pub customer_name: String,
-    /// Street.
+    /// `Street` (form body): text; required.
     pub street: String,
-    /// City.
+    /// `City` (form body): text; required.
     pub city: String,
-    /// Region.
+    /// `Region` (form body): text; required.
     pub region: String,
-    /// Postal code.
+    /// `PostalCode` (form body): text; required.
     pub postal_code: String,
-    /// ISO country.
+    /// `IsoCountry` (form body): text, format `iso-country-code`; required.
     pub iso_country: String,
-    /// Auto correct address.
+    /// `AutoCorrectAddress` (form body): `true` or `false`; optional.
     pub auto_correct_address: Option<bool>,
-    /// Emergency enabled.
+    /// `EmergencyEnabled` (form body): `true` or `false`; optional.
     pub emergency_enabled: Option<bool>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Street secondary.
+    /// `StreetSecondary` (form body): text; optional.
     pub street_secondary: Option<String>,
 }

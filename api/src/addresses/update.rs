@@ -12,22 +12,22 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The address to act on.
     pub sid: AddressSid,
-    /// Auto correct address.
+    /// `AutoCorrectAddress` (form body): `true` or `false`; optional.
     pub auto_correct_address: Option<bool>,
-    /// City.
+    /// `City` (form body): text; optional.
     pub city: Option<String>,
-    /// Customer name.
+    /// `CustomerName` (form body): text; optional.
     pub customer_name: Option<String>,
-    /// Emergency enabled.
+    /// `EmergencyEnabled` (form body): `true` or `false`; optional.
     pub emergency_enabled: Option<bool>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Postal code.
+    /// `PostalCode` (form body): text; optional.
     pub postal_code: Option<String>,
-    /// Region.
+    /// `Region` (form body): text; optional.
     pub region: Option<String>,
-    /// Street.
+    /// `Street` (form body): text; optional.
     pub street: Option<String>,
-    /// Street secondary.
+    /// `StreetSecondary` (form body): text; optional.
     pub street_secondary: Option<String>,
 }

@@ -11,36 +11,41 @@ use crate::HttpMethod;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// API version.
+    /// `ApiVersion` (form body): text; optional.
     pub api_version: Option<String>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Message status callback.
+    /// `MessageStatusCallback` (form body): text, format `uri`; optional.
     pub message_status_callback: Option<Uri>,
-    /// Public application connect enabled.
+    /// `PublicApplicationConnectEnabled` (form body): `true` or `false`; optional.
     pub public_application_connect_enabled: Option<bool>,
-    /// SMS fallback method.
+    /// `SmsFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub sms_fallback_method: Option<HttpMethod>,
-    /// SMS fallback URL.
+    /// `SmsFallbackUrl` (form body): text, format `uri`; optional.
     pub sms_fallback_url: Option<Uri>,
-    /// SMS method.
+    /// `SmsMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub sms_method: Option<HttpMethod>,
-    /// SMS status callback.
+    /// `SmsStatusCallback` (form body): text, format `uri`; optional.
     pub sms_status_callback: Option<Uri>,
-    /// SMS URL.
+    /// `SmsUrl` (form body): text, format `uri`; optional.
     pub sms_url: Option<Uri>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Voice caller ID lookup.
+    /// `VoiceCallerIdLookup` (form body): `true` or `false`; optional.
     pub voice_caller_id_lookup: Option<bool>,
-    /// Voice fallback method.
+    /// `VoiceFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub voice_fallback_method: Option<HttpMethod>,
-    /// Voice fallback URL.
+    /// `VoiceFallbackUrl` (form body): text, format `uri`; optional.
     pub voice_fallback_url: Option<Uri>,
-    /// Voice method.
+    /// `VoiceMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub voice_method: Option<HttpMethod>,
-    /// Voice URL.
+    /// `VoiceUrl` (form body): text, format `uri`; optional.
     pub voice_url: Option<Uri>,
 }

@@ -11,76 +11,80 @@ use crate::HttpMethod;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// To.
+    /// `To` (form body): text, format `endpoint`; required.
     pub to: PhoneNumber,
-    /// From.
+    /// `From` (form body): text, format `endpoint`; required.
     pub from: PhoneNumber,
-    /// Application SID.
+    /// `ApplicationSid` (form body): text; optional. 34 characters. A SID: `AP` and 32 hex digits.
     pub application_sid: Option<ApplicationSid>,
-    /// Async AMD.
+    /// `AsyncAmd` (form body): text; optional.
     pub async_amd: Option<String>,
-    /// Async AMD status callback.
+    /// `AsyncAmdStatusCallback` (form body): text, format `uri`; optional.
     pub async_amd_status_callback: Option<Uri>,
-    /// Async AMD status callback method.
+    /// `AsyncAmdStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub async_amd_status_callback_method: Option<HttpMethod>,
-    /// BYOC.
+    /// `Byoc` (form body): text; optional. 34 characters. A SID: `BY` and 32 hex digits.
     pub byoc: Option<ByocTrunkSid>,
-    /// Call reason.
+    /// `CallReason` (form body): text; optional.
     pub call_reason: Option<String>,
-    /// Call token.
+    /// `CallToken` (form body): text; optional.
     pub call_token: Option<String>,
-    /// Caller ID.
+    /// `CallerId` (form body): text; optional.
     pub caller_id: Option<String>,
-    /// Client notification URL.
+    /// `ClientNotificationUrl` (form body): text, format `uri`; optional.
     pub client_notification_url: Option<Uri>,
-    /// Fallback method.
+    /// `FallbackMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub fallback_method: Option<HttpMethod>,
-    /// Fallback URL.
+    /// `FallbackUrl` (form body): text, format `uri`; optional.
     pub fallback_url: Option<Uri>,
-    /// Machine detection.
+    /// `MachineDetection` (form body): text; optional.
     pub machine_detection: Option<String>,
-    /// Machine detection silence timeout.
+    /// `MachineDetectionSilenceTimeout` (form body): an integer; optional.
     pub machine_detection_silence_timeout: Option<u32>,
-    /// Machine detection speech end threshold.
+    /// `MachineDetectionSpeechEndThreshold` (form body): an integer; optional.
     pub machine_detection_speech_end_threshold: Option<u32>,
-    /// Machine detection speech threshold.
+    /// `MachineDetectionSpeechThreshold` (form body): an integer; optional.
     pub machine_detection_speech_threshold: Option<u32>,
-    /// Machine detection timeout.
+    /// `MachineDetectionTimeout` (form body): an integer; optional.
     pub machine_detection_timeout: Option<u32>,
-    /// Method.
+    /// `Method` (form body): text, format `http-method`; optional. Allowed values: `GET`, `POST`.
     pub method: Option<HttpMethod>,
-    /// Record.
+    /// `Record` (form body): `true` or `false`; optional.
     pub record: Option<bool>,
-    /// Recording channels.
+    /// `RecordingChannels` (form body): text; optional.
     pub recording_channels: Option<String>,
-    /// Recording status callback.
+    /// `RecordingStatusCallback` (form body): text; optional.
     pub recording_status_callback: Option<String>,
-    /// Recording status callback event.
+    /// `RecordingStatusCallbackEvent` (form body): a list of text; optional.
     pub recording_status_callback_event: Option<Vec<String>>,
-    /// Recording status callback method.
+    /// `RecordingStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub recording_status_callback_method: Option<HttpMethod>,
-    /// Recording track.
+    /// `RecordingTrack` (form body): text; optional.
     pub recording_track: Option<String>,
-    /// Send digits.
+    /// `SendDigits` (form body): text; optional.
     pub send_digits: Option<String>,
-    /// SIP auth password.
+    /// `SipAuthPassword` (form body): text; optional.
     pub sip_auth_password: Option<String>,
-    /// SIP auth username.
+    /// `SipAuthUsername` (form body): text; optional.
     pub sip_auth_username: Option<String>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback event.
+    /// `StatusCallbackEvent` (form body): a list of text; optional.
     pub status_callback_event: Option<Vec<String>>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Time limit.
+    /// `TimeLimit` (form body): an integer; optional.
     pub time_limit: Option<u32>,
-    /// Timeout.
+    /// `Timeout` (form body): an integer; optional.
     pub timeout: Option<u32>,
-    /// Trim.
+    /// `Trim` (form body): text; optional.
     pub trim: Option<String>,
-    /// TwiML.
+    /// `Twiml` (form body): text, format `twiml`; optional.
     pub twiml: Option<String>,
-    /// URL.
+    /// `Url` (form body): text, format `uri`; optional.
     pub url: Option<Uri>,
 }

@@ -10,36 +10,45 @@ use super::{Call, Status};
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// To.
+    /// `To` (query string): text, format `phone-number`; optional.
     pub to: Option<PhoneNumber>,
-    /// From.
+    /// `From` (query string): text, format `phone-number`; optional.
     pub from: Option<PhoneNumber>,
-    /// Parent call SID.
+    /// `ParentCallSid` (query string): text; optional. 34 characters. A SID: `CA` and 32 hex
+    /// digits.
     pub parent_call_sid: Option<CallSid>,
-    /// Status.
+    /// `Status` (query string): one of the values listed below; optional. Allowed values: `queued`,
+    /// `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
     pub status: Option<Status>,
-    /// Start time.
+    /// `StartTime` (query string): text, format `date-time`; optional.
     pub start_time: Option<DateTime>,
-    /// Only calls whose start time is before this.
+    /// Only calls whose start time is before this; `StartTime<` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "StartTime<")]
     pub start_time_before: Option<DateTime>,
-    /// Only calls whose start time is on or after this.
+    /// Only calls whose start time is on or after this; `StartTime>` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "StartTime>")]
     pub start_time_after: Option<DateTime>,
-    /// End time.
+    /// `EndTime` (query string): text, format `date-time`; optional.
     pub end_time: Option<DateTime>,
-    /// Only calls whose end time is before this.
+    /// Only calls whose end time is before this; `EndTime<` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "EndTime<")]
     pub end_time_before: Option<DateTime>,
-    /// Only calls whose end time is on or after this.
+    /// Only calls whose end time is on or after this; `EndTime>` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "EndTime>")]
     pub end_time_after: Option<DateTime>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

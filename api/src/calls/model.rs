@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use runtime::sid::{AccountSid, CallSid, PhoneNumberSid, TrunkSid};
+use runtime::sid::{AccountSid, CallSid, GroupSid, PhoneNumberSid, TrunkSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
@@ -44,7 +44,7 @@ pub struct Call {
     /// From formatted.
     pub from_formatted: Option<String>,
     /// Group SID.
-    pub group_sid: Option<String>,
+    pub group_sid: Option<GroupSid>,
     /// Parent call SID.
     pub parent_call_sid: Option<CallSid>,
     /// Phone number SID.

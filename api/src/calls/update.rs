@@ -13,22 +13,25 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The call to act on.
     pub sid: CallSid,
-    /// Fallback method.
+    /// `FallbackMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub fallback_method: Option<HttpMethod>,
-    /// Fallback URL.
+    /// `FallbackUrl` (form body): text, format `uri`; optional.
     pub fallback_url: Option<Uri>,
-    /// Method.
+    /// `Method` (form body): text, format `http-method`; optional. Allowed values: `GET`, `POST`.
     pub method: Option<HttpMethod>,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; optional. Allowed values: `canceled`,
+    /// `completed`.
     pub status: Option<UpdateStatus>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Time limit.
+    /// `TimeLimit` (form body): an integer; optional.
     pub time_limit: Option<u32>,
-    /// TwiML.
+    /// `Twiml` (form body): text, format `twiml`; optional.
     pub twiml: Option<String>,
-    /// URL.
+    /// `Url` (form body): text, format `uri`; optional.
     pub url: Option<Uri>,
 }

@@ -10,32 +10,40 @@ use super::{Conference, Status};
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Date created.
+    /// `DateCreated` (query string): text, format `date`; optional.
     pub date_created: Option<Date>,
-    /// Only conferences whose date created is before this.
+    /// Only conferences whose date created is before this; `DateCreated<` (query string): text,
+    /// format `date`; optional.
     #[twilio(rename = "DateCreated<")]
     pub date_created_before: Option<Date>,
-    /// Only conferences whose date created is on or after this.
+    /// Only conferences whose date created is on or after this; `DateCreated>` (query string):
+    /// text, format `date`; optional.
     #[twilio(rename = "DateCreated>")]
     pub date_created_after: Option<Date>,
-    /// Date updated.
+    /// `DateUpdated` (query string): text, format `date`; optional.
     pub date_updated: Option<Date>,
-    /// Only conferences whose date updated is before this.
+    /// Only conferences whose date updated is before this; `DateUpdated<` (query string): text,
+    /// format `date`; optional.
     #[twilio(rename = "DateUpdated<")]
     pub date_updated_before: Option<Date>,
-    /// Only conferences whose date updated is on or after this.
+    /// Only conferences whose date updated is on or after this; `DateUpdated>` (query string):
+    /// text, format `date`; optional.
     #[twilio(rename = "DateUpdated>")]
     pub date_updated_after: Option<Date>,
-    /// Friendly name.
+    /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,
-    /// Status.
+    /// `Status` (query string): one of the values listed below; optional. Allowed values: `init`,
+    /// `in-progress`, `completed`.
     pub status: Option<Status>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

@@ -13,10 +13,11 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The conference to act on.
     pub sid: String,
-    /// Announce method.
+    /// `AnnounceMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub announce_method: Option<HttpMethod>,
-    /// Announce URL.
+    /// `AnnounceUrl` (form body): text, format `uri`; optional.
     pub announce_url: Option<Uri>,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; optional. Allowed values: `completed`.
     pub status: Option<UpdateStatus>,
 }

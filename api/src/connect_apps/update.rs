@@ -13,20 +13,22 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The connect app to act on.
     pub sid: ConnectAppSid,
-    /// Authorize redirect URL.
+    /// `AuthorizeRedirectUrl` (form body): text, format `uri`; optional.
     pub authorize_redirect_url: Option<Uri>,
-    /// Company name.
+    /// `CompanyName` (form body): text; optional.
     pub company_name: Option<String>,
-    /// Deauthorize callback method.
+    /// `DeauthorizeCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub deauthorize_callback_method: Option<HttpMethod>,
-    /// Deauthorize callback URL.
+    /// `DeauthorizeCallbackUrl` (form body): text, format `uri`; optional.
     pub deauthorize_callback_url: Option<Uri>,
-    /// Description.
+    /// `Description` (form body): text; optional.
     pub description: Option<String>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Homepage URL.
+    /// `HomepageUrl` (form body): text, format `uri`; optional.
     pub homepage_url: Option<Uri>,
-    /// Permissions.
+    /// `Permissions` (form body): a list of one of the values listed below; optional. Allowed
+    /// values: `get-all`, `post-all`.
     pub permissions: Option<Vec<Permission>>,
 }

@@ -10,20 +10,23 @@ use super::IncomingPhoneNumber;
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Beta.
+    /// `Beta` (query string): `true` or `false`; optional.
     pub beta: Option<bool>,
-    /// Friendly name.
+    /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,
-    /// Phone number.
+    /// `PhoneNumber` (query string): text, format `phone-number`; optional.
     pub phone_number: Option<PhoneNumber>,
-    /// Origin.
+    /// `Origin` (query string): text; optional.
     pub origin: Option<String>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

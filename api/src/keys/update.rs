@@ -12,6 +12,6 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The key to act on.
     pub sid: ApiKeySid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
 }

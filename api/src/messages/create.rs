@@ -11,54 +11,59 @@ use super::{AddressRetention, ContentRetention, Message, RiskCheck, ScheduleType
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// To.
+    /// `To` (form body): text, format `phone-number`; required.
     pub to: PhoneNumber,
-    /// Address retention.
+    /// `AddressRetention` (form body): one of the values listed below; optional. Allowed values:
+    /// `retain`, `obfuscate`.
     pub address_retention: Option<AddressRetention>,
-    /// Application SID.
+    /// `ApplicationSid` (form body): text; optional. 34 characters. A SID: `AP` and 32 hex digits.
     pub application_sid: Option<ApplicationSid>,
-    /// Attempt.
+    /// `Attempt` (form body): an integer; optional.
     pub attempt: Option<u32>,
-    /// Body.
+    /// `Body` (form body): text; optional.
     pub body: Option<String>,
-    /// Content retention.
+    /// `ContentRetention` (form body): one of the values listed below; optional. Allowed values:
+    /// `retain`, `discard`.
     pub content_retention: Option<ContentRetention>,
-    /// Content SID.
+    /// `ContentSid` (form body): text; optional. 34 characters. A SID: `HX` and 32 hex digits.
     pub content_sid: Option<ContentSid>,
-    /// Content variables.
+    /// `ContentVariables` (form body): text; optional.
     pub content_variables: Option<String>,
-    /// Fallback from.
+    /// `FallbackFrom` (form body): text, format `phone-number`; optional.
     pub fallback_from: Option<PhoneNumber>,
-    /// Force delivery.
+    /// `ForceDelivery` (form body): `true` or `false`; optional.
     pub force_delivery: Option<bool>,
-    /// From.
+    /// `From` (form body): text, format `phone-number`; optional.
     pub from: Option<PhoneNumber>,
-    /// Max price.
+    /// `MaxPrice` (form body): a number; optional.
     pub max_price: Option<Decimal>,
-    /// Media URL.
+    /// `MediaUrl` (form body): a list of text, format `uri`; optional.
     pub media_url: Option<Vec<Uri>>,
-    /// Messaging service SID.
+    /// `MessagingServiceSid` (form body): text; optional. 34 characters. A SID: `MG` and 32 hex
+    /// digits.
     pub messaging_service_sid: Option<MessagingServiceSid>,
-    /// Persistent action.
+    /// `PersistentAction` (form body): a list of text; optional.
     pub persistent_action: Option<Vec<String>>,
-    /// Provide feedback.
+    /// `ProvideFeedback` (form body): `true` or `false`; optional.
     pub provide_feedback: Option<bool>,
-    /// Risk check.
+    /// `RiskCheck` (form body): one of the values listed below; optional. Allowed values: `enable`,
+    /// `disable`.
     pub risk_check: Option<RiskCheck>,
-    /// Schedule type.
+    /// `ScheduleType` (form body): one of the values listed below; optional. Allowed values:
+    /// `fixed`.
     pub schedule_type: Option<ScheduleType>,
-    /// Send as MMS.
+    /// `SendAsMms` (form body): `true` or `false`; optional.
     pub send_as_mms: Option<bool>,
-    /// Send at.
+    /// `SendAt` (form body): text, format `date-time`; optional.
     pub send_at: Option<DateTime>,
-    /// Shorten urls.
+    /// `ShortenUrls` (form body): `true` or `false`; optional.
     pub shorten_urls: Option<bool>,
-    /// Smart encoded.
+    /// `SmartEncoded` (form body): `true` or `false`; optional.
     pub smart_encoded: Option<bool>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Traffic type.
+    /// `TrafficType` (form body): one of the values listed below; optional. Allowed values: `free`.
     pub traffic_type: Option<TrafficType>,
-    /// Validity period.
+    /// `ValidityPeriod` (form body): an integer; optional.
     pub validity_period: Option<u32>,
 }

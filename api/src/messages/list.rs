@@ -10,24 +10,29 @@ use super::Message;
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// To.
+    /// `To` (query string): text, format `phone-number`; optional.
     pub to: Option<PhoneNumber>,
-    /// From.
+    /// `From` (query string): text, format `phone-number`; optional.
     pub from: Option<PhoneNumber>,
-    /// Date sent.
+    /// `DateSent` (query string): text, format `date-time`; optional.
     pub date_sent: Option<DateTime>,
-    /// Only messages whose date sent is before this.
+    /// Only messages whose date sent is before this; `DateSent<` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "DateSent<")]
     pub date_sent_before: Option<DateTime>,
-    /// Only messages whose date sent is on or after this.
+    /// Only messages whose date sent is on or after this; `DateSent>` (query string): text, format
+    /// `date-time`; optional.
     #[twilio(rename = "DateSent>")]
     pub date_sent_after: Option<DateTime>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

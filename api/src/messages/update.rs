@@ -12,8 +12,8 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The message to act on.
     pub sid: MessageSid,
-    /// Body.
+    /// `Body` (form body): text; optional.
     pub body: Option<String>,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; optional. Allowed values: `canceled`.
     pub status: Option<UpdateStatus>,
 }

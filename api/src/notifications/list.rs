@@ -10,22 +10,27 @@ use super::Notification;
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Log.
+    /// `Log` (query string): an integer; optional.
     pub log: Option<u32>,
-    /// Message date.
+    /// `MessageDate` (query string): text, format `date`; optional.
     pub message_date: Option<Date>,
-    /// Only notifications whose message date is before this.
+    /// Only notifications whose message date is before this; `MessageDate<` (query string): text,
+    /// format `date`; optional.
     #[twilio(rename = "MessageDate<")]
     pub message_date_before: Option<Date>,
-    /// Only notifications whose message date is on or after this.
+    /// Only notifications whose message date is on or after this; `MessageDate>` (query string):
+    /// text, format `date`; optional.
     #[twilio(rename = "MessageDate>")]
     pub message_date_after: Option<Date>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

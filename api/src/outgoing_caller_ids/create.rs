@@ -11,16 +11,17 @@ use crate::HttpMethod;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Phone number.
+    /// `PhoneNumber` (form body): text, format `phone-number`; required.
     pub phone_number: PhoneNumber,
-    /// Call delay.
+    /// `CallDelay` (form body): an integer; optional.
     pub call_delay: Option<u32>,
-    /// Extension.
+    /// `Extension` (form body): text; optional.
     pub extension: Option<String>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
 }

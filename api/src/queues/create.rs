@@ -10,8 +10,8 @@ use super::Queue;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,
-    /// Max size.
+    /// `MaxSize` (form body): an integer; optional.
     pub max_size: Option<u32>,
 }

@@ -12,8 +12,8 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The queue to act on.
     pub sid: QueueSid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Max size.
+    /// `MaxSize` (form body): an integer; optional.
     pub max_size: Option<u32>,
 }

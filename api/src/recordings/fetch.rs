@@ -12,6 +12,6 @@ pub struct Fetch {
     pub account_sid: Option<AccountSid>,
     /// The recording to act on.
     pub sid: RecordingSid,
-    /// Include soft deleted.
+    /// `IncludeSoftDeleted` (query string): `true` or `false`; optional.
     pub include_soft_deleted: Option<bool>,
 }

@@ -10,26 +10,32 @@ use super::Recording;
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Date created.
+    /// `DateCreated` (query string): text, format `date-time`; optional.
     pub date_created: Option<DateTime>,
-    /// Only recordings whose date created is before this.
+    /// Only recordings whose date created is before this; `DateCreated<` (query string): text,
+    /// format `date-time`; optional.
     #[twilio(rename = "DateCreated<")]
     pub date_created_before: Option<DateTime>,
-    /// Only recordings whose date created is on or after this.
+    /// Only recordings whose date created is on or after this; `DateCreated>` (query string): text,
+    /// format `date-time`; optional.
     #[twilio(rename = "DateCreated>")]
     pub date_created_after: Option<DateTime>,
-    /// Call SID.
+    /// `CallSid` (query string): text; optional. 34 characters. A SID: `CA` and 32 hex digits.
     pub call_sid: Option<CallSid>,
-    /// Conference SID.
+    /// `ConferenceSid` (query string): text; optional. 34 characters. A SID: `CF` and 32 hex
+    /// digits.
     pub conference_sid: Option<ConferenceSid>,
-    /// Include soft deleted.
+    /// `IncludeSoftDeleted` (query string): `true` or `false`; optional.
     pub include_soft_deleted: Option<bool>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

@@ -10,6 +10,6 @@ use super::NewSigningKey;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
 }

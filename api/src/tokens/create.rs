@@ -10,6 +10,6 @@ use super::Token;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Ttl.
+    /// `Ttl` (form body): an integer; optional.
     pub ttl: Option<u32>,
 }

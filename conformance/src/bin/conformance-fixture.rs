@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use conformance::prism::Verdict;
 use conformance::values::Fill;
 use conformance::Results;
-use runtime::{twilio_endpoint, AccountSid, CallSid, IdempotencyKey, Uri};
+use conformance::Spec;
+use runtime::{twilio_endpoint, AccountSid, CallSid, EndpointInfo, IdempotencyKey, Page, Uri};
 
 runtime::twilio_enum! {
     /// Payment methods, with one the spec does not know (`paypal`) listed first so that the
@@ -73,6 +74,116 @@ pub struct CreateCall {
     pub url: Option<Uri>,
     /// Events to report, sent as `StatusCallbackEvent=a&StatusCallbackEvent=b`.
     pub status_callback_event: Option<Vec<String>>,
+}
+
+/// Reads one field of a Verify service: too little for the spec.
+#[runtime::twilio_model]
+#[derive(Debug)]
+pub struct ThinService {
+    /// The only field it reads.
+    pub sid: String,
+}
+
+impl runtime::Listed for ThinService {
+    const KEY: &'static str = "services";
+}
+
+/// WRONG (JSON body): Marketplace takes a JSON object; declared as a form.
+#[twilio_endpoint(POST, "/v1/ReferralConversion", host = "marketplace", response = runtime::__private::serde_json::Value)]
+pub struct WrongJsonBody {
+    /// Sent as a form field instead of a JSON member.
+    #[twilio(rename = "referral_account_sid")]
+    pub referral_account_sid: Option<AccountSid>,
+}
+
+/// WRONG (header): the webhook switch is an HTTP header; declared as a form field.
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Users", host = "ip-messaging", response = runtime::__private::serde_json::Value, status = 201)]
+pub struct WrongHeader {
+    /// The chat service.
+    pub service_sid: String,
+    /// The user's identity.
+    pub identity: String,
+    /// Sent in the body instead of as a header.
+    #[twilio(rename = "X-Twilio-Webhook-Enabled")]
+    pub x_twilio_webhook_enabled: Option<String>,
+}
+
+/// WRONG (PUT): `types` is required by the spec, optional here.
+#[twilio_endpoint(PUT, "/v1/Content/<Sid>", host = "content", body = json, response = runtime::__private::serde_json::Value)]
+pub struct WrongPut {
+    /// The content.
+    pub sid: String,
+    /// WRONG: required by the spec.
+    #[twilio(rename = "types")]
+    pub types: Option<runtime::__private::serde_json::Value>,
+}
+
+/// WRONG (`meta` page): the items read too little; the envelope itself is fine.
+#[twilio_endpoint(GET, "/v2/Services", host = "verify", response = Page<ThinService>, paged)]
+pub struct WrongPage {}
+
+const JSON_BODY: &str = "POST /v1/ReferralConversion";
+const HEADER: &str = "POST /v2/Services/{ServiceSid}/Users";
+const PUT: &str = "PUT /v1/Content/{Sid}";
+const META: &str = "GET /v2/Services";
+
+/// The product declarations above, each checked statically against the spec that serves it.
+fn product_expectations(
+    endpoints: &[&'static EndpointInfo],
+) -> Result<Vec<(String, bool)>, String> {
+    let source = conformance::spec::locate()?;
+    let dir = source.path.parent().ok_or("the spec has no directory")?;
+    let mut specs = Vec::new();
+    for stem in [
+        "twilio_marketplace_v1",
+        "twilio_ip_messaging_v2",
+        "twilio_content_v1",
+        "twilio_verify_v2",
+    ] {
+        specs.push(Spec::load(&dir.join(format!("{stem}.json")))?);
+    }
+    let reports: Vec<_> = endpoints
+        .iter()
+        .filter_map(|e| {
+            specs
+                .iter()
+                .find(|s| s.serves(e))
+                .map(|s| conformance::check::check(e, s))
+        })
+        .collect();
+    let found = |endpoint: &str, needle: &str| {
+        reports
+            .iter()
+            .filter(|r| r.endpoint == endpoint)
+            .flat_map(|r| &r.mismatches)
+            .any(|m| m.contains(needle))
+    };
+    Ok(vec![
+        (
+            "static (JSON body): referral_account_sid declared in the form, the spec's body is JSON".to_owned(),
+            found(JSON_BODY, "referral_account_sid: declared in the Form, the spec has it in the Json"),
+        ),
+        (
+            "static (header): X-Twilio-Webhook-Enabled declared in the form, the spec has a header".into(),
+            found(HEADER, "X-Twilio-Webhook-Enabled: declared in the Form, the spec has it in the Header"),
+        ),
+        (
+            "static (PUT): types required by the spec, optional here".into(),
+            found(PUT, "types: required by the spec, optional in the declaration"),
+        ),
+        (
+            "static (meta page): ThinService does not cover friendly_name".into(),
+            found(META, "field `friendly_name` is in the spec, not in the type"),
+        ),
+        (
+            "static (meta page): the `meta` envelope is not reported as missing".into(),
+            reports.iter().any(|r| r.endpoint == META) && !found(META, "field `meta"),
+        ),
+        (
+            "static: all four product declarations found their own spec".into(),
+            reports.len() == 4,
+        ),
+    ])
 }
 
 const PAY: &str = "POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json";
@@ -165,10 +276,17 @@ fn expectations(r: &Results) -> Vec<(String, bool)> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     // Only this binary's declarations (whatever else might be linked in).
-    let endpoints: Vec<_> = runtime::endpoints()
+    let (endpoints, products): (Vec<_>, Vec<_>) = runtime::endpoints()
         .into_iter()
         .filter(|e| e.name.starts_with(module_path!()))
-        .collect();
+        .partition(|e| e.host == "api");
+    let product_checks = match product_expectations(&products) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("conformance-fixture: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let results = match conformance::main_with(&endpoints).await {
         Ok(r) => r,
         Err(e) => {
@@ -177,7 +295,8 @@ async fn main() -> ExitCode {
         }
     };
     println!("\nplanted mistakes:");
-    let checks = expectations(&results);
+    let mut checks = expectations(&results);
+    checks.extend(product_checks);
     let caught = checks.iter().filter(|(_, ok)| *ok).count();
     for (what, ok) in &checks {
         println!("  [{}] {what}", if *ok { "caught" } else { "MISSED" });

@@ -12,48 +12,51 @@ pub struct List {
     pub account_sid: Option<AccountSid>,
     /// The country, as an ISO 3166-1 alpha-2 code.
     pub country_code: String,
-    /// Area code.
+    /// `AreaCode` (query string): an integer; optional.
     pub area_code: Option<u32>,
-    /// Contains.
+    /// `Contains` (query string): text; optional.
     pub contains: Option<String>,
-    /// SMS enabled.
+    /// `SmsEnabled` (query string): `true` or `false`; optional.
     pub sms_enabled: Option<bool>,
-    /// MMS enabled.
+    /// `MmsEnabled` (query string): `true` or `false`; optional.
     pub mms_enabled: Option<bool>,
-    /// Voice enabled.
+    /// `VoiceEnabled` (query string): `true` or `false`; optional.
     pub voice_enabled: Option<bool>,
-    /// Exclude all address required.
+    /// `ExcludeAllAddressRequired` (query string): `true` or `false`; optional.
     pub exclude_all_address_required: Option<bool>,
-    /// Exclude local address required.
+    /// `ExcludeLocalAddressRequired` (query string): `true` or `false`; optional.
     pub exclude_local_address_required: Option<bool>,
-    /// Exclude foreign address required.
+    /// `ExcludeForeignAddressRequired` (query string): `true` or `false`; optional.
     pub exclude_foreign_address_required: Option<bool>,
-    /// Beta.
+    /// `Beta` (query string): `true` or `false`; optional.
     pub beta: Option<bool>,
-    /// Near number.
+    /// `NearNumber` (query string): text, format `phone-number`; optional.
     pub near_number: Option<PhoneNumber>,
-    /// Near lat long.
+    /// `NearLatLong` (query string): text; optional.
     pub near_lat_long: Option<String>,
-    /// Distance.
+    /// `Distance` (query string): an integer; optional.
     pub distance: Option<u32>,
-    /// In postal code.
+    /// `InPostalCode` (query string): text; optional.
     pub in_postal_code: Option<String>,
-    /// In region.
+    /// `InRegion` (query string): text; optional.
     pub in_region: Option<String>,
-    /// In rate center.
+    /// `InRateCenter` (query string): text; optional.
     pub in_rate_center: Option<String>,
-    /// In lata.
+    /// `InLata` (query string): text; optional.
     pub in_lata: Option<String>,
-    /// In locality.
+    /// `InLocality` (query string): text; optional.
     pub in_locality: Option<String>,
-    /// Fax enabled.
+    /// `FaxEnabled` (query string): `true` or `false`; optional.
     pub fax_enabled: Option<bool>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

@@ -13,16 +13,17 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Recording channels.
+    /// `RecordingChannels` (form body): text; optional.
     pub recording_channels: Option<String>,
-    /// Recording status callback.
+    /// `RecordingStatusCallback` (form body): text, format `uri`; optional.
     pub recording_status_callback: Option<Uri>,
-    /// Recording status callback event.
+    /// `RecordingStatusCallbackEvent` (form body): a list of text; optional.
     pub recording_status_callback_event: Option<Vec<String>>,
-    /// Recording status callback method.
+    /// `RecordingStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub recording_status_callback_method: Option<HttpMethod>,
-    /// Recording track.
+    /// `RecordingTrack` (form body): text; optional.
     pub recording_track: Option<String>,
-    /// Trim.
+    /// `Trim` (form body): text; optional.
     pub trim: Option<String>,
 }

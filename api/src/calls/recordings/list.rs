@@ -12,20 +12,25 @@ pub struct List {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Date created.
+    /// `DateCreated` (query string): text, format `date`; optional.
     pub date_created: Option<Date>,
-    /// Only recordings whose date created is before this.
+    /// Only recordings whose date created is before this; `DateCreated<` (query string): text,
+    /// format `date`; optional.
     #[twilio(rename = "DateCreated<")]
     pub date_created_before: Option<Date>,
-    /// Only recordings whose date created is on or after this.
+    /// Only recordings whose date created is on or after this; `DateCreated>` (query string): text,
+    /// format `date`; optional.
     #[twilio(rename = "DateCreated>")]
     pub date_created_after: Option<Date>,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

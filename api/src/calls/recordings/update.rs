@@ -14,8 +14,9 @@ pub struct Update {
     pub call_sid: CallSid,
     /// The recording to act on.
     pub sid: String,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; required. Allowed values:
+    /// `in-progress`, `paused`, `stopped`, `processing`, `completed`, `absent`.
     pub status: Status,
-    /// Pause behavior.
+    /// `PauseBehavior` (form body): text; optional.
     pub pause_behavior: Option<String>,
 }

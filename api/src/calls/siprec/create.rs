@@ -13,608 +13,610 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Connector name.
+    /// `ConnectorName` (form body): text; optional.
     pub connector_name: Option<String>,
-    /// Name.
+    /// `Name` (form body): text; optional.
     pub name: Option<String>,
-    /// Parameter1 name.
+    /// `Parameter1.Name` (form body): text; optional.
     #[twilio(rename = "Parameter1.Name")]
     pub parameter1_name: Option<String>,
-    /// Parameter1 value.
+    /// `Parameter1.Value` (form body): text; optional.
     #[twilio(rename = "Parameter1.Value")]
     pub parameter1_value: Option<String>,
-    /// Parameter10 name.
+    /// `Parameter10.Name` (form body): text; optional.
     #[twilio(rename = "Parameter10.Name")]
     pub parameter10_name: Option<String>,
-    /// Parameter10 value.
+    /// `Parameter10.Value` (form body): text; optional.
     #[twilio(rename = "Parameter10.Value")]
     pub parameter10_value: Option<String>,
-    /// Parameter11 name.
+    /// `Parameter11.Name` (form body): text; optional.
     #[twilio(rename = "Parameter11.Name")]
     pub parameter11_name: Option<String>,
-    /// Parameter11 value.
+    /// `Parameter11.Value` (form body): text; optional.
     #[twilio(rename = "Parameter11.Value")]
     pub parameter11_value: Option<String>,
-    /// Parameter12 name.
+    /// `Parameter12.Name` (form body): text; optional.
     #[twilio(rename = "Parameter12.Name")]
     pub parameter12_name: Option<String>,
-    /// Parameter12 value.
+    /// `Parameter12.Value` (form body): text; optional.
     #[twilio(rename = "Parameter12.Value")]
     pub parameter12_value: Option<String>,
-    /// Parameter13 name.
+    /// `Parameter13.Name` (form body): text; optional.
     #[twilio(rename = "Parameter13.Name")]
     pub parameter13_name: Option<String>,
-    /// Parameter13 value.
+    /// `Parameter13.Value` (form body): text; optional.
     #[twilio(rename = "Parameter13.Value")]
     pub parameter13_value: Option<String>,
-    /// Parameter14 name.
+    /// `Parameter14.Name` (form body): text; optional.
     #[twilio(rename = "Parameter14.Name")]
     pub parameter14_name: Option<String>,
-    /// Parameter14 value.
+    /// `Parameter14.Value` (form body): text; optional.
     #[twilio(rename = "Parameter14.Value")]
     pub parameter14_value: Option<String>,
-    /// Parameter15 name.
+    /// `Parameter15.Name` (form body): text; optional.
     #[twilio(rename = "Parameter15.Name")]
     pub parameter15_name: Option<String>,
-    /// Parameter15 value.
+    /// `Parameter15.Value` (form body): text; optional.
     #[twilio(rename = "Parameter15.Value")]
     pub parameter15_value: Option<String>,
-    /// Parameter16 name.
+    /// `Parameter16.Name` (form body): text; optional.
     #[twilio(rename = "Parameter16.Name")]
     pub parameter16_name: Option<String>,
-    /// Parameter16 value.
+    /// `Parameter16.Value` (form body): text; optional.
     #[twilio(rename = "Parameter16.Value")]
     pub parameter16_value: Option<String>,
-    /// Parameter17 name.
+    /// `Parameter17.Name` (form body): text; optional.
     #[twilio(rename = "Parameter17.Name")]
     pub parameter17_name: Option<String>,
-    /// Parameter17 value.
+    /// `Parameter17.Value` (form body): text; optional.
     #[twilio(rename = "Parameter17.Value")]
     pub parameter17_value: Option<String>,
-    /// Parameter18 name.
+    /// `Parameter18.Name` (form body): text; optional.
     #[twilio(rename = "Parameter18.Name")]
     pub parameter18_name: Option<String>,
-    /// Parameter18 value.
+    /// `Parameter18.Value` (form body): text; optional.
     #[twilio(rename = "Parameter18.Value")]
     pub parameter18_value: Option<String>,
-    /// Parameter19 name.
+    /// `Parameter19.Name` (form body): text; optional.
     #[twilio(rename = "Parameter19.Name")]
     pub parameter19_name: Option<String>,
-    /// Parameter19 value.
+    /// `Parameter19.Value` (form body): text; optional.
     #[twilio(rename = "Parameter19.Value")]
     pub parameter19_value: Option<String>,
-    /// Parameter2 name.
+    /// `Parameter2.Name` (form body): text; optional.
     #[twilio(rename = "Parameter2.Name")]
     pub parameter2_name: Option<String>,
-    /// Parameter2 value.
+    /// `Parameter2.Value` (form body): text; optional.
     #[twilio(rename = "Parameter2.Value")]
     pub parameter2_value: Option<String>,
-    /// Parameter20 name.
+    /// `Parameter20.Name` (form body): text; optional.
     #[twilio(rename = "Parameter20.Name")]
     pub parameter20_name: Option<String>,
-    /// Parameter20 value.
+    /// `Parameter20.Value` (form body): text; optional.
     #[twilio(rename = "Parameter20.Value")]
     pub parameter20_value: Option<String>,
-    /// Parameter21 name.
+    /// `Parameter21.Name` (form body): text; optional.
     #[twilio(rename = "Parameter21.Name")]
     pub parameter21_name: Option<String>,
-    /// Parameter21 value.
+    /// `Parameter21.Value` (form body): text; optional.
     #[twilio(rename = "Parameter21.Value")]
     pub parameter21_value: Option<String>,
-    /// Parameter22 name.
+    /// `Parameter22.Name` (form body): text; optional.
     #[twilio(rename = "Parameter22.Name")]
     pub parameter22_name: Option<String>,
-    /// Parameter22 value.
+    /// `Parameter22.Value` (form body): text; optional.
     #[twilio(rename = "Parameter22.Value")]
     pub parameter22_value: Option<String>,
-    /// Parameter23 name.
+    /// `Parameter23.Name` (form body): text; optional.
     #[twilio(rename = "Parameter23.Name")]
     pub parameter23_name: Option<String>,
-    /// Parameter23 value.
+    /// `Parameter23.Value` (form body): text; optional.
     #[twilio(rename = "Parameter23.Value")]
     pub parameter23_value: Option<String>,
-    /// Parameter24 name.
+    /// `Parameter24.Name` (form body): text; optional.
     #[twilio(rename = "Parameter24.Name")]
     pub parameter24_name: Option<String>,
-    /// Parameter24 value.
+    /// `Parameter24.Value` (form body): text; optional.
     #[twilio(rename = "Parameter24.Value")]
     pub parameter24_value: Option<String>,
-    /// Parameter25 name.
+    /// `Parameter25.Name` (form body): text; optional.
     #[twilio(rename = "Parameter25.Name")]
     pub parameter25_name: Option<String>,
-    /// Parameter25 value.
+    /// `Parameter25.Value` (form body): text; optional.
     #[twilio(rename = "Parameter25.Value")]
     pub parameter25_value: Option<String>,
-    /// Parameter26 name.
+    /// `Parameter26.Name` (form body): text; optional.
     #[twilio(rename = "Parameter26.Name")]
     pub parameter26_name: Option<String>,
-    /// Parameter26 value.
+    /// `Parameter26.Value` (form body): text; optional.
     #[twilio(rename = "Parameter26.Value")]
     pub parameter26_value: Option<String>,
-    /// Parameter27 name.
+    /// `Parameter27.Name` (form body): text; optional.
     #[twilio(rename = "Parameter27.Name")]
     pub parameter27_name: Option<String>,
-    /// Parameter27 value.
+    /// `Parameter27.Value` (form body): text; optional.
     #[twilio(rename = "Parameter27.Value")]
     pub parameter27_value: Option<String>,
-    /// Parameter28 name.
+    /// `Parameter28.Name` (form body): text; optional.
     #[twilio(rename = "Parameter28.Name")]
     pub parameter28_name: Option<String>,
-    /// Parameter28 value.
+    /// `Parameter28.Value` (form body): text; optional.
     #[twilio(rename = "Parameter28.Value")]
     pub parameter28_value: Option<String>,
-    /// Parameter29 name.
+    /// `Parameter29.Name` (form body): text; optional.
     #[twilio(rename = "Parameter29.Name")]
     pub parameter29_name: Option<String>,
-    /// Parameter29 value.
+    /// `Parameter29.Value` (form body): text; optional.
     #[twilio(rename = "Parameter29.Value")]
     pub parameter29_value: Option<String>,
-    /// Parameter3 name.
+    /// `Parameter3.Name` (form body): text; optional.
     #[twilio(rename = "Parameter3.Name")]
     pub parameter3_name: Option<String>,
-    /// Parameter3 value.
+    /// `Parameter3.Value` (form body): text; optional.
     #[twilio(rename = "Parameter3.Value")]
     pub parameter3_value: Option<String>,
-    /// Parameter30 name.
+    /// `Parameter30.Name` (form body): text; optional.
     #[twilio(rename = "Parameter30.Name")]
     pub parameter30_name: Option<String>,
-    /// Parameter30 value.
+    /// `Parameter30.Value` (form body): text; optional.
     #[twilio(rename = "Parameter30.Value")]
     pub parameter30_value: Option<String>,
-    /// Parameter31 name.
+    /// `Parameter31.Name` (form body): text; optional.
     #[twilio(rename = "Parameter31.Name")]
     pub parameter31_name: Option<String>,
-    /// Parameter31 value.
+    /// `Parameter31.Value` (form body): text; optional.
     #[twilio(rename = "Parameter31.Value")]
     pub parameter31_value: Option<String>,
-    /// Parameter32 name.
+    /// `Parameter32.Name` (form body): text; optional.
     #[twilio(rename = "Parameter32.Name")]
     pub parameter32_name: Option<String>,
-    /// Parameter32 value.
+    /// `Parameter32.Value` (form body): text; optional.
     #[twilio(rename = "Parameter32.Value")]
     pub parameter32_value: Option<String>,
-    /// Parameter33 name.
+    /// `Parameter33.Name` (form body): text; optional.
     #[twilio(rename = "Parameter33.Name")]
     pub parameter33_name: Option<String>,
-    /// Parameter33 value.
+    /// `Parameter33.Value` (form body): text; optional.
     #[twilio(rename = "Parameter33.Value")]
     pub parameter33_value: Option<String>,
-    /// Parameter34 name.
+    /// `Parameter34.Name` (form body): text; optional.
     #[twilio(rename = "Parameter34.Name")]
     pub parameter34_name: Option<String>,
-    /// Parameter34 value.
+    /// `Parameter34.Value` (form body): text; optional.
     #[twilio(rename = "Parameter34.Value")]
     pub parameter34_value: Option<String>,
-    /// Parameter35 name.
+    /// `Parameter35.Name` (form body): text; optional.
     #[twilio(rename = "Parameter35.Name")]
     pub parameter35_name: Option<String>,
-    /// Parameter35 value.
+    /// `Parameter35.Value` (form body): text; optional.
     #[twilio(rename = "Parameter35.Value")]
     pub parameter35_value: Option<String>,
-    /// Parameter36 name.
+    /// `Parameter36.Name` (form body): text; optional.
     #[twilio(rename = "Parameter36.Name")]
     pub parameter36_name: Option<String>,
-    /// Parameter36 value.
+    /// `Parameter36.Value` (form body): text; optional.
     #[twilio(rename = "Parameter36.Value")]
     pub parameter36_value: Option<String>,
-    /// Parameter37 name.
+    /// `Parameter37.Name` (form body): text; optional.
     #[twilio(rename = "Parameter37.Name")]
     pub parameter37_name: Option<String>,
-    /// Parameter37 value.
+    /// `Parameter37.Value` (form body): text; optional.
     #[twilio(rename = "Parameter37.Value")]
     pub parameter37_value: Option<String>,
-    /// Parameter38 name.
+    /// `Parameter38.Name` (form body): text; optional.
     #[twilio(rename = "Parameter38.Name")]
     pub parameter38_name: Option<String>,
-    /// Parameter38 value.
+    /// `Parameter38.Value` (form body): text; optional.
     #[twilio(rename = "Parameter38.Value")]
     pub parameter38_value: Option<String>,
-    /// Parameter39 name.
+    /// `Parameter39.Name` (form body): text; optional.
     #[twilio(rename = "Parameter39.Name")]
     pub parameter39_name: Option<String>,
-    /// Parameter39 value.
+    /// `Parameter39.Value` (form body): text; optional.
     #[twilio(rename = "Parameter39.Value")]
     pub parameter39_value: Option<String>,
-    /// Parameter4 name.
+    /// `Parameter4.Name` (form body): text; optional.
     #[twilio(rename = "Parameter4.Name")]
     pub parameter4_name: Option<String>,
-    /// Parameter4 value.
+    /// `Parameter4.Value` (form body): text; optional.
     #[twilio(rename = "Parameter4.Value")]
     pub parameter4_value: Option<String>,
-    /// Parameter40 name.
+    /// `Parameter40.Name` (form body): text; optional.
     #[twilio(rename = "Parameter40.Name")]
     pub parameter40_name: Option<String>,
-    /// Parameter40 value.
+    /// `Parameter40.Value` (form body): text; optional.
     #[twilio(rename = "Parameter40.Value")]
     pub parameter40_value: Option<String>,
-    /// Parameter41 name.
+    /// `Parameter41.Name` (form body): text; optional.
     #[twilio(rename = "Parameter41.Name")]
     pub parameter41_name: Option<String>,
-    /// Parameter41 value.
+    /// `Parameter41.Value` (form body): text; optional.
     #[twilio(rename = "Parameter41.Value")]
     pub parameter41_value: Option<String>,
-    /// Parameter42 name.
+    /// `Parameter42.Name` (form body): text; optional.
     #[twilio(rename = "Parameter42.Name")]
     pub parameter42_name: Option<String>,
-    /// Parameter42 value.
+    /// `Parameter42.Value` (form body): text; optional.
     #[twilio(rename = "Parameter42.Value")]
     pub parameter42_value: Option<String>,
-    /// Parameter43 name.
+    /// `Parameter43.Name` (form body): text; optional.
     #[twilio(rename = "Parameter43.Name")]
     pub parameter43_name: Option<String>,
-    /// Parameter43 value.
+    /// `Parameter43.Value` (form body): text; optional.
     #[twilio(rename = "Parameter43.Value")]
     pub parameter43_value: Option<String>,
-    /// Parameter44 name.
+    /// `Parameter44.Name` (form body): text; optional.
     #[twilio(rename = "Parameter44.Name")]
     pub parameter44_name: Option<String>,
-    /// Parameter44 value.
+    /// `Parameter44.Value` (form body): text; optional.
     #[twilio(rename = "Parameter44.Value")]
     pub parameter44_value: Option<String>,
-    /// Parameter45 name.
+    /// `Parameter45.Name` (form body): text; optional.
     #[twilio(rename = "Parameter45.Name")]
     pub parameter45_name: Option<String>,
-    /// Parameter45 value.
+    /// `Parameter45.Value` (form body): text; optional.
     #[twilio(rename = "Parameter45.Value")]
     pub parameter45_value: Option<String>,
-    /// Parameter46 name.
+    /// `Parameter46.Name` (form body): text; optional.
     #[twilio(rename = "Parameter46.Name")]
     pub parameter46_name: Option<String>,
-    /// Parameter46 value.
+    /// `Parameter46.Value` (form body): text; optional.
     #[twilio(rename = "Parameter46.Value")]
     pub parameter46_value: Option<String>,
-    /// Parameter47 name.
+    /// `Parameter47.Name` (form body): text; optional.
     #[twilio(rename = "Parameter47.Name")]
     pub parameter47_name: Option<String>,
-    /// Parameter47 value.
+    /// `Parameter47.Value` (form body): text; optional.
     #[twilio(rename = "Parameter47.Value")]
     pub parameter47_value: Option<String>,
-    /// Parameter48 name.
+    /// `Parameter48.Name` (form body): text; optional.
     #[twilio(rename = "Parameter48.Name")]
     pub parameter48_name: Option<String>,
-    /// Parameter48 value.
+    /// `Parameter48.Value` (form body): text; optional.
     #[twilio(rename = "Parameter48.Value")]
     pub parameter48_value: Option<String>,
-    /// Parameter49 name.
+    /// `Parameter49.Name` (form body): text; optional.
     #[twilio(rename = "Parameter49.Name")]
     pub parameter49_name: Option<String>,
-    /// Parameter49 value.
+    /// `Parameter49.Value` (form body): text; optional.
     #[twilio(rename = "Parameter49.Value")]
     pub parameter49_value: Option<String>,
-    /// Parameter5 name.
+    /// `Parameter5.Name` (form body): text; optional.
     #[twilio(rename = "Parameter5.Name")]
     pub parameter5_name: Option<String>,
-    /// Parameter5 value.
+    /// `Parameter5.Value` (form body): text; optional.
     #[twilio(rename = "Parameter5.Value")]
     pub parameter5_value: Option<String>,
-    /// Parameter50 name.
+    /// `Parameter50.Name` (form body): text; optional.
     #[twilio(rename = "Parameter50.Name")]
     pub parameter50_name: Option<String>,
-    /// Parameter50 value.
+    /// `Parameter50.Value` (form body): text; optional.
     #[twilio(rename = "Parameter50.Value")]
     pub parameter50_value: Option<String>,
-    /// Parameter51 name.
+    /// `Parameter51.Name` (form body): text; optional.
     #[twilio(rename = "Parameter51.Name")]
     pub parameter51_name: Option<String>,
-    /// Parameter51 value.
+    /// `Parameter51.Value` (form body): text; optional.
     #[twilio(rename = "Parameter51.Value")]
     pub parameter51_value: Option<String>,
-    /// Parameter52 name.
+    /// `Parameter52.Name` (form body): text; optional.
     #[twilio(rename = "Parameter52.Name")]
     pub parameter52_name: Option<String>,
-    /// Parameter52 value.
+    /// `Parameter52.Value` (form body): text; optional.
     #[twilio(rename = "Parameter52.Value")]
     pub parameter52_value: Option<String>,
-    /// Parameter53 name.
+    /// `Parameter53.Name` (form body): text; optional.
     #[twilio(rename = "Parameter53.Name")]
     pub parameter53_name: Option<String>,
-    /// Parameter53 value.
+    /// `Parameter53.Value` (form body): text; optional.
     #[twilio(rename = "Parameter53.Value")]
     pub parameter53_value: Option<String>,
-    /// Parameter54 name.
+    /// `Parameter54.Name` (form body): text; optional.
     #[twilio(rename = "Parameter54.Name")]
     pub parameter54_name: Option<String>,
-    /// Parameter54 value.
+    /// `Parameter54.Value` (form body): text; optional.
     #[twilio(rename = "Parameter54.Value")]
     pub parameter54_value: Option<String>,
-    /// Parameter55 name.
+    /// `Parameter55.Name` (form body): text; optional.
     #[twilio(rename = "Parameter55.Name")]
     pub parameter55_name: Option<String>,
-    /// Parameter55 value.
+    /// `Parameter55.Value` (form body): text; optional.
     #[twilio(rename = "Parameter55.Value")]
     pub parameter55_value: Option<String>,
-    /// Parameter56 name.
+    /// `Parameter56.Name` (form body): text; optional.
     #[twilio(rename = "Parameter56.Name")]
     pub parameter56_name: Option<String>,
-    /// Parameter56 value.
+    /// `Parameter56.Value` (form body): text; optional.
     #[twilio(rename = "Parameter56.Value")]
     pub parameter56_value: Option<String>,
-    /// Parameter57 name.
+    /// `Parameter57.Name` (form body): text; optional.
     #[twilio(rename = "Parameter57.Name")]
     pub parameter57_name: Option<String>,
-    /// Parameter57 value.
+    /// `Parameter57.Value` (form body): text; optional.
     #[twilio(rename = "Parameter57.Value")]
     pub parameter57_value: Option<String>,
-    /// Parameter58 name.
+    /// `Parameter58.Name` (form body): text; optional.
     #[twilio(rename = "Parameter58.Name")]
     pub parameter58_name: Option<String>,
-    /// Parameter58 value.
+    /// `Parameter58.Value` (form body): text; optional.
     #[twilio(rename = "Parameter58.Value")]
     pub parameter58_value: Option<String>,
-    /// Parameter59 name.
+    /// `Parameter59.Name` (form body): text; optional.
     #[twilio(rename = "Parameter59.Name")]
     pub parameter59_name: Option<String>,
-    /// Parameter59 value.
+    /// `Parameter59.Value` (form body): text; optional.
     #[twilio(rename = "Parameter59.Value")]
     pub parameter59_value: Option<String>,
-    /// Parameter6 name.
+    /// `Parameter6.Name` (form body): text; optional.
     #[twilio(rename = "Parameter6.Name")]
     pub parameter6_name: Option<String>,
-    /// Parameter6 value.
+    /// `Parameter6.Value` (form body): text; optional.
     #[twilio(rename = "Parameter6.Value")]
     pub parameter6_value: Option<String>,
-    /// Parameter60 name.
+    /// `Parameter60.Name` (form body): text; optional.
     #[twilio(rename = "Parameter60.Name")]
     pub parameter60_name: Option<String>,
-    /// Parameter60 value.
+    /// `Parameter60.Value` (form body): text; optional.
     #[twilio(rename = "Parameter60.Value")]
     pub parameter60_value: Option<String>,
-    /// Parameter61 name.
+    /// `Parameter61.Name` (form body): text; optional.
     #[twilio(rename = "Parameter61.Name")]
     pub parameter61_name: Option<String>,
-    /// Parameter61 value.
+    /// `Parameter61.Value` (form body): text; optional.
     #[twilio(rename = "Parameter61.Value")]
     pub parameter61_value: Option<String>,
-    /// Parameter62 name.
+    /// `Parameter62.Name` (form body): text; optional.
     #[twilio(rename = "Parameter62.Name")]
     pub parameter62_name: Option<String>,
-    /// Parameter62 value.
+    /// `Parameter62.Value` (form body): text; optional.
     #[twilio(rename = "Parameter62.Value")]
     pub parameter62_value: Option<String>,
-    /// Parameter63 name.
+    /// `Parameter63.Name` (form body): text; optional.
     #[twilio(rename = "Parameter63.Name")]
     pub parameter63_name: Option<String>,
-    /// Parameter63 value.
+    /// `Parameter63.Value` (form body): text; optional.
     #[twilio(rename = "Parameter63.Value")]
     pub parameter63_value: Option<String>,
-    /// Parameter64 name.
+    /// `Parameter64.Name` (form body): text; optional.
     #[twilio(rename = "Parameter64.Name")]
     pub parameter64_name: Option<String>,
-    /// Parameter64 value.
+    /// `Parameter64.Value` (form body): text; optional.
     #[twilio(rename = "Parameter64.Value")]
     pub parameter64_value: Option<String>,
-    /// Parameter65 name.
+    /// `Parameter65.Name` (form body): text; optional.
     #[twilio(rename = "Parameter65.Name")]
     pub parameter65_name: Option<String>,
-    /// Parameter65 value.
+    /// `Parameter65.Value` (form body): text; optional.
     #[twilio(rename = "Parameter65.Value")]
     pub parameter65_value: Option<String>,
-    /// Parameter66 name.
+    /// `Parameter66.Name` (form body): text; optional.
     #[twilio(rename = "Parameter66.Name")]
     pub parameter66_name: Option<String>,
-    /// Parameter66 value.
+    /// `Parameter66.Value` (form body): text; optional.
     #[twilio(rename = "Parameter66.Value")]
     pub parameter66_value: Option<String>,
-    /// Parameter67 name.
+    /// `Parameter67.Name` (form body): text; optional.
     #[twilio(rename = "Parameter67.Name")]
     pub parameter67_name: Option<String>,
-    /// Parameter67 value.
+    /// `Parameter67.Value` (form body): text; optional.
     #[twilio(rename = "Parameter67.Value")]
     pub parameter67_value: Option<String>,
-    /// Parameter68 name.
+    /// `Parameter68.Name` (form body): text; optional.
     #[twilio(rename = "Parameter68.Name")]
     pub parameter68_name: Option<String>,
-    /// Parameter68 value.
+    /// `Parameter68.Value` (form body): text; optional.
     #[twilio(rename = "Parameter68.Value")]
     pub parameter68_value: Option<String>,
-    /// Parameter69 name.
+    /// `Parameter69.Name` (form body): text; optional.
     #[twilio(rename = "Parameter69.Name")]
     pub parameter69_name: Option<String>,
-    /// Parameter69 value.
+    /// `Parameter69.Value` (form body): text; optional.
     #[twilio(rename = "Parameter69.Value")]
     pub parameter69_value: Option<String>,
-    /// Parameter7 name.
+    /// `Parameter7.Name` (form body): text; optional.
     #[twilio(rename = "Parameter7.Name")]
     pub parameter7_name: Option<String>,
-    /// Parameter7 value.
+    /// `Parameter7.Value` (form body): text; optional.
     #[twilio(rename = "Parameter7.Value")]
     pub parameter7_value: Option<String>,
-    /// Parameter70 name.
+    /// `Parameter70.Name` (form body): text; optional.
     #[twilio(rename = "Parameter70.Name")]
     pub parameter70_name: Option<String>,
-    /// Parameter70 value.
+    /// `Parameter70.Value` (form body): text; optional.
     #[twilio(rename = "Parameter70.Value")]
     pub parameter70_value: Option<String>,
-    /// Parameter71 name.
+    /// `Parameter71.Name` (form body): text; optional.
     #[twilio(rename = "Parameter71.Name")]
     pub parameter71_name: Option<String>,
-    /// Parameter71 value.
+    /// `Parameter71.Value` (form body): text; optional.
     #[twilio(rename = "Parameter71.Value")]
     pub parameter71_value: Option<String>,
-    /// Parameter72 name.
+    /// `Parameter72.Name` (form body): text; optional.
     #[twilio(rename = "Parameter72.Name")]
     pub parameter72_name: Option<String>,
-    /// Parameter72 value.
+    /// `Parameter72.Value` (form body): text; optional.
     #[twilio(rename = "Parameter72.Value")]
     pub parameter72_value: Option<String>,
-    /// Parameter73 name.
+    /// `Parameter73.Name` (form body): text; optional.
     #[twilio(rename = "Parameter73.Name")]
     pub parameter73_name: Option<String>,
-    /// Parameter73 value.
+    /// `Parameter73.Value` (form body): text; optional.
     #[twilio(rename = "Parameter73.Value")]
     pub parameter73_value: Option<String>,
-    /// Parameter74 name.
+    /// `Parameter74.Name` (form body): text; optional.
     #[twilio(rename = "Parameter74.Name")]
     pub parameter74_name: Option<String>,
-    /// Parameter74 value.
+    /// `Parameter74.Value` (form body): text; optional.
     #[twilio(rename = "Parameter74.Value")]
     pub parameter74_value: Option<String>,
-    /// Parameter75 name.
+    /// `Parameter75.Name` (form body): text; optional.
     #[twilio(rename = "Parameter75.Name")]
     pub parameter75_name: Option<String>,
-    /// Parameter75 value.
+    /// `Parameter75.Value` (form body): text; optional.
     #[twilio(rename = "Parameter75.Value")]
     pub parameter75_value: Option<String>,
-    /// Parameter76 name.
+    /// `Parameter76.Name` (form body): text; optional.
     #[twilio(rename = "Parameter76.Name")]
     pub parameter76_name: Option<String>,
-    /// Parameter76 value.
+    /// `Parameter76.Value` (form body): text; optional.
     #[twilio(rename = "Parameter76.Value")]
     pub parameter76_value: Option<String>,
-    /// Parameter77 name.
+    /// `Parameter77.Name` (form body): text; optional.
     #[twilio(rename = "Parameter77.Name")]
     pub parameter77_name: Option<String>,
-    /// Parameter77 value.
+    /// `Parameter77.Value` (form body): text; optional.
     #[twilio(rename = "Parameter77.Value")]
     pub parameter77_value: Option<String>,
-    /// Parameter78 name.
+    /// `Parameter78.Name` (form body): text; optional.
     #[twilio(rename = "Parameter78.Name")]
     pub parameter78_name: Option<String>,
-    /// Parameter78 value.
+    /// `Parameter78.Value` (form body): text; optional.
     #[twilio(rename = "Parameter78.Value")]
     pub parameter78_value: Option<String>,
-    /// Parameter79 name.
+    /// `Parameter79.Name` (form body): text; optional.
     #[twilio(rename = "Parameter79.Name")]
     pub parameter79_name: Option<String>,
-    /// Parameter79 value.
+    /// `Parameter79.Value` (form body): text; optional.
     #[twilio(rename = "Parameter79.Value")]
     pub parameter79_value: Option<String>,
-    /// Parameter8 name.
+    /// `Parameter8.Name` (form body): text; optional.
     #[twilio(rename = "Parameter8.Name")]
     pub parameter8_name: Option<String>,
-    /// Parameter8 value.
+    /// `Parameter8.Value` (form body): text; optional.
     #[twilio(rename = "Parameter8.Value")]
     pub parameter8_value: Option<String>,
-    /// Parameter80 name.
+    /// `Parameter80.Name` (form body): text; optional.
     #[twilio(rename = "Parameter80.Name")]
     pub parameter80_name: Option<String>,
-    /// Parameter80 value.
+    /// `Parameter80.Value` (form body): text; optional.
     #[twilio(rename = "Parameter80.Value")]
     pub parameter80_value: Option<String>,
-    /// Parameter81 name.
+    /// `Parameter81.Name` (form body): text; optional.
     #[twilio(rename = "Parameter81.Name")]
     pub parameter81_name: Option<String>,
-    /// Parameter81 value.
+    /// `Parameter81.Value` (form body): text; optional.
     #[twilio(rename = "Parameter81.Value")]
     pub parameter81_value: Option<String>,
-    /// Parameter82 name.
+    /// `Parameter82.Name` (form body): text; optional.
     #[twilio(rename = "Parameter82.Name")]
     pub parameter82_name: Option<String>,
-    /// Parameter82 value.
+    /// `Parameter82.Value` (form body): text; optional.
     #[twilio(rename = "Parameter82.Value")]
     pub parameter82_value: Option<String>,
-    /// Parameter83 name.
+    /// `Parameter83.Name` (form body): text; optional.
     #[twilio(rename = "Parameter83.Name")]
     pub parameter83_name: Option<String>,
-    /// Parameter83 value.
+    /// `Parameter83.Value` (form body): text; optional.
     #[twilio(rename = "Parameter83.Value")]
     pub parameter83_value: Option<String>,
-    /// Parameter84 name.
+    /// `Parameter84.Name` (form body): text; optional.
     #[twilio(rename = "Parameter84.Name")]
     pub parameter84_name: Option<String>,
-    /// Parameter84 value.
+    /// `Parameter84.Value` (form body): text; optional.
     #[twilio(rename = "Parameter84.Value")]
     pub parameter84_value: Option<String>,
-    /// Parameter85 name.
+    /// `Parameter85.Name` (form body): text; optional.
     #[twilio(rename = "Parameter85.Name")]
     pub parameter85_name: Option<String>,
-    /// Parameter85 value.
+    /// `Parameter85.Value` (form body): text; optional.
     #[twilio(rename = "Parameter85.Value")]
     pub parameter85_value: Option<String>,
-    /// Parameter86 name.
+    /// `Parameter86.Name` (form body): text; optional.
     #[twilio(rename = "Parameter86.Name")]
     pub parameter86_name: Option<String>,
-    /// Parameter86 value.
+    /// `Parameter86.Value` (form body): text; optional.
     #[twilio(rename = "Parameter86.Value")]
     pub parameter86_value: Option<String>,
-    /// Parameter87 name.
+    /// `Parameter87.Name` (form body): text; optional.
     #[twilio(rename = "Parameter87.Name")]
     pub parameter87_name: Option<String>,
-    /// Parameter87 value.
+    /// `Parameter87.Value` (form body): text; optional.
     #[twilio(rename = "Parameter87.Value")]
     pub parameter87_value: Option<String>,
-    /// Parameter88 name.
+    /// `Parameter88.Name` (form body): text; optional.
     #[twilio(rename = "Parameter88.Name")]
     pub parameter88_name: Option<String>,
-    /// Parameter88 value.
+    /// `Parameter88.Value` (form body): text; optional.
     #[twilio(rename = "Parameter88.Value")]
     pub parameter88_value: Option<String>,
-    /// Parameter89 name.
+    /// `Parameter89.Name` (form body): text; optional.
     #[twilio(rename = "Parameter89.Name")]
     pub parameter89_name: Option<String>,
-    /// Parameter89 value.
+    /// `Parameter89.Value` (form body): text; optional.
     #[twilio(rename = "Parameter89.Value")]
     pub parameter89_value: Option<String>,
-    /// Parameter9 name.
+    /// `Parameter9.Name` (form body): text; optional.
     #[twilio(rename = "Parameter9.Name")]
     pub parameter9_name: Option<String>,
-    /// Parameter9 value.
+    /// `Parameter9.Value` (form body): text; optional.
     #[twilio(rename = "Parameter9.Value")]
     pub parameter9_value: Option<String>,
-    /// Parameter90 name.
+    /// `Parameter90.Name` (form body): text; optional.
     #[twilio(rename = "Parameter90.Name")]
     pub parameter90_name: Option<String>,
-    /// Parameter90 value.
+    /// `Parameter90.Value` (form body): text; optional.
     #[twilio(rename = "Parameter90.Value")]
     pub parameter90_value: Option<String>,
-    /// Parameter91 name.
+    /// `Parameter91.Name` (form body): text; optional.
     #[twilio(rename = "Parameter91.Name")]
     pub parameter91_name: Option<String>,
-    /// Parameter91 value.
+    /// `Parameter91.Value` (form body): text; optional.
     #[twilio(rename = "Parameter91.Value")]
     pub parameter91_value: Option<String>,
-    /// Parameter92 name.
+    /// `Parameter92.Name` (form body): text; optional.
     #[twilio(rename = "Parameter92.Name")]
     pub parameter92_name: Option<String>,
-    /// Parameter92 value.
+    /// `Parameter92.Value` (form body): text; optional.
     #[twilio(rename = "Parameter92.Value")]
     pub parameter92_value: Option<String>,
-    /// Parameter93 name.
+    /// `Parameter93.Name` (form body): text; optional.
     #[twilio(rename = "Parameter93.Name")]
     pub parameter93_name: Option<String>,
-    /// Parameter93 value.
+    /// `Parameter93.Value` (form body): text; optional.
     #[twilio(rename = "Parameter93.Value")]
     pub parameter93_value: Option<String>,
-    /// Parameter94 name.
+    /// `Parameter94.Name` (form body): text; optional.
     #[twilio(rename = "Parameter94.Name")]
     pub parameter94_name: Option<String>,
-    /// Parameter94 value.
+    /// `Parameter94.Value` (form body): text; optional.
     #[twilio(rename = "Parameter94.Value")]
     pub parameter94_value: Option<String>,
-    /// Parameter95 name.
+    /// `Parameter95.Name` (form body): text; optional.
     #[twilio(rename = "Parameter95.Name")]
     pub parameter95_name: Option<String>,
-    /// Parameter95 value.
+    /// `Parameter95.Value` (form body): text; optional.
     #[twilio(rename = "Parameter95.Value")]
     pub parameter95_value: Option<String>,
-    /// Parameter96 name.
+    /// `Parameter96.Name` (form body): text; optional.
     #[twilio(rename = "Parameter96.Name")]
     pub parameter96_name: Option<String>,
-    /// Parameter96 value.
+    /// `Parameter96.Value` (form body): text; optional.
     #[twilio(rename = "Parameter96.Value")]
     pub parameter96_value: Option<String>,
-    /// Parameter97 name.
+    /// `Parameter97.Name` (form body): text; optional.
     #[twilio(rename = "Parameter97.Name")]
     pub parameter97_name: Option<String>,
-    /// Parameter97 value.
+    /// `Parameter97.Value` (form body): text; optional.
     #[twilio(rename = "Parameter97.Value")]
     pub parameter97_value: Option<String>,
-    /// Parameter98 name.
+    /// `Parameter98.Name` (form body): text; optional.
     #[twilio(rename = "Parameter98.Name")]
     pub parameter98_name: Option<String>,
-    /// Parameter98 value.
+    /// `Parameter98.Value` (form body): text; optional.
     #[twilio(rename = "Parameter98.Value")]
     pub parameter98_value: Option<String>,
-    /// Parameter99 name.
+    /// `Parameter99.Name` (form body): text; optional.
     #[twilio(rename = "Parameter99.Name")]
     pub parameter99_name: Option<String>,
-    /// Parameter99 value.
+    /// `Parameter99.Value` (form body): text; optional.
     #[twilio(rename = "Parameter99.Value")]
     pub parameter99_value: Option<String>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Track.
+    /// `Track` (form body): one of the values listed below; optional. Allowed values:
+    /// `inbound_track`, `outbound_track`, `both_tracks`.
     pub track: Option<Track>,
 }

@@ -2,7 +2,7 @@
 
 //! What Twilio answers: [`Siprec`].
 
-use runtime::sid::{AccountSid, CallSid};
+use runtime::sid::{AccountSid, CallSid, SiprecSid};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -25,7 +25,7 @@ pub struct Siprec {
     /// Name.
     pub name: Option<String>,
     /// SID.
-    pub sid: Option<String>,
+    pub sid: Option<SiprecSid>,
     /// Status.
     pub status: Option<Status>,
     /// URI.

@@ -14,6 +14,6 @@ pub struct Update {
     pub call_sid: CallSid,
     /// The siprec to act on.
     pub sid: String,
-    /// Status.
+    /// `Status` (form body): one of the values listed below; required. Allowed values: `stopped`.
     pub status: UpdateStatus,
 }

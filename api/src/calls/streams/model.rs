@@ -2,7 +2,7 @@
 
 //! What Twilio answers: [`Stream`].
 
-use runtime::sid::{AccountSid, CallSid};
+use runtime::sid::{AccountSid, CallSid, StreamSid};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -25,7 +25,7 @@ pub struct Stream {
     /// Name.
     pub name: Option<String>,
     /// SID.
-    pub sid: Option<String>,
+    pub sid: Option<StreamSid>,
     /// Status.
     pub status: Option<Status>,
     /// URI.

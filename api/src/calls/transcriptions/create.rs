@@ -13,40 +13,42 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Configuration ID.
+    /// `ConfigurationId` (form body): text; optional.
     pub configuration_id: Option<String>,
-    /// Conversation configuration.
+    /// `ConversationConfiguration` (form body): text; optional.
     pub conversation_configuration: Option<String>,
-    /// Conversation ID.
+    /// `ConversationId` (form body): text; optional.
     pub conversation_id: Option<String>,
-    /// Enable automatic punctuation.
+    /// `EnableAutomaticPunctuation` (form body): `true` or `false`; optional.
     pub enable_automatic_punctuation: Option<bool>,
-    /// Enable provider data.
+    /// `EnableProviderData` (form body): `true` or `false`; optional.
     pub enable_provider_data: Option<bool>,
-    /// Hints.
+    /// `Hints` (form body): text; optional.
     pub hints: Option<String>,
-    /// Inbound track label.
+    /// `InboundTrackLabel` (form body): text; optional.
     pub inbound_track_label: Option<String>,
-    /// Intelligence service.
+    /// `IntelligenceService` (form body): text; optional.
     pub intelligence_service: Option<String>,
-    /// Language code.
+    /// `LanguageCode` (form body): text; optional.
     pub language_code: Option<String>,
-    /// Name.
+    /// `Name` (form body): text; optional.
     pub name: Option<String>,
-    /// Outbound track label.
+    /// `OutboundTrackLabel` (form body): text; optional.
     pub outbound_track_label: Option<String>,
-    /// Partial results.
+    /// `PartialResults` (form body): `true` or `false`; optional.
     pub partial_results: Option<bool>,
-    /// Profanity filter.
+    /// `ProfanityFilter` (form body): `true` or `false`; optional.
     pub profanity_filter: Option<bool>,
-    /// Speech model.
+    /// `SpeechModel` (form body): text; optional.
     pub speech_model: Option<String>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Status callback URL.
+    /// `StatusCallbackUrl` (form body): text, format `uri`; optional.
     pub status_callback_url: Option<Uri>,
-    /// Track.
+    /// `Track` (form body): one of the values listed below; optional. Allowed values:
+    /// `inbound_track`, `outbound_track`, `both_tracks`.
     pub track: Option<Track>,
-    /// Transcription engine.
+    /// `TranscriptionEngine` (form body): text; optional.
     pub transcription_engine: Option<String>,
 }

@@ -2,7 +2,7 @@
 
 //! What Twilio answers: [`RealtimeTranscription`].
 
-use runtime::sid::{AccountSid, CallSid};
+use runtime::sid::{AccountSid, CallSid, TranscriptSid};
 use time::OffsetDateTime;
 
 use super::Status;
@@ -25,7 +25,7 @@ pub struct RealtimeTranscription {
     /// Name.
     pub name: Option<String>,
     /// SID.
-    pub sid: Option<String>,
+    pub sid: Option<TranscriptSid>,
     /// Status.
     pub status: Option<Status>,
     /// URI.

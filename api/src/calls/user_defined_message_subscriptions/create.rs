@@ -13,10 +13,10 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Callback.
+    /// `Callback` (form body): text, format `uri`; required.
     pub callback: Uri,
-    /// Idempotency key.
+    /// `IdempotencyKey` (form body): text; optional.
     pub idempotency_key: Option<String>,
-    /// Method.
+    /// `Method` (form body): text, format `http-method`; optional. Allowed values: `GET`, `POST`.
     pub method: Option<HttpMethod>,
 }

@@ -12,8 +12,8 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The call it belongs to.
     pub call_sid: CallSid,
-    /// Content.
+    /// `Content` (form body): text; required.
     pub content: String,
-    /// Idempotency key.
+    /// `IdempotencyKey` (form body): text; optional.
     pub idempotency_key: Option<String>,
 }

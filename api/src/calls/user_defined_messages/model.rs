@@ -2,7 +2,7 @@
 
 //! What Twilio answers: [`UserDefinedMessage`].
 
-use runtime::sid::{AccountSid, CallSid};
+use runtime::sid::{AccountSid, CallSid, UserDefinedMessageSid};
 use time::OffsetDateTime;
 
 /// An user defined message, as Twilio returns it.
@@ -21,5 +21,5 @@ pub struct UserDefinedMessage {
     /// Date created (RFC 2822 on the wire).
     pub date_created: Option<OffsetDateTime>,
     /// SID.
-    pub sid: Option<String>,
+    pub sid: Option<UserDefinedMessageSid>,
 }

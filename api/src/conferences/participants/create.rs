@@ -13,104 +13,110 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The conference it belongs to.
     pub conference_sid: String,
-    /// From.
+    /// `From` (form body): text, format `endpoint`; required.
     pub from: PhoneNumber,
-    /// To.
+    /// `To` (form body): text, format `endpoint`; required.
     pub to: PhoneNumber,
-    /// AMD status callback.
+    /// `AmdStatusCallback` (form body): text, format `uri`; optional.
     pub amd_status_callback: Option<Uri>,
-    /// AMD status callback method.
+    /// `AmdStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub amd_status_callback_method: Option<HttpMethod>,
-    /// Beep.
+    /// `Beep` (form body): text; optional.
     pub beep: Option<String>,
-    /// BYOC.
+    /// `Byoc` (form body): text; optional. 34 characters. A SID: `BY` and 32 hex digits.
     pub byoc: Option<ByocTrunkSid>,
-    /// Call reason.
+    /// `CallReason` (form body): text; optional.
     pub call_reason: Option<String>,
-    /// Call SID to coach.
+    /// `CallSidToCoach` (form body): text; optional. 34 characters. A SID: `CA` and 32 hex digits.
     pub call_sid_to_coach: Option<CallSid>,
-    /// Call token.
+    /// `CallToken` (form body): text; optional.
     pub call_token: Option<String>,
-    /// Caller display name.
+    /// `CallerDisplayName` (form body): text; optional.
     pub caller_display_name: Option<String>,
-    /// Caller ID.
+    /// `CallerId` (form body): text; optional.
     pub caller_id: Option<String>,
-    /// Client notification URL.
+    /// `ClientNotificationUrl` (form body): text, format `uri`; optional.
     pub client_notification_url: Option<Uri>,
-    /// Coaching.
+    /// `Coaching` (form body): `true` or `false`; optional.
     pub coaching: Option<bool>,
-    /// Conference record.
+    /// `ConferenceRecord` (form body): text; optional.
     pub conference_record: Option<String>,
-    /// Conference recording status callback.
+    /// `ConferenceRecordingStatusCallback` (form body): text, format `uri`; optional.
     pub conference_recording_status_callback: Option<Uri>,
-    /// Conference recording status callback event.
+    /// `ConferenceRecordingStatusCallbackEvent` (form body): a list of text; optional.
     pub conference_recording_status_callback_event: Option<Vec<String>>,
-    /// Conference recording status callback method.
+    /// `ConferenceRecordingStatusCallbackMethod` (form body): text, format `http-method`; optional.
+    /// Allowed values: `GET`, `POST`.
     pub conference_recording_status_callback_method: Option<HttpMethod>,
-    /// Conference status callback.
+    /// `ConferenceStatusCallback` (form body): text, format `uri`; optional.
     pub conference_status_callback: Option<Uri>,
-    /// Conference status callback event.
+    /// `ConferenceStatusCallbackEvent` (form body): a list of text; optional.
     pub conference_status_callback_event: Option<Vec<String>>,
-    /// Conference status callback method.
+    /// `ConferenceStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub conference_status_callback_method: Option<HttpMethod>,
-    /// Conference trim.
+    /// `ConferenceTrim` (form body): text; optional.
     pub conference_trim: Option<String>,
-    /// Early media.
+    /// `EarlyMedia` (form body): `true` or `false`; optional.
     pub early_media: Option<bool>,
-    /// End conference on exit.
+    /// `EndConferenceOnExit` (form body): `true` or `false`; optional.
     pub end_conference_on_exit: Option<bool>,
-    /// Jitter buffer size.
+    /// `JitterBufferSize` (form body): text; optional.
     pub jitter_buffer_size: Option<String>,
-    /// Label.
+    /// `Label` (form body): text; optional.
     pub label: Option<String>,
-    /// Machine detection.
+    /// `MachineDetection` (form body): text; optional.
     pub machine_detection: Option<String>,
-    /// Machine detection silence timeout.
+    /// `MachineDetectionSilenceTimeout` (form body): an integer; optional.
     pub machine_detection_silence_timeout: Option<u32>,
-    /// Machine detection speech end threshold.
+    /// `MachineDetectionSpeechEndThreshold` (form body): an integer; optional.
     pub machine_detection_speech_end_threshold: Option<u32>,
-    /// Machine detection speech threshold.
+    /// `MachineDetectionSpeechThreshold` (form body): an integer; optional.
     pub machine_detection_speech_threshold: Option<u32>,
-    /// Machine detection timeout.
+    /// `MachineDetectionTimeout` (form body): an integer; optional.
     pub machine_detection_timeout: Option<u32>,
-    /// Max participants.
+    /// `MaxParticipants` (form body): an integer; optional.
     pub max_participants: Option<u32>,
-    /// Muted.
+    /// `Muted` (form body): `true` or `false`; optional.
     pub muted: Option<bool>,
-    /// Record.
+    /// `Record` (form body): `true` or `false`; optional.
     pub record: Option<bool>,
-    /// Recording channels.
+    /// `RecordingChannels` (form body): text; optional.
     pub recording_channels: Option<String>,
-    /// Recording status callback.
+    /// `RecordingStatusCallback` (form body): text, format `uri`; optional.
     pub recording_status_callback: Option<Uri>,
-    /// Recording status callback event.
+    /// `RecordingStatusCallbackEvent` (form body): a list of text; optional.
     pub recording_status_callback_event: Option<Vec<String>>,
-    /// Recording status callback method.
+    /// `RecordingStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub recording_status_callback_method: Option<HttpMethod>,
-    /// Recording track.
+    /// `RecordingTrack` (form body): text; optional.
     pub recording_track: Option<String>,
-    /// Region.
+    /// `Region` (form body): text; optional.
     pub region: Option<String>,
-    /// SIP auth password.
+    /// `SipAuthPassword` (form body): text; optional.
     pub sip_auth_password: Option<String>,
-    /// SIP auth username.
+    /// `SipAuthUsername` (form body): text; optional.
     pub sip_auth_username: Option<String>,
-    /// Start conference on enter.
+    /// `StartConferenceOnEnter` (form body): `true` or `false`; optional.
     pub start_conference_on_enter: Option<bool>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback event.
+    /// `StatusCallbackEvent` (form body): a list of text; optional.
     pub status_callback_event: Option<Vec<String>>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Time limit.
+    /// `TimeLimit` (form body): an integer; optional.
     pub time_limit: Option<u32>,
-    /// Timeout.
+    /// `Timeout` (form body): an integer; optional.
     pub timeout: Option<u32>,
-    /// Trim.
+    /// `Trim` (form body): text; optional.
     pub trim: Option<String>,
-    /// Wait method.
+    /// `WaitMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub wait_method: Option<HttpMethod>,
-    /// Wait URL.
+    /// `WaitUrl` (form body): text, format `uri`; optional.
     pub wait_url: Option<Uri>,
 }

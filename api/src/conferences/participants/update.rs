@@ -15,28 +15,31 @@ pub struct Update {
     pub conference_sid: ConferenceSid,
     /// The call it belongs to.
     pub call_sid: String,
-    /// Announce method.
+    /// `AnnounceMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub announce_method: Option<HttpMethod>,
-    /// Announce URL.
+    /// `AnnounceUrl` (form body): text, format `uri`; optional.
     pub announce_url: Option<Uri>,
-    /// Beep on exit.
+    /// `BeepOnExit` (form body): `true` or `false`; optional.
     pub beep_on_exit: Option<bool>,
-    /// Call SID to coach.
+    /// `CallSidToCoach` (form body): text; optional. 34 characters. A SID: `CA` and 32 hex digits.
     pub call_sid_to_coach: Option<CallSid>,
-    /// Coaching.
+    /// `Coaching` (form body): `true` or `false`; optional.
     pub coaching: Option<bool>,
-    /// End conference on exit.
+    /// `EndConferenceOnExit` (form body): `true` or `false`; optional.
     pub end_conference_on_exit: Option<bool>,
-    /// Hold.
+    /// `Hold` (form body): `true` or `false`; optional.
     pub hold: Option<bool>,
-    /// Hold method.
+    /// `HoldMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub hold_method: Option<HttpMethod>,
-    /// Hold URL.
+    /// `HoldUrl` (form body): text, format `uri`; optional.
     pub hold_url: Option<Uri>,
-    /// Muted.
+    /// `Muted` (form body): `true` or `false`; optional.
     pub muted: Option<bool>,
-    /// Wait method.
+    /// `WaitMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub wait_method: Option<HttpMethod>,
-    /// Wait URL.
+    /// `WaitUrl` (form body): text, format `uri`; optional.
     pub wait_url: Option<Uri>,
 }

@@ -12,6 +12,7 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The resource it belongs to.
     pub resource_sid: PhoneNumberSid,
-    /// Installed add on SID.
+    /// `InstalledAddOnSid` (form body): text; required. 34 characters. A SID: `XE` and 32 hex
+    /// digits.
     pub installed_add_on_sid: AddOnSid,
 }

@@ -11,50 +11,60 @@ use crate::HttpMethod;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Phone number.
+    /// `PhoneNumber` (form body): text, format `phone-number`; required.
     pub phone_number: PhoneNumber,
-    /// Address SID.
+    /// `AddressSid` (form body): text; optional. 34 characters. A SID: `AD` and 32 hex digits.
     pub address_sid: Option<AddressSid>,
-    /// API version.
+    /// `ApiVersion` (form body): text; optional.
     pub api_version: Option<String>,
-    /// Bundle SID.
+    /// `BundleSid` (form body): text; optional. 34 characters. A SID: `BU` and 32 hex digits.
     pub bundle_sid: Option<BundleSid>,
-    /// Emergency address SID.
+    /// `EmergencyAddressSid` (form body): text; optional. 34 characters. A SID: `AD` and 32 hex
+    /// digits.
     pub emergency_address_sid: Option<AddressSid>,
-    /// Emergency status.
+    /// `EmergencyStatus` (form body): one of the values listed below; optional. Allowed values:
+    /// `Active`, `Inactive`.
     pub emergency_status: Option<EmergencyStatus>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Identity SID.
+    /// `IdentitySid` (form body): text; optional. 34 characters. A SID: `RI` and 32 hex digits.
     pub identity_sid: Option<IdentitySid>,
-    /// SMS application SID.
+    /// `SmsApplicationSid` (form body): text; optional. 34 characters. A SID: `AP` and 32 hex
+    /// digits.
     pub sms_application_sid: Option<ApplicationSid>,
-    /// SMS fallback method.
+    /// `SmsFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub sms_fallback_method: Option<HttpMethod>,
-    /// SMS fallback URL.
+    /// `SmsFallbackUrl` (form body): text, format `uri`; optional.
     pub sms_fallback_url: Option<Uri>,
-    /// SMS method.
+    /// `SmsMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub sms_method: Option<HttpMethod>,
-    /// SMS URL.
+    /// `SmsUrl` (form body): text, format `uri`; optional.
     pub sms_url: Option<Uri>,
-    /// Status callback.
+    /// `StatusCallback` (form body): text, format `uri`; optional.
     pub status_callback: Option<Uri>,
-    /// Status callback method.
+    /// `StatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub status_callback_method: Option<HttpMethod>,
-    /// Trunk SID.
+    /// `TrunkSid` (form body): text; optional. 34 characters. A SID: `TK` and 32 hex digits.
     pub trunk_sid: Option<TrunkSid>,
-    /// Voice application SID.
+    /// `VoiceApplicationSid` (form body): text; optional. 34 characters. A SID: `AP` and 32 hex
+    /// digits.
     pub voice_application_sid: Option<ApplicationSid>,
-    /// Voice caller ID lookup.
+    /// `VoiceCallerIdLookup` (form body): `true` or `false`; optional.
     pub voice_caller_id_lookup: Option<bool>,
-    /// Voice fallback method.
+    /// `VoiceFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub voice_fallback_method: Option<HttpMethod>,
-    /// Voice fallback URL.
+    /// `VoiceFallbackUrl` (form body): text, format `uri`; optional.
     pub voice_fallback_url: Option<Uri>,
-    /// Voice method.
+    /// `VoiceMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub voice_method: Option<HttpMethod>,
-    /// Voice receive mode.
+    /// `VoiceReceiveMode` (form body): one of the values listed below; optional. Allowed values:
+    /// `voice`, `fax`.
     pub voice_receive_mode: Option<VoiceReceiveMode>,
-    /// Voice URL.
+    /// `VoiceUrl` (form body): text, format `uri`; optional.
     pub voice_url: Option<Uri>,
 }

@@ -12,6 +12,7 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The message it belongs to.
     pub message_sid: MessageSid,
-    /// Outcome.
+    /// `Outcome` (form body): one of the values listed below; optional. Allowed values:
+    /// `confirmed`, `unconfirmed`.
     pub outcome: Option<Outcome>,
 }

@@ -15,8 +15,8 @@ pub struct Update {
     pub queue_sid: QueueSid,
     /// The call it belongs to.
     pub call_sid: String,
-    /// URL.
+    /// `Url` (form body): text, format `uri`; required.
     pub url: Uri,
-    /// Method.
+    /// `Method` (form body): text, format `http-method`; optional. Allowed values: `GET`, `POST`.
     pub method: Option<HttpMethod>,
 }

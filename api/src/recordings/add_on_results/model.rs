@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use runtime::sid::{AccountSid, AddOnResultSid, AddOnSid, RecordingSid};
+use runtime::sid::{AccountSid, AddOnResultSid, AddOnSid, AvailableAddOnSid, RecordingSid};
 use runtime::Listed;
 use time::OffsetDateTime;
 
@@ -24,7 +24,7 @@ pub struct AddOnResult {
     /// Add on configuration SID.
     pub add_on_configuration_sid: Option<AddOnSid>,
     /// Add on SID.
-    pub add_on_sid: Option<String>,
+    pub add_on_sid: Option<AvailableAddOnSid>,
     /// Date completed (RFC 2822 on the wire).
     pub date_completed: Option<OffsetDateTime>,
     /// Date created (RFC 2822 on the wire).

@@ -12,6 +12,6 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The credential list to act on.
     pub sid: CredentialListSid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,
 }

@@ -13,30 +13,34 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The domain to act on.
     pub sid: SipDomainSid,
-    /// BYOC trunk SID.
+    /// `ByocTrunkSid` (form body): text; optional. 34 characters. A SID: `BY` and 32 hex digits.
     pub byoc_trunk_sid: Option<ByocTrunkSid>,
-    /// Domain name.
+    /// `DomainName` (form body): text; optional.
     pub domain_name: Option<String>,
-    /// Emergency caller SID.
+    /// `EmergencyCallerSid` (form body): text; optional. 34 characters. A SID: `PN` and 32 hex
+    /// digits.
     pub emergency_caller_sid: Option<PhoneNumberSid>,
-    /// Emergency calling enabled.
+    /// `EmergencyCallingEnabled` (form body): `true` or `false`; optional.
     pub emergency_calling_enabled: Option<bool>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Secure.
+    /// `Secure` (form body): `true` or `false`; optional.
     pub secure: Option<bool>,
-    /// SIP registration.
+    /// `SipRegistration` (form body): `true` or `false`; optional.
     pub sip_registration: Option<bool>,
-    /// Voice fallback method.
+    /// `VoiceFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub voice_fallback_method: Option<HttpMethod>,
-    /// Voice fallback URL.
+    /// `VoiceFallbackUrl` (form body): text, format `uri`; optional.
     pub voice_fallback_url: Option<Uri>,
-    /// Voice method.
+    /// `VoiceMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub voice_method: Option<HttpMethod>,
-    /// Voice status callback method.
+    /// `VoiceStatusCallbackMethod` (form body): text, format `http-method`; optional. Allowed
+    /// values: `GET`, `POST`.
     pub voice_status_callback_method: Option<HttpMethod>,
-    /// Voice status callback URL.
+    /// `VoiceStatusCallbackUrl` (form body): text, format `uri`; optional.
     pub voice_status_callback_url: Option<Uri>,
-    /// Voice URL.
+    /// `VoiceUrl` (form body): text, format `uri`; optional.
     pub voice_url: Option<Uri>,
 }

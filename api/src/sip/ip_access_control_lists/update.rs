@@ -12,6 +12,6 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The IP access control list to act on.
     pub sid: IpAccessControlListSid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,
 }

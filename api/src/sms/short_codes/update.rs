@@ -13,16 +13,18 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The short code to act on.
     pub sid: ShortCodeSid,
-    /// API version.
+    /// `ApiVersion` (form body): text; optional.
     pub api_version: Option<String>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// SMS fallback method.
+    /// `SmsFallbackMethod` (form body): text, format `http-method`; optional. Allowed values:
+    /// `GET`, `POST`.
     pub sms_fallback_method: Option<HttpMethod>,
-    /// SMS fallback URL.
+    /// `SmsFallbackUrl` (form body): text, format `uri`; optional.
     pub sms_fallback_url: Option<Uri>,
-    /// SMS method.
+    /// `SmsMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub sms_method: Option<HttpMethod>,
-    /// SMS URL.
+    /// `SmsUrl` (form body): text, format `uri`; optional.
     pub sms_url: Option<Uri>,
 }

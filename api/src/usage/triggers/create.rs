@@ -11,18 +11,21 @@ use crate::HttpMethod;
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,
-    /// Callback URL.
+    /// `CallbackUrl` (form body): text, format `uri`; required.
     pub callback_url: Uri,
-    /// Trigger value.
+    /// `TriggerValue` (form body): text; required.
     pub trigger_value: String,
-    /// Usage category.
+    /// `UsageCategory` (form body): text; required.
     pub usage_category: String,
-    /// Callback method.
+    /// `CallbackMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub callback_method: Option<HttpMethod>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// Recurring.
+    /// `Recurring` (form body): one of the values listed below; optional. Allowed values: `daily`,
+    /// `monthly`, `yearly`, `alltime`.
     pub recurring: Option<Recurring>,
-    /// Trigger by.
+    /// `TriggerBy` (form body): one of the values listed below; optional. Allowed values: `count`,
+    /// `usage`, `price`.
     pub trigger_by: Option<TriggerField>,
 }

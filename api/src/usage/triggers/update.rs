@@ -13,10 +13,11 @@ pub struct Update {
     pub account_sid: Option<AccountSid>,
     /// The trigger to act on.
     pub sid: UsageTriggerSid,
-    /// Callback method.
+    /// `CallbackMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
+    /// `POST`.
     pub callback_method: Option<HttpMethod>,
-    /// Callback URL.
+    /// `CallbackUrl` (form body): text, format `uri`; optional.
     pub callback_url: Option<Uri>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
 }

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use runtime::sid::{AccountSid, AddOnPayloadSid, AddOnResultSid, AddOnSid, RecordingSid};
+use runtime::sid::{
+    AccountSid, AddOnPayloadSid, AddOnResultSid, AddOnSid, AvailableAddOnSid, RecordingSid,
+};
 use runtime::Listed;
 use time::OffsetDateTime;
 
@@ -24,7 +26,7 @@ pub struct Payload {
     /// Add on result SID.
     pub add_on_result_sid: Option<AddOnResultSid>,
     /// Add on SID.
-    pub add_on_sid: Option<String>,
+    pub add_on_sid: Option<AvailableAddOnSid>,
     /// Content type.
     pub content_type: Option<String>,
     /// Date created (RFC 2822 on the wire).

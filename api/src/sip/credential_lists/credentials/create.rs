@@ -12,8 +12,8 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The credential list it belongs to.
     pub credential_list_sid: CredentialListSid,
-    /// Username.
+    /// `Username` (form body): text; required.
     pub username: String,
-    /// Password.
+    /// `Password` (form body): text; required.
     pub password: String,
 }

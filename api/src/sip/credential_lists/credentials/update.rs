@@ -14,6 +14,6 @@ pub struct Update {
     pub credential_list_sid: CredentialListSid,
     /// The credential to act on.
     pub sid: CredentialSid,
-    /// Password.
+    /// `Password` (form body): text; optional.
     pub password: Option<String>,
 }

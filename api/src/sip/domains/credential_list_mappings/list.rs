@@ -12,12 +12,15 @@ pub struct List {
     pub account_sid: Option<AccountSid>,
     /// The domain it belongs to.
     pub domain_sid: SipDomainSid,
-    /// How many items each page holds.
+    /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
+    /// optional. From 1 to 1000.
     #[twilio(range = 1..=1000)]
     pub page_size: Option<u32>,
-    /// The page index; only meaningful with the page token it came with.
+    /// The page index, only meaningful with the page token it came with; `Page` (query string): an
+    /// integer; optional. At least 0.
     #[twilio(range = 0..)]
     pub page: Option<u32>,
-    /// Where the page starts, as given in a previous page's URIs.
+    /// Where the page starts, as given in a previous page's URLs; `PageToken` (query string): text;
+    /// optional.
     pub page_token: Option<String>,
 }

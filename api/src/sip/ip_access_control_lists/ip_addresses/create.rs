@@ -12,10 +12,10 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The IP access control list it belongs to.
     pub ip_access_control_list_sid: IpAccessControlListSid,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,
-    /// IP address.
+    /// `IpAddress` (form body): text; required.
     pub ip_address: String,
-    /// CIDR prefix length.
+    /// `CidrPrefixLength` (form body): an integer; optional.
     pub cidr_prefix_length: Option<u32>,
 }

@@ -14,10 +14,10 @@ pub struct Update {
     pub ip_access_control_list_sid: IpAccessControlListSid,
     /// The IP address to act on.
     pub sid: IpAddressSid,
-    /// CIDR prefix length.
+    /// `CidrPrefixLength` (form body): an integer; optional.
     pub cidr_prefix_length: Option<u32>,
-    /// Friendly name.
+    /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,
-    /// IP address.
+    /// `IpAddress` (form body): text; optional.
     pub ip_address: Option<String>,
 }

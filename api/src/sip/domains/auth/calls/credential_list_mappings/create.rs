@@ -12,6 +12,7 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The domain it belongs to.
     pub domain_sid: SipDomainSid,
-    /// Credential list SID.
+    /// `CredentialListSid` (form body): text; required. 34 characters. A SID: `CL` and 32 hex
+    /// digits.
     pub credential_list_sid: CredentialListSid,
 }

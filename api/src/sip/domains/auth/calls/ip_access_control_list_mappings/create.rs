@@ -12,6 +12,7 @@ pub struct Create {
     pub account_sid: Option<AccountSid>,
     /// The domain it belongs to.
     pub domain_sid: SipDomainSid,
-    /// IP access control list SID.
+    /// `IpAccessControlListSid` (form body): text; required. 34 characters. A SID: `AL` and 32 hex
+    /// digits.
     pub ip_access_control_list_sid: IpAccessControlListSid,
 }
