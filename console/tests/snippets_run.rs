@@ -594,7 +594,7 @@ fn run_rust(proof: &mut Proof, cases: &[Case], prepared: &[(Wire, snippet::Snipp
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"snippet-proof\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi = {{ path = {:?} }}\nruntime = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nserde_json = \"1\"\n",
+            "[package]\nname = \"snippet-proof\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi = {{ path = {:?} }}\nruntime = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nserde_json = \"1\"\n\n# No debug info: the crate is built once to be run, and its target dir is disk CI pays for.\n[profile.dev]\ndebug = false\n",
             repo.join("api").display().to_string(),
             repo.join("runtime").display().to_string(),
         ),
