@@ -27,6 +27,11 @@ pub use spec::{Spec, SpecSource};
 /// Env var with the Prism server's base URL (`http://127.0.0.1:PORT`).
 pub const PRISM_ENV: &str = "PRISM_URL";
 
+/// Env var with the base URL of a Prism serving the oauth product's spec, where the suite's
+/// client takes its OAuth2 token for the `auth = oauth2` endpoints (unset: those calls fail
+/// for want of a token, and the suite says so).
+pub const PRISM_OAUTH_ENV: &str = "PRISM_OAUTH_URL";
+
 /// Runs the static check, and the Prism calls when `prism_url` is given.
 pub async fn run(
     endpoints: &[&'static EndpointInfo],

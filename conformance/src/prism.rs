@@ -16,6 +16,9 @@ use crate::values::{pairs, Fill, ACCOUNT_SID};
 /// they are.
 pub const AUTH_TOKEN: &str = "conformance-test-token";
 
+/// The OAuth2 client id the suite's client sends for a token (Prism checks the form's shape).
+pub const OAUTH_CLIENT_ID: &str = "conformance-client";
+
 /// Requests in flight at once (Prism is one Node process; more only queues).
 const CONCURRENCY: usize = 8;
 
@@ -71,8 +74,16 @@ pub async fn drive(
     let mut hosts: Vec<&str> = endpoints.iter().map(|e| e.host).collect();
     hosts.sort_unstable();
     hosts.dedup();
+    let serves_oauth = hosts.contains(&"oauth");
     for host in hosts {
         builder = builder.host_base_url(host, base_url);
+    }
+    // The `auth = oauth2` endpoints (Organizations) take a bearer token from the oauth
+    // product's token endpoint: scripts/conformance serves that spec with a Prism of its own,
+    // whose example answer is the token. A spec that is the oauth product's keeps its own.
+    builder = builder.oauth2(OAUTH_CLIENT_ID, AUTH_TOKEN);
+    if let (false, Ok(url)) = (serves_oauth, std::env::var(crate::PRISM_OAUTH_ENV)) {
+        builder = builder.host_base_url("oauth", url.trim_end_matches('/'));
     }
     let client = builder
         .timeout(Duration::from_secs(30))
@@ -233,12 +244,20 @@ async fn replay(
         runtime::Method::Put => raw.put(url),
         runtime::Method::Patch => raw.patch(url),
         runtime::Method::Delete => raw.delete(url),
-    }
-    .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN));
+    };
+    // The same credentials' kind and body type as the client sent, or Prism would refuse the
+    // replay for another reason than the call's.
+    req = match info.auth {
+        runtime::Auth::Basic => req.basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN)),
+        runtime::Auth::OAuth2 => req.bearer_auth("conformance-replay"),
+        runtime::Auth::None => req,
+    };
     if let Some(body) = body {
-        req = req
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
+        let content_type = match info.body {
+            runtime::Body::Json => "application/json",
+            _ => "application/x-www-form-urlencoded",
+        };
+        req = req.header("content-type", content_type).body(body);
     }
     let Ok(resp) = req.send().await else {
         return Vec::new();

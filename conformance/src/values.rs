@@ -71,6 +71,7 @@ pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
 fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
     let name = p.wire_name.to_owned();
     match p.kind.list {
+        None if p.kind.scalar == Scalar::String => out.push((name, text(p.wire_name, 0))),
         None => out.push((name, value(p.kind.scalar, 0, p.range))),
         // Two items, to exercise the list encoding for real.
         Some(ListStyle::RepeatedKey) => {
@@ -84,6 +85,20 @@ fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
                 .collect();
             out.push((name, joined.join(sep)));
         }
+    }
+}
+
+/// A text parameter's value. Text named like a SID (`ObjectSid`, `ResourceSid`, `BundleSids`)
+/// is where the specs take a SID of any product (the pattern `^[a-zA-Z]{2}[0-9a-fA-F]{32}$`),
+/// so it gets a SID-shaped value (a comma-joined pair for `…Sids`); other text a plain marker.
+fn text(wire_name: &str, i: usize) -> String {
+    let sid = |n: usize| format!("ZZ{:032x}", 0xaaaa_aaaa_u128 + n as u128);
+    if wire_name.ends_with("Sid") {
+        sid(i)
+    } else if wire_name.ends_with("Sids") {
+        format!("{},{}", sid(i), sid(i + 1))
+    } else {
+        value(Scalar::String, i, None)
     }
 }
 
@@ -164,6 +179,17 @@ mod tests {
             "1.5"
         );
         assert_eq!(value(Scalar::Number, 0, range(None, Some(1), true)), "1");
+    }
+
+    #[test]
+    fn text_named_like_a_sid_is_shaped_like_one() {
+        assert_eq!(text("ObjectSid", 0), format!("ZZ{:032x}", 0xaaaa_aaaa_u128));
+        let pair = text("BundleSids", 0);
+        let sids: Vec<&str> = pair.split(',').collect();
+        assert_eq!(sids.len(), 2);
+        assert!(sids.iter().all(|s| s.len() == 34 && s.starts_with("ZZ")));
+        assert_ne!(sids[0], sids[1]);
+        assert_eq!(text("FriendlyName", 0), "conformance-0");
     }
 
     #[test]

@@ -114,6 +114,12 @@ macro_rules! twilio_enum {
         impl $crate::param::ParamType for $name {
             const KIND: $crate::param::Kind = $crate::param::Kind::scalar($crate::param::Scalar::Enum(Self::VALUES));
         }
+
+        impl $crate::request::path::PathSegment for $name {
+            fn segment(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
     };
 }
 

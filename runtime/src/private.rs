@@ -165,7 +165,7 @@ pub fn segment(
     param: &'static str,
     value: &impl PathSegment,
 ) {
-    if let Err(reason) = crate::request::path::push_segment(out, value.segment()) {
+    if let Err(reason) = crate::request::path::push_segment(out, &value.segment()) {
         errors.push(param, reason);
     }
 }

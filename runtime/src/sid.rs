@@ -261,8 +261,8 @@ macro_rules! sid_types {
         }
 
         impl $crate::request::path::PathSegment for $name {
-            fn segment(&self) -> &str {
-                self.as_str()
+            fn segment(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
     )*};

@@ -505,8 +505,16 @@ impl Builder<'_> {
                 .ok_or_else(|| format!("{id}: no parameter for {{{name}}}"))?;
             let schema = p.get("schema").cloned().unwrap_or(Value::Null);
             let mut ty = self.param_type(segs, name, &schema)?;
-            if !matches!(ty.base, TypeRef::Runtime("sid", _)) || ty.list {
-                // A path segment is text or a SID; the allowed values are in the doc.
+            // A path segment takes the spec's type where the runtime can write it as one
+            // segment (a SID, an enum, an integer, a date: `runtime::PathSegment`); anything
+            // else is text, its format in the doc.
+            let segment_type = match &ty.base {
+                TypeRef::Runtime("sid", _) | TypeRef::Local(..) => true,
+                TypeRef::Runtime("", name) => name == "Date",
+                TypeRef::Plain(name) => matches!(name.as_str(), "u32" | "i64"),
+                _ => false,
+            };
+            if !segment_type || ty.list {
                 ty = Ty {
                     list: false,
                     base: TypeRef::Plain("String".into()),

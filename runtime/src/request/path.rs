@@ -1,6 +1,8 @@
 //! Path templating at run time: each placeholder value is percent-encoded as ONE segment, so no
 //! value can add a `/`, `?`, `#` or a dot-segment to the request path.
 
+use std::borrow::Cow;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::param::ParamError;
@@ -29,16 +31,37 @@ const SEGMENT: &AsciiSet = &CONTROLS
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a path segment",
     label = "this field fills a `<Placeholder>` of the path",
-    note = "a path placeholder takes a SID type (e.g. `CallSid`) or `String`; lists and optional values cannot fill a path segment"
+    note = "a path placeholder takes a SID type (e.g. `CallSid`), an enum declared with `twilio_enum!`, an integer, a `Date` or `String`; lists and optional values cannot fill a path segment"
 )]
 pub trait PathSegment {
-    /// The unencoded segment text.
-    fn segment(&self) -> &str;
+    /// The unencoded segment text (borrowed for text, SIDs and enums; numbers and dates are
+    /// formatted).
+    fn segment(&self) -> Cow<'_, str>;
 }
 
 impl PathSegment for String {
-    fn segment(&self) -> &str {
-        self
+    fn segment(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+// The integer types the generator gives path placeholders the spec types as integers (a Sync
+// list item's `Index`, …).
+impl PathSegment for u32 {
+    fn segment(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl PathSegment for i64 {
+    fn segment(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl PathSegment for super::date::Date {
+    fn segment(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_wire())
     }
 }
 

@@ -2,11 +2,11 @@
 
 use runtime::twilio_endpoint;
 
-use super::Form;
+use super::{Form, FormTypes};
 
 /// Fetches a form.
 #[twilio_endpoint(GET, "/v2/Forms/<FormType>", host = "verify", response = Form)]
 pub struct Fetch {
     /// The form type it belongs to.
-    pub form_type: String,
+    pub form_type: FormTypes,
 }

@@ -10,5 +10,5 @@ pub struct Fetch {
     /// The ID it belongs to.
     pub id: String,
     /// The schema version it belongs to.
-    pub schema_version: String,
+    pub schema_version: u32,
 }

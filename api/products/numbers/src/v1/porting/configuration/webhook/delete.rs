@@ -2,6 +2,8 @@
 
 use runtime::twilio_endpoint;
 
+use super::WebhookType;
+
 /// Deletes a porting webhook configuration fetch.
 #[twilio_endpoint(
     DELETE,
@@ -10,5 +12,5 @@ use runtime::twilio_endpoint;
 )]
 pub struct Delete {
     /// The webhook type it belongs to.
-    pub webhook_type: String,
+    pub webhook_type: WebhookType,
 }

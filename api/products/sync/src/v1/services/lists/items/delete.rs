@@ -14,7 +14,7 @@ pub struct Delete {
     /// The list it belongs to.
     pub list_sid: String,
     /// The index it belongs to.
-    pub index: String,
+    pub index: u32,
     /// `If-Match` (HTTP header): text; optional.
     #[twilio(header = "If-Match")]
     pub if_match: Option<String>,

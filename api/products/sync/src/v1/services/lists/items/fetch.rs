@@ -12,5 +12,5 @@ pub struct Fetch {
     /// The list it belongs to.
     pub list_sid: String,
     /// The index it belongs to.
-    pub index: String,
+    pub index: u32,
 }

@@ -12,7 +12,7 @@ pub struct Update {
     /// The list it belongs to.
     pub list_sid: String,
     /// The index it belongs to.
-    pub index: String,
+    pub index: u32,
     /// `CollectionTtl` (form body): an integer; optional.
     pub collection_ttl: Option<u32>,
     /// `Data` (form body): any JSON value; optional.
