@@ -14,6 +14,7 @@
 pub mod check;
 pub mod prism;
 pub mod report;
+pub mod sample;
 pub mod spec;
 pub mod values;
 
@@ -40,7 +41,7 @@ pub async fn run(
 ) -> Result<Results, String> {
     let statics = endpoints.iter().map(|e| check::check(e, spec)).collect();
     let calls = match prism_url {
-        Some(url) => Some(prism::drive(endpoints, url.trim_end_matches('/')).await?),
+        Some(url) => Some(prism::drive(endpoints, spec, url.trim_end_matches('/')).await?),
         None => None,
     };
     Ok(Results { statics, calls })

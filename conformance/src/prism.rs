@@ -10,6 +10,7 @@ use runtime::{EndpointInfo, WireError};
 use serde_json::Value;
 
 use crate::check::spec_path;
+use crate::spec::Spec;
 use crate::values::{pairs, Fill, ACCOUNT_SID};
 
 /// The auth token the suite sends; Prism checks that Basic credentials are present, not what
@@ -67,6 +68,7 @@ pub struct Call {
 /// `base_url`.
 pub async fn drive(
     endpoints: &[&'static EndpointInfo],
+    spec: &Spec,
     base_url: &str,
 ) -> Result<Vec<Call>, String> {
     // One Prism serves one spec: every host of these endpoints goes to it, at its root.
@@ -103,7 +105,7 @@ pub async fn drive(
         .map(|(i, (info, fill))| {
             let (client, raw) = (&client, &raw);
             async move {
-                let verdict = call(client, raw, base_url, info, fill).await;
+                let verdict = call(client, raw, spec, base_url, info, fill).await;
                 let endpoint = format!("{} {}", info.method, spec_path(info.path));
                 (
                     i,
@@ -125,11 +127,13 @@ pub async fn drive(
 async fn call(
     client: &runtime::Client,
     raw: &reqwest::Client,
+    spec: &Spec,
     base_url: &str,
     info: &'static EndpointInfo,
     fill: Fill,
 ) -> Verdict {
-    let wire = pairs(info, fill);
+    let op = spec.operation(&spec_path(info.path), info.method.as_str());
+    let wire = pairs(info, fill, op.as_ref().map(|op| (op, spec)));
     let verdict = once(client, raw, base_url, info, &wire).await;
     let Err(reasons) = verdict else {
         return Verdict::Accepted;

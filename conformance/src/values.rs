@@ -4,6 +4,8 @@
 use runtime::param::{ListStyle, Location, ParamInfo, Range, Scalar};
 use runtime::EndpointInfo;
 
+use crate::spec::{Operation, Spec};
+
 /// Which parameters a call sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fill {
@@ -27,8 +29,14 @@ impl Fill {
 /// The account SID the suite's client uses.
 pub const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-/// `(wire name, value)` pairs for one call; a repeated-key list gives several pairs.
-pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
+/// `(wire name, value)` pairs for one call; a repeated-key list gives several pairs. With the
+/// spec's operation, text the spec constrains more than the declaration (a pattern, a nested
+/// object's required members) gets a value the spec accepts ([`crate::sample`]).
+pub fn pairs(
+    info: &EndpointInfo,
+    fill: Fill,
+    spec: Option<(&Operation, &Spec)>,
+) -> Vec<(String, String)> {
     let first_of_groups: Vec<&str> = info
         .rules
         .iter()
@@ -61,8 +69,16 @@ pub fn pairs(info: &EndpointInfo, fill: Fill) -> Vec<(String, String)> {
                     || first_of_groups.contains(&p.wire_name)
             }
         };
-        if wanted {
-            push_param(p, &mut out);
+        if !wanted {
+            continue;
+        }
+        let sampled = spec.and_then(|(op, spec)| {
+            let schema = &op.params.iter().find(|s| s.name == p.wire_name)?.schema;
+            spec_value(p, schema, spec)
+        });
+        match sampled {
+            Some(v) => out.push((p.wire_name.to_owned(), v)),
+            None => push_param(p, &mut out),
         }
     }
     out
@@ -85,6 +101,22 @@ fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
                 .collect();
             out.push((name, joined.join(sep)));
         }
+    }
+}
+
+/// The spec's own kind of value for a single text parameter with a pattern or a JSON member
+/// holding an object or array; `None` keeps the suite's value for the declared kind.
+fn spec_value(p: &ParamInfo, schema: &serde_json::Value, spec: &Spec) -> Option<String> {
+    if p.kind.list.is_some() {
+        return None;
+    }
+    let schema = spec.resolve(schema);
+    match p.kind.scalar {
+        Scalar::String => crate::sample::text(schema).filter(|_| schema["pattern"].is_string()),
+        Scalar::Json if p.location == Location::Json => {
+            Some(crate::sample::value(schema, spec).to_string())
+        }
+        _ => None,
     }
 }
 

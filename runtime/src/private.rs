@@ -21,6 +21,7 @@ pub use crate::param::{
 };
 pub use crate::reflect::Shape;
 pub use crate::registry::{Auth, Body, EndpointInfo, Method, Registration, Rule, RuleKind};
+pub use crate::request::json::{JsonMember, JsonMemberAsItself};
 pub use crate::request::path::PathSegment;
 pub use crate::response::generated::*;
 pub use crate::retry::RetryPolicy;

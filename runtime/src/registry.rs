@@ -166,6 +166,9 @@ pub struct EndpointInfo {
     pub body: Body,
     /// How requests authenticate.
     pub auth: Auth,
+    /// The JSON media type: the `Accept` header, and a JSON body's `Content-Type`.
+    /// `application/json` but for SCIM's `application/scim+json` (the Organizations API).
+    pub media: &'static str,
     /// Every parameter, in declaration order.
     pub params: &'static [ParamInfo],
     /// The response type as declared (`Payment`, `Page<Call>`; `()` when nothing is read).
@@ -266,6 +269,7 @@ mod tests {
             path: "/x",
             body: Body::Form,
             auth: Auth::Basic,
+            media: "application/json",
             params: &[],
             response: "()",
             status: 200,

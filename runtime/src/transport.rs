@@ -227,8 +227,23 @@ impl Client {
 
     fn prepare<E: Endpoint>(&self, params: &E) -> Result<Prepared, Error> {
         let (path, body) = crate::request::encode(params, self.account_sid())?;
+        // SCIM's operations name their own JSON type (`application/scim+json`), for the body
+        // and `Accept` both, as twilio-python sends them; everything else is plain JSON.
+        let media = match E::INFO.media {
+            "application/json" => JSON,
+            other => HeaderValue::from_str(other).map_err(|_| {
+                Error::config(format!(
+                    "{}: {other:?} cannot be a media type header",
+                    E::INFO.operation()
+                ))
+            })?,
+        };
+        let mut headers = header_params(params.headers())?;
+        if media != JSON {
+            headers.push((ACCEPT, media.clone()));
+        }
         let content_type = match E::INFO.body {
-            Body::Json => JSON,
+            Body::Json => media,
             Body::Form | Body::None => FORM,
         };
         if E::INFO.auth == Auth::OAuth2 && self.inner.oauth2.is_none() {
@@ -242,7 +257,7 @@ impl Client {
             url: self.inner.routes.url(E::INFO.host, &path)?,
             path,
             body: body.map(|text| (content_type, bytes::Bytes::from(text))),
-            headers: header_params(params.headers())?,
+            headers,
             auth: E::INFO.auth,
             replay_safe: E::INFO.method.is_idempotent() || params.idempotency_key().is_some(),
             expected: E::INFO.status,
@@ -365,7 +380,8 @@ impl Client {
         }
         headers.insert(USER_AGENT, inner.user_agent_header.clone());
         if req.method != Method::Delete {
-            headers.insert(ACCEPT, JSON);
+            // A declaration's own media type, pushed with the header parameters, wins.
+            headers.entry(ACCEPT).or_insert(JSON);
         }
         if let Some((content_type, body)) = &req.body {
             headers.insert(CONTENT_TYPE, content_type.clone());

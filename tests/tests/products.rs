@@ -29,6 +29,9 @@ mod shapes {
         /// A number member.
         #[twilio(rename = "size")]
         pub size: Option<u32>,
+        /// A decimal member: a JSON number, not the text a form would carry.
+        #[twilio(rename = "score")]
+        pub score: Option<rust_decimal::Decimal>,
         /// A list member.
         #[twilio(rename = "tags")]
         pub tags: Option<Vec<String>>,
@@ -38,6 +41,18 @@ mod shapes {
         /// A free-text header parameter, to try a value a header cannot carry.
         #[twilio(header = "X-Note")]
         pub note: Option<String>,
+    }
+
+    /// Replaces a SCIM user: a JSON body in SCIM's own media type (as the Organizations API).
+    #[twilio_endpoint(PUT, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, media = "application/scim+json")]
+    pub struct ReplaceScimUser {
+        /// The organization.
+        pub organization_sid: String,
+        /// The user.
+        pub user_sid: String,
+        /// The user's login name.
+        #[twilio(rename = "userName")]
+        pub user_name: String,
     }
 
     /// Changes which countries messages may go to (PATCH with a form body, as Accounts v1).
@@ -207,6 +222,7 @@ async fn put_sends_a_json_body_and_header_parameters() {
         .name("Ada")
         .details(serde_json::json!({"tone": "calm", "rules": [1, 2]}))
         .size(3u32)
+        .score(rust_decimal_macros::dec!(0.75))
         .tags(["a", "b"])
         .webhook_enabled(true)
         .send(&client)
@@ -222,7 +238,7 @@ async fn put_sends_a_json_body_and_header_parameters() {
     // and no path parameter in the body.
     assert_eq!(
         std::str::from_utf8(&sent.body).expect("utf-8"),
-        r#"{"name":"Ada","personality_prompt_details":{"rules":[1,2],"tone":"calm"},"size":3,"tags":["a","b"]}"#
+        r#"{"name":"Ada","personality_prompt_details":{"rules":[1,2],"tone":"calm"},"size":3,"score":0.75,"tags":["a","b"]}"#
     );
     assert_eq!(
         sent.headers
@@ -557,4 +573,36 @@ async fn an_oauth2_endpoint_without_oauth2_credentials_is_refused_before_sending
         .await
         .expect("recording")
         .is_empty());
+}
+
+#[tokio::test]
+async fn a_declared_media_type_is_the_content_type_and_the_only_accept() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/preview-iam/Organizations/OR1/scim/Users/US1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "US1"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder(AC, TOKEN)
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    shapes::replace_scim_user("OR1", "US1", "ada")
+        .send(&client)
+        .await
+        .expect("replaced");
+    let sent = &server.received_requests().await.expect("recording")[0];
+    let values = |name: &str| -> Vec<&[u8]> {
+        sent.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.as_bytes())
+            .collect()
+    };
+    assert_eq!(values("content-type"), [&b"application/scim+json"[..]]);
+    assert_eq!(values("accept"), [&b"application/scim+json"[..]]);
+    assert_eq!(
+        std::str::from_utf8(&sent.body).expect("utf-8"),
+        r#"{"userName":"ada"}"#
+    );
 }

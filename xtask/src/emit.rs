@@ -442,6 +442,9 @@ fn op_rs(segs: &[String], op: &Op) -> String {
     if let Some(auth) = op.auth {
         args.push(format!("auth = {auth}"));
     }
+    if let Some(media) = op.media {
+        args.push(format!("media = {media:?}"));
+    }
     match &op.response {
         Response::None => {}
         Response::One(t) => args.push(format!("response = {}", uses.name(segs, t))),

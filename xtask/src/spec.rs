@@ -177,6 +177,8 @@ pub struct Op {
     pub json: bool,
     /// `"oauth2"` or `"none"` when not Basic.
     pub auth: Option<&'static str>,
+    /// The JSON media type when not `application/json` (SCIM's `application/scim+json`).
+    pub media: Option<&'static str>,
     /// A list with the `meta` envelope (for docs; the runtime reads both).
     pub meta: bool,
 }
@@ -643,6 +645,22 @@ impl Builder<'_> {
         // 3xx stays: the add-on payload data answers a documented redirect.
         let status = code;
         let decl_path = path.replace('{', "<").replace('}', ">");
+        // SCIM operations send and accept `application/scim+json` (as twilio-python does):
+        // the spec says so in the request body or the success response.
+        let scim = "application~1scim+json";
+        let answers_scim = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| {
+                r.iter().any(|(code, r)| {
+                    code.starts_with('2') && r.pointer(&format!("/content/{scim}")).is_some()
+                })
+            });
+        let media = (op
+            .pointer(&format!("/requestBody/content/{scim}"))
+            .is_some()
+            || answers_scim)
+            .then_some("application/scim+json");
         Ok(Op {
             kind,
             method,
@@ -655,6 +673,7 @@ impl Builder<'_> {
             host,
             json,
             auth,
+            media,
             meta,
         })
     }

@@ -27,6 +27,8 @@ pub struct Attr {
     pub rules: Vec<Rule>,
     pub body: Option<(Body, Ident)>,
     pub auth: Option<(Auth, Ident)>,
+    /// `media = "application/scim+json"`: the JSON media type sent and accepted.
+    pub media: Option<LitStr>,
     /// `crate = "path"`: where generated code finds the runtime.
     pub krate: Option<(syn::Path, LitStr)>,
 }

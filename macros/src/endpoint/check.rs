@@ -52,6 +52,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
     let method = attr.method.as_ref().map(|(m, _)| *m);
     let body = body(attr, method, cx);
     let host = host(attr.host.as_ref(), cx);
+    let media = media(attr.media.as_ref(), cx);
     let status = status(attr, cx);
     let pieces = attr.path.as_ref().and_then(|lit| pieces(lit, cx));
 
@@ -107,6 +108,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
         pieces,
         body,
         auth: attr.auth.as_ref().map_or(Auth::Basic, |(a, _)| *a),
+        media: media.unwrap_or_else(|| "application/json".to_owned()),
         response,
         response_text: attr.response.as_ref().map(type_text),
         status: status.unwrap_or(if method == Method::Delete { 204 } else { 200 }),
@@ -161,6 +163,30 @@ fn host(lit: Option<&LitStr>, cx: &Ctxt) -> Option<String> {
         lit.span(),
         format!("`host` is the first label of the product's host name; `{host}` is not one"),
         format!("for `{first}.twilio.com` write `host = \"{first}\"`"),
+    );
+    None
+}
+
+/// A JSON media type, `application/json` or `application/<name>+json`: sent as a header value,
+/// so checked here for the characters one can hold.
+fn media(lit: Option<&LitStr>, cx: &Ctxt) -> Option<String> {
+    let lit = lit?;
+    let media = lit.value();
+    let subtype = media.strip_prefix("application/").unwrap_or_default();
+    let json = subtype == "json"
+        || subtype.strip_suffix("+json").is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        });
+    if json {
+        return Some(media);
+    }
+    cx.error_help(
+        lit.span(),
+        format!("`media` is a JSON media type; `{media}` is not one"),
+        "write `application/json` (the default) or `application/<name>+json`, e.g. `application/scim+json`",
     );
     None
 }

@@ -13,7 +13,7 @@ use syn::spanned::Spanned;
 use syn::Fields;
 
 use super::docs;
-use super::model::{Endpoint, Location, Param};
+use super::model::{Body, Endpoint, Location, Param};
 use super::parse::derives;
 use super::template::Piece;
 use crate::ty::type_text;
@@ -97,19 +97,33 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
         let field = &p.ident;
         quote!(+ usize::from(self.#field.is_some()))
     });
+    let json = e.body == Body::Json;
     let fields = body.iter().map(|p| {
         let field = &p.ident;
         let wire = &p.wire;
+        // A JSON body writes each member through `JsonMember`, which picks a member type's
+        // JSON form (a `Decimal` as a number); a form writes values as they serialize.
+        let value = |v: TokenStream| {
+            if json {
+                let ty = if p.required { &p.ty } else { &p.inner };
+                quote!(&#q::JsonMember::<#ty>::NEW.member(#v))
+            } else {
+                v
+            }
+        };
         if p.required {
-            quote!(#q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, &self.#field)?;)
+            let v = value(quote!(&self.#field));
+            quote!(#q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, #v)?;)
         } else {
+            let v = value(quote!(value));
             quote! {
                 if let ::core::option::Option::Some(value) = &self.#field {
-                    #q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, value)?;
+                    #q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, #v)?;
                 }
             }
         }
     });
+    let chooser = json.then(|| quote!(#[allow(unused_imports)] use #q::JsonMemberAsItself as _;));
     let state = if body.is_empty() {
         quote!(let state)
     } else {
@@ -122,6 +136,7 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
         }
         impl #q::serde::Serialize for #ident {
             fn serialize<S: #q::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                #chooser
                 // The exact count: serde_json writes `{}` at once for a struct of length 0.
                 #state = serializer.serialize_struct(#name, #required #(#present)*)?;
                 #(#fields)*
@@ -182,6 +197,7 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
     let path = &e.path;
     let body = format_ident!("{}", e.body.variant());
     let auth = format_ident!("{}", e.auth.variant());
+    let media = &e.media;
     let params = e.params.iter().map(|p| param_info(q, p));
     let response_ty = &e.response;
     let response_text = match &e.response_text {
@@ -318,6 +334,7 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
                 path: #path,
                 body: #q::Body::#body,
                 auth: #q::Auth::#auth,
+                media: #media,
                 params: &[#(#params),*],
                 response: #response_text,
                 status: #status,

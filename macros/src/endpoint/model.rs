@@ -141,6 +141,9 @@ pub struct Endpoint {
     pub pieces: Vec<Piece>,
     pub body: Body,
     pub auth: Auth,
+    /// The JSON media type of the body and the `Accept` header (`application/json` unless
+    /// `media = "…"`, e.g. SCIM's `application/scim+json`).
+    pub media: String,
     pub response: Type,
     /// The response as text for the registry and docs; `None` when not declared.
     pub response_text: Option<String>,

@@ -21,10 +21,11 @@ const OPTIONS: &[&str] = &[
     "exactly_one_of",
     "body",
     "auth",
+    "media",
     "crate",
 ];
 
-const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none` and `crate = \"path\"`";
+const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"` and `crate = \"path\"`";
 
 const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"` and `deprecated`";
 
@@ -91,6 +92,7 @@ fn attr(args: TokenStream, cx: &Ctxt) -> Attr {
         rules: Vec::new(),
         body: None,
         auth: None,
+        media: None,
         krate: None,
     };
     let mut args = arguments(args).into_iter();
@@ -260,6 +262,10 @@ fn option(input: ParseStream, attr: &mut Attr, cx: &Ctxt) -> syn::Result<()> {
                 }
             };
             attr.auth = Some((auth, v));
+        }
+        "media" => {
+            twice(attr.media.is_some())?;
+            attr.media = Some(value::<LitStr>(input, "media = \"application/scim+json\"")?);
         }
         "crate" => {
             twice(attr.krate.is_some())?;

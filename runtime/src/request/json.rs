@@ -70,9 +70,67 @@ impl ParamType for JsonObject {
     const KIND: Kind = Kind::scalar(Scalar::Json);
 }
 
+/// How a member of a JSON body (`body = json`) is written: as its type serializes itself,
+/// except a `Decimal`, which is a JSON number there (Twilio's JSON APIs take `"score": 0.5`;
+/// in a form the same value stays the exact text `Decimal` writes). Chosen by the member's
+/// concrete type in generated code: the inherent `member` of `JsonMember<Decimal>` wins over
+/// the trait [`JsonMemberAsItself`] every other type uses.
+pub struct JsonMember<T>(std::marker::PhantomData<T>);
+
+impl<T> JsonMember<T> {
+    /// The chooser for members of type `T`.
+    pub const NEW: Self = Self(std::marker::PhantomData);
+}
+
+impl JsonMember<rust_decimal::Decimal> {
+    /// A decimal as a JSON number.
+    pub fn member<'a>(&self, value: &'a rust_decimal::Decimal) -> DecimalNumber<'a> {
+        DecimalNumber(value)
+    }
+}
+
+/// Every member type but `Decimal`: written as it serializes itself.
+pub trait JsonMemberAsItself<T> {
+    /// The value itself.
+    fn member<'a>(&self, value: &'a T) -> &'a T;
+}
+
+impl<T: Serialize> JsonMemberAsItself<T> for JsonMember<T> {
+    fn member<'a>(&self, value: &'a T) -> &'a T {
+        value
+    }
+}
+
+/// A `Decimal` written as a JSON number (through `f64`: serde_json keeps the shortest text
+/// that reads back as the same `f64`, so `0.5` and `12.25` go out as written).
+pub struct DecimalNumber<'a>(&'a rust_decimal::Decimal);
+
+impl Serialize for DecimalNumber<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use rust_decimal::prelude::ToPrimitive;
+        match self.0.to_f64() {
+            Some(number) => serializer.serialize_f64(number),
+            // Unreachable for a Decimal (its range is inside f64's), kept exact if not.
+            None => Serialize::serialize(self.0, serializer),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decimal_member_is_a_json_number_and_the_rest_serialize_as_themselves() {
+        let score = rust_decimal::Decimal::new(5, 1);
+        let written =
+            serde_json::to_string(&JsonMember::<rust_decimal::Decimal>::NEW.member(&score))
+                .expect("json");
+        assert_eq!(written, "0.5");
+        let text = String::from("0.5");
+        let written = serde_json::to_string(JsonMember::<String>::NEW.member(&text)).expect("json");
+        assert_eq!(written, r#""0.5""#);
+    }
 
     #[test]
     fn json_object_is_single_level_and_travels_as_a_string() {

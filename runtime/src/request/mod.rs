@@ -5,7 +5,7 @@
 
 mod date;
 mod encode;
-mod json;
+pub(crate) mod json;
 mod list;
 pub mod path;
 mod text;
