@@ -77,7 +77,7 @@ pub fn pairs(
             spec_value(p, schema, spec)
         });
         match sampled {
-            Some(v) => out.push((p.wire_name.to_owned(), v)),
+            Some(values) => out.extend(values.into_iter().map(|v| (p.wire_name.to_owned(), v))),
             None => push_param(p, &mut out),
         }
     }
@@ -106,16 +106,20 @@ fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
 
 /// The spec's own kind of value for a single text parameter with a pattern or a JSON member
 /// holding an object or array; `None` keeps the suite's value for the declared kind.
-fn spec_value(p: &ParamInfo, schema: &serde_json::Value, spec: &Spec) -> Option<String> {
-    if p.kind.list.is_some() {
-        return None;
-    }
+fn spec_value(p: &ParamInfo, schema: &serde_json::Value, spec: &Spec) -> Option<Vec<String>> {
     let schema = spec.resolve(schema);
     match p.kind.scalar {
-        Scalar::String => crate::sample::text(schema).filter(|_| schema["pattern"].is_string()),
-        Scalar::Json if p.location == Location::Json => {
-            Some(crate::sample::value(schema, spec).to_string())
-        }
+        Scalar::String if p.kind.list.is_none() => crate::sample::text(schema)
+            .filter(|_| schema["pattern"].is_string())
+            .map(|v| vec![v]),
+        // A JSON member: one value, or a list given item by item (as the pairs of a list
+        // are: `WireInput::from_pairs` makes them one JSON array again).
+        Scalar::Json if p.location == Location::Json => match crate::sample::value(schema, spec) {
+            serde_json::Value::Array(items) if p.kind.list.is_some() => {
+                Some(items.iter().map(serde_json::Value::to_string).collect())
+            }
+            one => Some(vec![one.to_string()]),
+        },
         _ => None,
     }
 }

@@ -193,14 +193,17 @@ pub fn wire_input(
                 }
             )));
         }
+        // A JSON body in the declaration's own media type (SCIM's `application/scim+json`,
+        // which twilio-python sends for those) or plain `application/json`.
         let (expected, kind) = if info.body == BodyKind::Json {
-            (JSON, "JSON body")
+            (info.media, "JSON body")
         } else {
             (FORM, "form body")
         };
         if !body.is_empty() {
             match media_type(headers).as_deref() {
                 Some(given) if given == expected => {}
+                Some(JSON) if info.body == BodyKind::Json => {}
                 Some(other) => {
                     return Err(Refusal::unsupported_media(format!(
                         "{} takes a {kind} ({expected}), not {other}",

@@ -416,7 +416,7 @@ mod tests {
 
     use serde_json::json;
 
-    use crate::response::{DateFormat, ResponseBody, Unreadable};
+    use crate::response::{DateFormat, Unreadable};
     use crate::CallSid;
 
     #[crate::twilio_model]
@@ -485,6 +485,7 @@ mod tests {
         );
         #[cfg(feature = "reflect")]
         {
+            use crate::response::ResponseBody as _;
             let mut all = Vec::new();
             thing.each_unreadable(&mut |path, _| all.push(path.to_owned()));
             assert_eq!(
