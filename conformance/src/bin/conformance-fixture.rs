@@ -171,9 +171,10 @@ fn product_expectations(
             "static (PUT): types required by the spec, optional here".into(),
             found(PUT, "types: required by the spec, optional in the declaration"),
         ),
-        // Not expected yet: the static check does not compare the item model of a `meta` page
-        // with the spec (ThinService, which reads `sid` alone, passes). A known gap, in
-        // notes/conformance-products.md.
+        (
+            "static (meta page): ThinService's items do not cover account_sid".into(),
+            found(META, "field `services.account_sid` is in the spec, not in the type"),
+        ),
         (
             "static (meta page): the `meta` envelope is not reported as missing".into(),
             reports.iter().any(|r| r.endpoint == META) && !found(META, "field `meta"),
