@@ -1,6 +1,6 @@
-//! Every product through the gateway, before the generated products land: declarations made
-//! here, in the generated layout (`verify::v2::services::verifications::Create` is operation
-//! `verify.v2.services.verifications.create`), on hosts other than `api`. They prove that a
+//! Every product through the gateway: the generated declarations (`api` with every product;
+//! `verify.v2.services.verifications.create` and the rest) and one stand-in, on hosts other
+//! than `api`. They prove that a
 //! product is served under `/{host}` and reaches the upstream at the routed path (DESIGN's
 //! Routing: a base URL puts host `verify` at `{base}/verify`), that the same path in two
 //! products stays apart, that the unprefixed path is no operation, that a JSON body and a
@@ -17,100 +17,17 @@ use common::*;
 use http_body_util::BodyExt as _;
 use serde_json::json;
 
-#[allow(dead_code)] // declarations only: the gateway reaches them through the registry
-mod verify {
-    pub mod v2 {
-        pub mod services {
-            use runtime::{twilio_endpoint, Listed, Page};
-
-            /// A service, as far as these tests read it.
-            #[runtime::twilio_model]
-            #[derive(Debug)]
-            pub struct Service {
-                /// Its SID.
-                pub sid: String,
-            }
-
-            impl Listed for Service {
-                const KEY: &'static str = "services";
-            }
-
-            /// Lists the services, a page at a time.
-            #[twilio_endpoint(GET, "/v2/Services", host = "verify", response = Page<Service>, paged)]
-            pub struct List {
-                /// How many on a page.
-                #[twilio(range = 1..=1000)]
-                pub page_size: Option<u32>,
-                /// Which page.
-                pub page: Option<u32>,
-                /// Where the page starts.
-                pub page_token: Option<String>,
-            }
-
-            pub mod verifications {
-                use runtime::twilio_endpoint;
-
-                /// Sends a code to check a phone number.
-                #[twilio_endpoint(
-                    POST,
-                    "/v2/Services/<ServiceSid>/Verifications",
-                    host = "verify",
-                    status = 201
-                )]
-                pub struct Create {
-                    /// The service.
-                    pub service_sid: String,
-                    /// Where the code goes.
-                    pub to: String,
-                    /// How it goes (`sms`, `call`, …).
-                    pub channel: String,
-                }
-            }
-        }
-    }
-}
-
-#[allow(dead_code)]
-mod messaging {
-    pub mod v1 {
-        pub mod services {
-            use runtime::sid::MessagingServiceSid;
-            use runtime::twilio_endpoint;
-
-            /// Reads a Messaging Service.
-            #[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "messaging")]
-            pub struct Fetch {
-                /// The service.
-                pub sid: MessagingServiceSid,
-            }
-        }
-    }
-}
-
-#[allow(dead_code)]
-mod chat {
-    pub mod v1 {
-        pub mod services {
-            use runtime::twilio_endpoint;
-
-            /// Reads a chat service: the same path as Messaging's, on another host.
-            #[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "chat")]
-            pub struct Fetch {
-                /// The service.
-                pub sid: String,
-            }
-        }
-    }
-}
-
+// Verify, Messaging and Chat are the generated declarations (`api` with every product).
+// Assistants gets a stand-in with a header parameter and a range (its real operations have
+// neither), on a path of its own so that it cannot collide with a generated one.
 #[allow(dead_code)]
 mod assistants {
     pub mod v1 {
-        pub mod assistants {
+        pub mod sandboxes {
             use runtime::twilio_endpoint;
 
-            /// Creates an assistant (a JSON body, a header parameter).
-            #[twilio_endpoint(POST, "/v1/Assistants", host = "assistants", body = json, status = 201)]
+            /// Creates a sandbox assistant (a JSON body, a header parameter): a test stand-in.
+            #[twilio_endpoint(POST, "/v1/Sandboxes", host = "assistants", body = json, status = 201)]
             pub struct Create {
                 /// Its name.
                 #[twilio(rename = "name")]
@@ -372,7 +289,7 @@ async fn a_key_may_be_allowed_one_product() {
 }
 
 fn assistants_url(gateway: &gateway::Gateway) -> String {
-    format!("{}/assistants/v1/Assistants", gateway.url())
+    format!("{}/assistants/v1/Sandboxes", gateway.url())
 }
 
 #[tokio::test]
@@ -465,7 +382,7 @@ async fn a_json_body_and_a_header_param_are_forwarded_exactly() {
     let sent = got(&log);
     assert_eq!(sent.len(), 1, "{sent:?}");
     let sent = &sent[0];
-    assert_eq!(sent.target, "/assistants/v1/Assistants");
+    assert_eq!(sent.target, "/assistants/v1/Sandboxes");
     assert_eq!(
         sent.headers
             .get("content-type")
@@ -498,7 +415,10 @@ async fn injected_credentials_win_for_every_product() {
     // a second Authorization header, or as a bearer token, never reach upstream either.
     let attacker = basic("ACdddddddddddddddddddddddddddddddd", "attacker-token");
     let answer = http()
-        .get(format!("{}/chat/v1/Services/IS1", gateway.url()))
+        .get(format!(
+            "{}/chat/v1/Services/ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            gateway.url()
+        ))
         .header("Authorization", key.basic())
         .header("X-Twilio-Authorization", attacker.as_str())
         .header("Proxy-Authorization", attacker.as_str())
@@ -601,10 +521,10 @@ async fn our_client_pages_a_product_through_the_gateway() {
         .base_url(gateway.url())
         .build()
         .expect("client");
-    let sids: Vec<String> = verify::v2::services::list()
+    let sids: Vec<String> = api::verify::v2::services::list()
         .page_size(1u32)
         .stream(&client)
-        .map_ok(|s| s.sid)
+        .map_ok(|s| s.sid.map(|sid| sid.to_string()).unwrap_or_default())
         .try_collect()
         .await
         .expect("both pages");
