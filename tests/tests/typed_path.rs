@@ -1,6 +1,7 @@
 //! Path placeholders the specs type as integers, enums or dates are declared with those types
-//! (not as text) and written as one segment each: generated declarations of three products,
-//! over real HTTP on loopback.
+//! (not as text) and written as one segment each, over real HTTP on loopback: the generated
+//! Verify declaration with an enum placeholder, and declarations in the generated shape for an
+//! integer (as Sync's list items) and a date (as Voice's archived calls).
 
 use api::verify::v2::forms::FormTypes;
 use runtime::Client;
@@ -8,6 +9,28 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+mod shapes {
+    use runtime::{twilio_endpoint, Date};
+
+    /// An item by its position in a list (an integer placeholder, as Sync's `<Index>`).
+    #[twilio_endpoint(GET, "/v1/Lists/<ListSid>/Items/<Index>", host = "typed-demo")]
+    pub struct FetchItem {
+        /// The list.
+        pub list_sid: String,
+        /// The item's position.
+        pub index: u32,
+    }
+
+    /// Removes a day's archived call (a date placeholder, as Voice's `<Date>`).
+    #[twilio_endpoint(DELETE, "/v1/Archives/<Date>/Calls/<Sid>", host = "typed-demo")]
+    pub struct DeleteArchivedCall {
+        /// The day.
+        pub date: Date,
+        /// The call.
+        pub sid: runtime::sid::CallSid,
+    }
+}
 
 async fn client_for(server: &MockServer, host: &str) -> Client {
     Client::builder(AC, "typed-path-token")
@@ -20,17 +43,17 @@ async fn client_for(server: &MockServer, host: &str) -> Client {
 async fn an_integer_placeholder_is_its_decimal_digits() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/v1/Services/default/Lists/todo/Items/42"))
+        .and(path("/v1/Lists/todo/Items/42"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"index": 42})))
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_for(&server, "sync").await;
-    let item = api::sync::v1::services::lists::items::fetch("default", "todo", 42)
+    let client = client_for(&server, "typed-demo").await;
+    let item = shapes::fetch_item("todo", 42u32)
         .send(&client)
         .await
         .expect("fetched");
-    assert_eq!(item.index, Some(42));
+    assert_eq!(item["index"], 42);
 }
 
 #[tokio::test]
@@ -59,10 +82,10 @@ async fn a_date_placeholder_is_yyyy_mm_dd() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_for(&server, "voice").await;
+    let client = client_for(&server, "typed-demo").await;
     let day = runtime::Date(time::macros::date!(2024 - 02 - 29));
     let sid: runtime::sid::CallSid = call.parse().expect("a call SID");
-    api::voice::v1::archives::calls::delete(day, sid)
+    shapes::delete_archived_call(day, sid)
         .send(&client)
         .await
         .expect("deleted");
@@ -71,19 +94,16 @@ async fn a_date_placeholder_is_yyyy_mm_dd() {
 #[test]
 fn the_registry_types_them_too() {
     use runtime::param::Scalar;
-    let kind = |op: &str, wire: &str| {
+    let kind = |name: &str, wire: &str| {
         let info = runtime::endpoints()
             .into_iter()
-            .find(|e| e.operation() == op)
-            .unwrap_or_else(|| panic!("{op} is declared"));
+            .find(|e| e.name.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} is declared"));
         info.param(wire).expect("the placeholder").kind.scalar
     };
-    assert_eq!(
-        kind("sync.v1.services.lists.items.fetch", "Index"),
-        Scalar::Integer
-    );
-    assert_eq!(kind("voice.v1.archives.calls.delete", "Date"), Scalar::Date);
+    assert_eq!(kind("::FetchItem", "Index"), Scalar::Integer);
+    assert_eq!(kind("::DeleteArchivedCall", "Date"), Scalar::Date);
     assert!(
-        matches!(kind("verify.v2.forms.fetch", "FormType"), Scalar::Enum(v) if v == ["form-push"])
+        matches!(kind("verify::v2::forms::fetch::Fetch", "FormType"), Scalar::Enum(v) if v == ["form-push"])
     );
 }
