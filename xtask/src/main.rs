@@ -7,9 +7,8 @@
 //! Files it owns carry a marker line; `api/src/payments` is hand-written and never touched.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
 mod cargo;
 mod emit;
@@ -182,16 +181,7 @@ fn codegen(check: bool) -> Result<(), String> {
     let manifest = root.join("api/Cargo.toml");
     let current = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
     files.insert(manifest, cargo::api_manifest(&current, &products)?);
-    let mut formatted = BTreeMap::new();
-    for (path, source) in files {
-        let text = if path.extension().is_some_and(|e| e == "rs") {
-            rustfmt(&root, &source).map_err(|e| format!("{}: {e}", path.display()))?
-        } else {
-            source
-        };
-        formatted.insert(path, text);
-    }
-    let files = formatted;
+    let files = rustfmt(&root, files)?;
     let mut existing = owned_files(&root.join("api/src"))?;
     existing.extend(owned_files(&root.join("api/products"))?);
     let mut differ = Vec::new();
@@ -249,6 +239,18 @@ fn codegen(check: bool) -> Result<(), String> {
 /// removed or compared).
 fn owned_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
+    for path in rust_files(dir)? {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.starts_with(emit::MARKER) {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries = match std::fs::read_dir(&d) {
@@ -260,10 +262,7 @@ fn owned_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                if text.starts_with(emit::MARKER) {
-                    out.push(path);
-                }
+                out.push(path);
             }
         }
     }
@@ -271,27 +270,65 @@ fn owned_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn rustfmt(root: &Path, source: &str) -> Result<String, String> {
-    let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or("no stdin")?
-        .write_all(source.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(format!(
-            "rustfmt failed: {}\n{source}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+/// Formats every Rust file of `files` with rustfmt, in one process: the files are written to a
+/// scratch copy of their layout under `target/` (a `mod` line finds its file there) and
+/// formatted in place, beside copies of the hand-written files (`api/src/payments`) a generated
+/// `mod` line names. One process per file cost about 27 ms each, 77 s for the 2,855 files.
+fn rustfmt(
+    root: &Path,
+    files: BTreeMap<PathBuf, String>,
+) -> Result<BTreeMap<PathBuf, String>, String> {
+    let scratch = root.join("target/xtask-rustfmt");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut rust = Vec::new();
+    for dir in ["api/src", "api/products"] {
+        for path in rust_files(&root.join(dir))? {
+            if !files.contains_key(&path) {
+                let copy = scratch.join(path.strip_prefix(root).map_err(|e| e.to_string())?);
+                if let Some(dir) = copy.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                std::fs::copy(&path, &copy).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
     }
-    String::from_utf8(output.stdout).map_err(|e| e.to_string())
+    for (path, source) in &files {
+        if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path.strip_prefix(root).map_err(|e| e.to_string())?;
+            let copy = scratch.join(rel);
+            if let Some(dir) = copy.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&copy, source).map_err(|e| format!("{}: {e}", copy.display()))?;
+            rust.push(copy);
+        }
+    }
+    // Batches keep the command line well under the system's limit.
+    for batch in rust.chunks(500) {
+        let output = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
+            .args(["--edition", "2021", "--quiet"])
+            .args(batch)
+            .current_dir(root)
+            .output()
+            .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "rustfmt failed (the unformatted files are under {}): {}",
+                scratch.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    let mut formatted = BTreeMap::new();
+    for (path, source) in files {
+        let text = if path.extension().is_some_and(|e| e == "rs") {
+            let copy = scratch.join(path.strip_prefix(root).map_err(|e| e.to_string())?);
+            std::fs::read_to_string(&copy).map_err(|e| format!("{}: {e}", copy.display()))?
+        } else {
+            source
+        };
+        formatted.insert(path, text);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(formatted)
 }
