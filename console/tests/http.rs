@@ -208,3 +208,39 @@ async fn answers_lead_to_the_operations_that_take_their_sids() {
     assert!(links.iter().any(|l| l["operation"] == "payments.create"));
     assert!(links.iter().any(|l| l["operation"] == "calls.fetch"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_index_lists_every_product_with_a_contents_line() {
+    let h = support::Harness::start().await;
+    let text = reqwest::get(h.url("/console/"))
+        .await
+        .expect("index")
+        .text()
+        .await
+        .expect("text");
+    let total = runtime::endpoints().len();
+    assert!(
+        total > 1400,
+        "every product is linked (the console's default `full`): {total}"
+    );
+    assert!(text.contains(&format!("Every declared endpoint ({total})")));
+    // The contents line links each product's section, with its count.
+    for product in [
+        "Api 2010-04-01",
+        "Verify v2",
+        "Conversations v1",
+        "Flex Api v1",
+    ] {
+        let id = product.to_lowercase().replace([' ', '.'], "-");
+        assert!(
+            text.contains(&format!("<a href=\"#product-{id}\">{product}</a>")),
+            "{product} in the contents line"
+        );
+        assert!(
+            text.contains(&format!("id=\"product-{id}\"")),
+            "{product} has its section"
+        );
+    }
+    // A product's operations are served under its host's prefix.
+    assert!(text.contains("/console/op/verify.v2.services.verifications.create"));
+}

@@ -1,10 +1,11 @@
-//! Snippets proved, not eyeballed: for every declared operation (sample values of every kind)
+//! Snippets proved, not eyeballed: for every Api v2010 operation (sample values of every kind)
 //! the curl snippet runs in real curl, the Python snippet runs with twilio-python 9.13.0 and
 //! the Rust snippet compiles (all in one crate) and runs, each against a recording server;
 //! every one must send the same wire request as our own client does for the same values.
 //! A hand-picked set covering every parameter kind (path, enum, repeated and joined lists,
-//! JSON, date, date-time, boolean, decimal, integer, awkward text) also has to run to a clean
-//! exit with a realistic answer.
+//! JSON, date, date-time, boolean, decimal, integer, awkward text; a product host, a header
+//! param, a JSON body) also has to run to a clean exit with a realistic answer. JSON-body
+//! operations are not run in Python yet (the test prints how many and why).
 //!
 //! Run with `cargo test -p console --features proof --test snippets_run` after
 //! `scripts/python-deps` (CI does).
@@ -32,6 +33,10 @@ struct Wire {
     path: String,
     query: Vec<(String, String)>,
     body: Vec<(String, String)>,
+    /// A JSON body, parsed (its `body` pairs are then empty).
+    json: Option<serde_json::Value>,
+    /// Twilio's `X-Twilio-…` request headers (lower-case names), where header params travel.
+    twilio_headers: Vec<(String, String)>,
     content_type: Option<String>,
 }
 
@@ -59,11 +64,33 @@ async fn record(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_owned());
+    let text = std::str::from_utf8(&body).unwrap_or("");
+    let json = content_type
+        .as_deref()
+        .filter(|t| t.ends_with("json"))
+        .and_then(|_| serde_json::from_str(text).ok());
+    let mut twilio_headers: Vec<(String, String)> = headers
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("x-twilio-"))
+        .map(|(name, v)| {
+            (
+                name.as_str().to_owned(),
+                v.to_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    twilio_headers.sort();
     let wire = Wire {
         method: method.as_str().to_owned(),
         path: uri.path().to_owned(),
         query: uri.query().map(pairs).unwrap_or_default(),
-        body: pairs(std::str::from_utf8(&body).unwrap_or("")),
+        body: if json.is_some() {
+            Vec::new()
+        } else {
+            pairs(text)
+        },
+        json,
+        twilio_headers,
         content_type: content_type.filter(|_| !body.is_empty()),
     };
     let mut r = shared.lock().expect("lock");
@@ -175,7 +202,7 @@ fn collides(op: &Operation) -> bool {
 fn every_operation() -> Vec<Case> {
     let colliding: Vec<String> = catalog::operations()
         .into_iter()
-        .filter(collides)
+        .filter(|op| op.host() == "api" && collides(op))
         .map(|op| op.id())
         .collect();
     assert_eq!(
@@ -184,7 +211,7 @@ fn every_operation() -> Vec<Case> {
     );
     catalog::operations()
         .into_iter()
-        .filter(|op| !collides(op))
+        .filter(|op| op.host() == "api" && !collides(op))
         .map(|op| {
             let pairs = op
                 .params_for_form()
@@ -341,6 +368,41 @@ fn chosen() -> Vec<Case> {
             pairs: p(&[("Sid", &call)]),
             answer: Some((204, json!(null))),
         },
+        // Beyond Api v2010: a product host with a path SID (the gateway serves it under
+        // `/verify`), a header param, and a JSON body.
+        Case {
+            id: "kinds_verify_verifications_create".into(),
+            op: op("verify.v2.services.verifications.create"),
+            pairs: p(&[
+                ("ServiceSid", &sid("VA")),
+                ("To", "+15005550006"),
+                ("Channel", "sms"),
+                ("ChannelConfiguration", r#"{"template_id":"HJ1"}"#),
+            ]),
+            answer: Some((
+                201,
+                json!({ "sid": sid("VE"), "service_sid": sid("VA"), "status": "pending" }),
+            )),
+        },
+        Case {
+            id: "kinds_conversations_users_create".into(),
+            op: op("conversations.v1.users.create"),
+            pairs: p(&[
+                ("Identity", "o'brien@example.com"),
+                ("FriendlyName", "Ann O'Brien"),
+                ("X-Twilio-Webhook-Enabled", "true"),
+            ]),
+            answer: Some((
+                201,
+                json!({ "sid": sid("US"), "identity": "o'brien@example.com" }),
+            )),
+        },
+        Case {
+            id: "kinds_marketplace_referral_conversion_create".into(),
+            op: op("marketplace.v1.referral_conversion.create"),
+            pairs: p(&[("referral_account_sid", ACCOUNT)]),
+            answer: Some((201, json!({ "converted_account_sid": ACCOUNT }))),
+        },
     ]
 }
 
@@ -370,8 +432,9 @@ impl Proof {
     }
 }
 
-/// The same request: method, path, content type, and the query and body pairs (JSON-valued
-/// parameters compared as JSON; pairs compared in order within each name).
+/// The same request: method, path, content type, the query and body pairs (JSON-valued
+/// parameters compared as JSON; pairs compared in order within each name), a JSON body as JSON,
+/// and Twilio's request headers (header params).
 fn same(op: &Operation, a: &Wire, b: &Wire) -> bool {
     let norm = |pairs: &[(String, String)]| {
         let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -391,6 +454,22 @@ fn same(op: &Operation, a: &Wire, b: &Wire) -> bool {
         && a.content_type == b.content_type
         && norm(&a.query) == norm(&b.query)
         && norm(&a.body) == norm(&b.body)
+        && a.json == b.json
+        && declared_headers(op, a) == declared_headers(op, b)
+}
+
+/// The request's values of the operation's header params (twilio-python adds an
+/// `X-Twilio-Client` of its own, which is no parameter).
+fn declared_headers<'w>(op: &Operation, wire: &'w Wire) -> Vec<&'w (String, String)> {
+    wire.twilio_headers
+        .iter()
+        .filter(|(name, _)| {
+            op.info.params.iter().any(|p| {
+                p.location == runtime::param::Location::Header
+                    && p.wire_name.eq_ignore_ascii_case(name)
+            })
+        })
+        .collect()
 }
 
 fn target_dir() -> PathBuf {
@@ -524,9 +603,23 @@ fn run_python(proof: &mut Proof, cases: &[Case], prepared: &[(Wire, snippet::Sni
     );
     // One interpreter runs every snippet (importing twilio once), marking each on the
     // recorder first; a snippet that raises after sending is reported, not fatal.
+    // twilio-python takes a JSON body as one request-model object whose class name the
+    // registry does not carry yet (`CreateReferralConversionRequest`): those cases are not run
+    // in Python, and the proof says how many.
+    let runs_in_python = |c: &Case| c.op.info.body != runtime::registry::Body::Json;
+    let skipped: Vec<String> = cases
+        .iter()
+        .filter(|c| !runs_in_python(c))
+        .map(|c| c.op.id())
+        .collect();
+    eprintln!(
+        "python: {} JSON-body operation(s) not run (request-model class names): {skipped:?}",
+        skipped.len()
+    );
     let scripts: Vec<serde_json::Value> = cases
         .iter()
         .zip(prepared)
+        .filter(|(c, _)| runs_in_python(c))
         .map(|(c, (_, s))| json!({ "mark": format!("{}-python", c.id), "code": s.python, "must_pass": c.answer.is_some() }))
         .collect();
     let file = target_dir().join("snippet-proof-python.json");
@@ -571,7 +664,11 @@ print(json.dumps([failed, errors]))
     proof
         .failures
         .extend(failed.into_iter().map(|f| format!("python: {f}")));
-    for (case, (ours, _)) in cases.iter().zip(prepared) {
+    for (case, (ours, _)) in cases
+        .iter()
+        .zip(prepared)
+        .filter(|(c, _)| runs_in_python(c))
+    {
         let mark = format!("{}-python", case.id);
         let theirs = taken(&proof.shared, &mark);
         if theirs.is_empty() {
@@ -590,12 +687,22 @@ fn run_rust(proof: &mut Proof, cases: &[Case], prepared: &[(Wire, snippet::Snipp
     let dir = target_dir().join("snippet-proof");
     let src = dir.join("src");
     std::fs::create_dir_all(&src).expect("dir");
+    // `api`'s product features the cases need (`api::verify::…` needs `verify`), and no more:
+    // the crate has a target dir of its own, so every product in it compiles again.
+    let mut features: Vec<String> = cases
+        .iter()
+        .filter(|c| c.op.host() != "api")
+        .filter_map(|c| c.op.rust_path().split("::").nth(1).map(str::to_owned))
+        .collect();
+    features.sort();
+    features.dedup();
     let repo = repo();
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"snippet-proof\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi = {{ path = {:?} }}\nruntime = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nserde_json = \"1\"\n\n# No debug info: the crate is built once to be run, and its target dir is disk CI pays for.\n[profile.dev]\ndebug = false\n",
+            "[package]\nname = \"snippet-proof\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi = {{ path = {:?}, features = {:?} }}\nruntime = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nserde_json = \"1\"\n\n# No debug info: the crate is built once to be run, and its target dir is disk CI pays for.\n[profile.dev]\ndebug = false\n",
             repo.join("api").display().to_string(),
+            features,
             repo.join("runtime").display().to_string(),
         ),
     )

@@ -99,9 +99,20 @@ pub(crate) async fn index(State(console): State<Console>, uri: Uri) -> Response 
                 autofocus aria-controls="operations" aria-describedby="search-count";
             span #search-count aria-live="polite" { (shown.len()) " of " (total) " shown" }
         }
+        // A contents line: 37 products and 1,447 operations are too many to scroll through.
+        nav .products aria-label="Products" {
+            ul {
+                @for (product, resources) in &groups {
+                    li {
+                        a href=(format!("#{}", anchor(product))) { (product) }
+                        " (" (resources.iter().map(|(_, list)| list.len()).sum::<usize>()) ")"
+                    }
+                }
+            }
+        }
         div #operations {
             @for (product, resources) in &groups {
-                section .product data-group="product" {
+                section .product data-group="product" id=(anchor(product)) {
                     h2 { (product) }
                     @for (resource, list) in resources {
                         section .resource data-group="resource" {
@@ -126,6 +137,21 @@ pub(crate) async fn index(State(console): State<Console>, uri: Uri) -> Response 
         p #no-match hidden[!shown.is_empty()] { "No operation matches." }
     };
     layout(&console, "Operations", body)
+}
+
+/// A product's id in the page: `Verify v2` → `product-verify-v2`.
+fn anchor(product: &str) -> String {
+    let slug: String = product
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("product-{slug}")
 }
 
 /// `GET /console/op/{operation}?Wire=value…`: one operation's page.

@@ -1,6 +1,6 @@
 //! Compile errors of `#[twilio_model]` and of a response type that is not one, pinned in
 //! `ui_model/*.stderr`. Regenerate after an intended change with
-//! `TRYBUILD=overwrite cargo test -p tests --test ui_model`.
+//! `TRYBUILD=overwrite cargo test -p macros --test ui_model`.
 
 #[test]
 fn ui_model() {

@@ -1,5 +1,5 @@
 //! Compile errors of `#[twilio_endpoint]`, pinned in `ui/*.stderr`.
-//! Regenerate after an intended change with `TRYBUILD=overwrite cargo test -p tests --test ui`.
+//! Regenerate after an intended change with `TRYBUILD=overwrite cargo test -p macros --test ui`.
 
 #[test]
 fn ui() {
