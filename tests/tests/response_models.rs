@@ -271,7 +271,10 @@ fn every_field_of_every_response_model_survives_every_wrong_shape() {
     // Each response type once: the same model answers several operations.
     let mut by_response: BTreeMap<(&str, String), &runtime::EndpointInfo> = BTreeMap::new();
     for info in runtime::endpoints() {
-        if !info.name.starts_with("api::") {
+        // Twilio's declarations: Api v2010 (`api::…`) and every product crate (`api_verify::…`,
+        // linked with every product: the gateway's default feature unifies `api/full` into the
+        // workspace's test build); not the tests' own stand-ins.
+        if !(info.name.starts_with("api::") || info.name.starts_with("api_")) {
             continue;
         }
         let example = (info.erased.response_example)().to_string();
