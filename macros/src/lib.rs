@@ -26,8 +26,10 @@ mod ty;
 /// builder also gets `stream`), `one_of(a, b, …)` and `exactly_one_of(a, b, …)` (rules across
 /// optional fields), `body = json` (the body parameters form a JSON object), `auth = oauth2`
 /// or `auth = none`, `media = "application/scim+json"` (a JSON media type other than
-/// `application/json`, sent as `Accept` and as a JSON body's `Content-Type`), and
-/// `crate = "path"` (where the runtime is, `::runtime` by default).
+/// `application/json`, sent as `Accept` and as a JSON body's `Content-Type`),
+/// `json_model = "CreateReferralConversionRequest"` (with `body = json`: the name Twilio's
+/// official helpers give the body's model, for registry tools such as the console's Python
+/// snippets), and `crate = "path"` (where the runtime is, `::runtime` by default).
 ///
 /// Field options: `#[twilio(rename = "Wire")]`, `#[twilio(range = 1..=600)]`,
 /// `#[twilio(header = "X-Name")]`, `#[twilio(default = "5")]`, `#[twilio(deprecated)]`.

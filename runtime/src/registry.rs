@@ -169,6 +169,10 @@ pub struct EndpointInfo {
     /// The JSON media type: the `Accept` header, and a JSON body's `Content-Type`.
     /// `application/json` but for SCIM's `application/scim+json` (the Organizations API).
     pub media: &'static str,
+    /// For a JSON body: the name Twilio's official helpers give its model, e.g.
+    /// `CreateReferralConversionRequest` (twilio-python takes the body as an object of that
+    /// class); from the spec's schema name, or the operation id for an inline schema.
+    pub json_model: Option<&'static str>,
     /// Every parameter, in declaration order.
     pub params: &'static [ParamInfo],
     /// The response type as declared (`Payment`, `Page<Call>`; `()` when nothing is read).
@@ -270,6 +274,7 @@ mod tests {
             body: Body::Form,
             auth: Auth::Basic,
             media: "application/json",
+            json_model: None,
             params: &[],
             response: "()",
             status: 200,

@@ -445,6 +445,9 @@ fn op_rs(segs: &[String], op: &Op) -> String {
     if let Some(media) = op.media {
         args.push(format!("media = {media:?}"));
     }
+    if let Some(model) = &op.json_model {
+        args.push(format!("json_model = {model:?}"));
+    }
     match &op.response {
         Response::None => {}
         Response::One(t) => args.push(format!("response = {}", uses.name(segs, t))),

@@ -179,6 +179,8 @@ pub struct Op {
     pub auth: Option<&'static str>,
     /// The JSON media type when not `application/json` (SCIM's `application/scim+json`).
     pub media: Option<&'static str>,
+    /// A JSON body's model as the official helpers name it (twilio-python's request class).
+    pub json_model: Option<String>,
     /// A list with the `meta` envelope (for docs; the runtime reads both).
     pub meta: bool,
 }
@@ -558,6 +560,7 @@ impl Builder<'_> {
             rest.push((name.to_owned(), place, required, schema));
         }
         let mut json = false;
+        let mut json_model = None;
         let body = op
             .pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
             .map(|b| (Place::Form, b))
@@ -569,6 +572,9 @@ impl Builder<'_> {
             });
         if let Some((place, body)) = body {
             json = place == Place::Json;
+            if json {
+                json_model = Some(helper_model_name(body, id));
+            }
             let body = self.deref_schema(body).clone();
             let required: Vec<&str> = body
                 .get("required")
@@ -674,6 +680,7 @@ impl Builder<'_> {
             json,
             auth,
             media,
+            json_model,
             meta,
         })
     }
@@ -1341,5 +1348,63 @@ fn is_scalar(schema: &Value) -> bool {
         Some("array") => schema.get("items").is_some_and(is_scalar),
         None => schema.get("enum").is_some(),
         _ => true,
+    }
+}
+
+/// The class twilio-python generates for a JSON body's schema: the referenced schema's name with
+/// each dotted part in PascalCase (`messaging.v2.channels_sender.requests.create` →
+/// `MessagingV2ChannelsSenderRequestsCreate`, `ContentCreateRequest` as it is), or the
+/// operation id and `Request` for a schema written inline (`CreateReferralConversionRequest`).
+fn helper_model_name(body: &Value, operation_id: &str) -> String {
+    match body
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        Some(name) => name
+            .split('.')
+            .flat_map(|part| part.split('_'))
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect(),
+        None => format!("{operation_id}Request"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helper_model_name;
+    use serde_json::json;
+
+    #[test]
+    fn json_models_are_named_as_twilio_python_names_them() {
+        // Names as twilio-python 9.13.0 has them (numbers/v2/application.py,
+        // messaging/v2/channels_sender.py, iam/v1/o_auth_app.py, insights/v2/report.py,
+        // marketplace/v1/referral_conversion.py).
+        let named = |r: &str| helper_model_name(&json!({ "$ref": r }), "Unused");
+        assert_eq!(
+            named("#/components/schemas/CreateShortCodeApplicationRequest"),
+            "CreateShortCodeApplicationRequest"
+        );
+        assert_eq!(
+            named("#/components/schemas/messaging.v2.channels_sender.requests.create"),
+            "MessagingV2ChannelsSenderRequestsCreate"
+        );
+        assert_eq!(
+            named("#/components/schemas/iam.v1.account.VendorOauthAppCreateRequest"),
+            "IamV1AccountVendorOauthAppCreateRequest"
+        );
+        assert_eq!(
+            named("#/components/schemas/insights.v2.create_account_report_request"),
+            "InsightsV2CreateAccountReportRequest"
+        );
+        assert_eq!(
+            helper_model_name(&json!({ "type": "object" }), "CreateReferralConversion"),
+            "CreateReferralConversionRequest"
+        );
     }
 }

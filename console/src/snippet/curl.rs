@@ -68,7 +68,7 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
 
 /// A JSON body from the form's values (when the declaration has not encoded one yet): each
 /// value as JSON when it reads as JSON, else as a string.
-fn json_body(values: &[&super::Value]) -> String {
+pub(super) fn json_body(values: &[&super::Value]) -> String {
     let mut object = serde_json::Map::new();
     for v in values {
         let one = |text: &str| {

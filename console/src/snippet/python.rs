@@ -28,11 +28,18 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     out.push('\n');
     let (links, method) = chain_and_method(call);
     let chain = render_chain(op.host(), &links);
-    let kwargs = kwargs(call);
     let binding = match op.info.method {
         runtime::Method::Delete => "",
         _ => "response = ",
     };
+    if let (runtime::Body::Json, Some(model)) = (op.info.body, op.info.json_model) {
+        json_body_call(&mut out, call, &chain, method, model, binding);
+        if !binding.is_empty() {
+            out.push_str(&print_line(op));
+        }
+        return out;
+    }
+    let kwargs = kwargs(call);
     if kwargs.is_empty() {
         out.push_str(&format!("{binding}{chain}.{method}()\n"));
     } else {
@@ -46,6 +53,34 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         out.push_str(&print_line(op));
     }
     out
+}
+
+/// A JSON body goes to twilio-python as one object of the resource's request-model class
+/// (`CreateReferralConversionRequest`), built from a dict keyed by the body's wire names; header
+/// params stay keyword arguments.
+fn json_body_call(
+    out: &mut String,
+    call: &Call,
+    chain: &str,
+    method: &str,
+    model: &str,
+    binding: &str,
+) {
+    let members: Vec<&Value> = call.values.iter().filter(|v| !v.is_header()).collect();
+    let body = call
+        .body
+        .clone()
+        .unwrap_or_else(|| super::curl::json_body(&members));
+    let dict = serde_json::from_str::<serde_json::Value>(&body)
+        .map_or_else(|_| "{}".to_owned(), |json| python_literal(&json));
+    out.push_str(&format!("resource = {chain}\n"));
+    out.push_str(&format!(
+        "{binding}resource.{method}(\n    resource.{model}({dict}),\n"
+    ));
+    for v in call.values.iter().filter(|v| v.is_header()) {
+        out.push_str(&format!("    {}={},\n", kwarg_name(call, v), value(v)));
+    }
+    out.push_str(")\n");
 }
 
 fn print_line(op: &crate::catalog::Operation) -> String {

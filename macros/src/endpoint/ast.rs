@@ -29,6 +29,9 @@ pub struct Attr {
     pub auth: Option<(Auth, Ident)>,
     /// `media = "application/scim+json"`: the JSON media type sent and accepted.
     pub media: Option<LitStr>,
+    /// `json_model = "CreateReferralConversionRequest"`: the official helpers' name for the
+    /// JSON body's model.
+    pub json_model: Option<LitStr>,
     /// `crate = "path"`: where generated code finds the runtime.
     pub krate: Option<(syn::Path, LitStr)>,
 }

@@ -53,6 +53,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
     let body = body(attr, method, cx);
     let host = host(attr.host.as_ref(), cx);
     let media = media(attr.media.as_ref(), cx);
+    let json_model = json_model(attr.json_model.as_ref(), body, cx);
     let status = status(attr, cx);
     let pieces = attr.path.as_ref().and_then(|lit| pieces(lit, cx));
 
@@ -109,6 +110,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
         body,
         auth: attr.auth.as_ref().map_or(Auth::Basic, |(a, _)| *a),
         media: media.unwrap_or_else(|| "application/json".to_owned()),
+        json_model,
         response,
         response_text: attr.response.as_ref().map(type_text),
         status: status.unwrap_or(if method == Method::Delete { 204 } else { 200 }),
@@ -189,6 +191,33 @@ fn media(lit: Option<&LitStr>, cx: &Ctxt) -> Option<String> {
         "write `application/json` (the default) or `application/<name>+json`, e.g. `application/scim+json`",
     );
     None
+}
+
+/// The helpers' name of a JSON body's model: a class name (twilio-python's request class), so
+/// letters and digits, and only on a declaration with a JSON body.
+fn json_model(lit: Option<&LitStr>, body: Option<Body>, cx: &Ctxt) -> Option<String> {
+    let lit = lit?;
+    let name = lit.value();
+    if body.is_some_and(|b| b != Body::Json) {
+        cx.error_help(
+            lit.span(),
+            "`json_model` names the model of a JSON body, and this declaration has none",
+            "add `body = json`, or remove `json_model`",
+        );
+        return None;
+    }
+    let mut chars = name.chars();
+    let is_class = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric());
+    if !is_class {
+        cx.error_help(
+            lit.span(),
+            format!("`json_model` is a class name; `{name}` is not one"),
+            "write letters and digits starting with a capital, e.g. `CreateReferralConversionRequest`",
+        );
+        return None;
+    }
+    Some(name)
 }
 
 fn status(attr: &ast::Attr, cx: &Ctxt) -> Option<u16> {

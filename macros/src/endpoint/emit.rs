@@ -198,6 +198,10 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
     let body = format_ident!("{}", e.body.variant());
     let auth = format_ident!("{}", e.auth.variant());
     let media = &e.media;
+    let json_model = match &e.json_model {
+        Some(name) => quote!(::core::option::Option::Some(#name)),
+        None => quote!(::core::option::Option::None),
+    };
     let params = e.params.iter().map(|p| param_info(q, p));
     let response_ty = &e.response;
     let response_text = match &e.response_text {
@@ -335,6 +339,7 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
                 body: #q::Body::#body,
                 auth: #q::Auth::#auth,
                 media: #media,
+                json_model: #json_model,
                 params: &[#(#params),*],
                 response: #response_text,
                 status: #status,

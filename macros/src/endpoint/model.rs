@@ -144,6 +144,8 @@ pub struct Endpoint {
     /// The JSON media type of the body and the `Accept` header (`application/json` unless
     /// `media = "…"`, e.g. SCIM's `application/scim+json`).
     pub media: String,
+    /// The official helpers' name of the JSON body's model (`json_model = "…"`), if given.
+    pub json_model: Option<String>,
     pub response: Type,
     /// The response as text for the registry and docs; `None` when not declared.
     pub response_text: Option<String>,

@@ -22,10 +22,11 @@ const OPTIONS: &[&str] = &[
     "body",
     "auth",
     "media",
+    "json_model",
     "crate",
 ];
 
-const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"` and `crate = \"path\"`";
+const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"` and `crate = \"path\"`";
 
 const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"` and `deprecated`";
 
@@ -93,6 +94,7 @@ fn attr(args: TokenStream, cx: &Ctxt) -> Attr {
         body: None,
         auth: None,
         media: None,
+        json_model: None,
         krate: None,
     };
     let mut args = arguments(args).into_iter();
@@ -266,6 +268,13 @@ fn option(input: ParseStream, attr: &mut Attr, cx: &Ctxt) -> syn::Result<()> {
         "media" => {
             twice(attr.media.is_some())?;
             attr.media = Some(value::<LitStr>(input, "media = \"application/scim+json\"")?);
+        }
+        "json_model" => {
+            twice(attr.json_model.is_some())?;
+            attr.json_model = Some(value::<LitStr>(
+                input,
+                "json_model = \"CreateReferralConversionRequest\"",
+            )?);
         }
         "crate" => {
             twice(attr.krate.is_some())?;

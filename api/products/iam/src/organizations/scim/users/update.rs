@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, UserSid};
 use runtime::twilio_endpoint;
 
 /// Updates an user.
-#[twilio_endpoint(PUT, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json")]
+#[twilio_endpoint(PUT, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimUser")]
 pub struct Update {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

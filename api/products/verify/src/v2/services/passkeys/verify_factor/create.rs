@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AuthenticatorAttachment, Type};
 
 /// Creates a verify factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json, json_model = "UpdatePasskeysFactorRequest")]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,
