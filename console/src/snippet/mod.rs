@@ -475,8 +475,13 @@ mod tests {
             "{}",
             s.python
         );
+        // twilio-node sends a JSON body's object as given and takes headers as a second object.
         assert!(
-            s.node.contains("xTwilioWebhookEnabled: false,"),
+            s.node.contains(
+                "  const response = await client.assistants.v1.assistants.create(\n    \
+                 {\"name\":\"Help's\",\"meta\":{\"tone\":\"dry\"},\"size\":5},\n    \
+                 { \"X-Twilio-Webhook-Enabled\": \"false\" },\n  );\n"
+            ),
             "{}",
             s.node
         );

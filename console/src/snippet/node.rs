@@ -46,7 +46,28 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         _ => "const response = ",
     };
     out.push_str("\nasync function main() {\n");
-    if options.is_empty() {
+    if let runtime::Body::Json = op.info.body {
+        // twilio-node sends a JSON body's object as given (wire names), and takes headers as
+        // a second object.
+        let members: Vec<&Value> = call.values.iter().filter(|v| !v.is_header()).collect();
+        let body = call
+            .body
+            .clone()
+            .unwrap_or_else(|| super::curl::json_body(&members));
+        out.push_str(&format!(
+            "  {binding}await {chain}.{method}(\n    {body},\n"
+        ));
+        let headers: Vec<String> = call
+            .values
+            .iter()
+            .filter(|v| v.is_header())
+            .map(|v| format!("{}: {}", js_string(v.param.wire_name), js_string(v.first())))
+            .collect();
+        if !headers.is_empty() {
+            out.push_str(&format!("    {{ {} }},\n", headers.join(", ")));
+        }
+        out.push_str("  );\n");
+    } else if options.is_empty() {
         out.push_str(&format!("  {binding}await {chain}.{method}();\n"));
     } else {
         out.push_str(&format!("  {binding}await {chain}.{method}({{\n"));
