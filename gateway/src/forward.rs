@@ -37,16 +37,14 @@ impl Forwarder {
         &self.client
     }
 
-    /// Rebuilds the request from the declaration and the wire input, and sends it; the
+    /// Rebuilds the request from the declaration and the wire input (the declaration's
+    /// check: a refusal lists every refused parameter, and nothing is sent), and sends it; the
     /// answer comes back as it came, error statuses included.
     pub async fn forward(&self, op: &Operation, wire: &WireInput) -> Result<RawAnswer, Refusal> {
         match (op.info.erased.forward)(&self.client, wire, &self.options).await {
             Ok(answer) => Ok(answer),
-            // Only when the request was not checked first: `proxy` checks every one.
-            Err(ForwardError::Params(message)) => Err(Refusal::bad_request(format!(
-                "Invalid parameters for {}: {message}",
-                op.name
-            ))),
+            // The declaration's check, made as the request is rebuilt: nothing was sent.
+            Err(ForwardError::Params(refused)) => Err(Refusal::invalid_params(&op.name, &refused)),
             Err(ForwardError::Call(error)) => Err(refusal::no_answer(&op.name, &error)),
         }
     }

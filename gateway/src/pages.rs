@@ -135,28 +135,17 @@ fn rewritten(body: &[u8], links: &Links<'_>) -> Option<String> {
 
 /// The gateway URL for one page link, or `None` to leave it alone (not an http(s) URL).
 pub fn link(url: &str, links: &Links<'_>) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    let (scheme, _) = url.split_once("://")?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
         return None;
     }
-    let under_upstream = url
-        .strip_prefix(links.upstream)
-        .filter(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'));
     let mut out = String::from(links.public_url);
     if links.host != "api" {
         out.push('/');
         out.push_str(links.host);
     }
-    match under_upstream {
-        Some(rest) => out.push_str(rest),
-        None => {
-            out.push_str(parsed.path());
-            if let Some(q) = parsed.query() {
-                out.push('?');
-                out.push_str(q);
-            }
-        }
-    }
+    // The part our own client would fetch a page with (runtime's rule, shared).
+    out.push_str(&runtime::page::path_and_query(url, Some(links.upstream)));
     Some(out)
 }
 

@@ -8,10 +8,11 @@
 //! 4. the operation, matched by method and path template → 404 / 405;
 //! 5. the key's allow-list and accounts → 403;
 //! 6. the body (cap, deadline, content type, strict decoding) → 413 / 400 / 415;
-//! 7. the declaration's own parameter check → 400 with every refused parameter;
+//! 7. the declaration's own parameter check → 400 with every refused parameter, made as the
+//!    declaration rebuilds the request (once) to send it;
 //!
-//! then the request is rebuilt from the declaration and sent with the configured credentials
-//! (gateway → Twilio), and the answer comes back as it came, page links pointing back here.
+//! then the rebuilt request is sent with the configured credentials (gateway → Twilio), and
+//! the answer comes back as it came, page links pointing back here.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,7 +26,7 @@ use crate::app::Shared;
 use crate::audit::{self, Record};
 use crate::caller::{self, Via};
 use crate::matcher::Match;
-use crate::refusal::Refusal;
+use crate::refusal::{Reason, Refusal};
 use crate::state::Live;
 use crate::{pages, request};
 use runtime::RawAnswer;
@@ -135,12 +136,16 @@ async fn handle(
         request::read_body(body, live.limits.max_body_bytes, live.limits.body_timeout).await?;
     let wire = request::wire_input(op, path_values, parts.uri.query(), &parts.headers, &body)?;
     record.params = audit::params(op, &wire);
-    (op.info.erased.check)(&wire).map_err(|refused| Refusal::invalid_params(&op.name, &refused))?;
 
-    record.forwarded = true;
+    // The declaration checks the request as it rebuilds it for sending (step 7): one rebuild,
+    // and a refusal means nothing went upstream.
     let sent = Instant::now();
-    let answer = live.forwarder.forward(op, &wire).await;
+    let answer = match live.forwarder.forward(op, &wire).await {
+        Err(refused) if refused.reason != Reason::Upstream => return Err(refused),
+        answer => answer,
+    };
     let took = sent.elapsed();
+    record.forwarded = true;
     shared.metrics.upstream(&op.name, took);
     record.upstream = Some(took);
     let answer = answer?;

@@ -63,8 +63,8 @@ pub type ForwardFuture<'a> =
 #[derive(Debug)]
 pub enum ForwardError {
     /// The request does not make a valid params struct (every refusal, as the setters word
-    /// them); nothing was sent.
-    Params(String),
+    /// them, and [`check`](Erased::check) would give); nothing was sent.
+    Params(InvalidParams),
     /// No answer came: refused parameters, a transport failure, a timeout, a body over the
     /// cap ([`Client::send_raw`]'s `Err`), with its [`Outcome`](crate::Outcome).
     Call(Error),
@@ -96,7 +96,8 @@ pub struct Erased {
     pub forward_pairs:
         for<'a> fn(&'a Client, &'a [(String, String)], &'a CallOptions) -> ForwardFuture<'a>,
     /// [`forward_pairs`](Self::forward_pairs) for a request as received ([`WireInput`]: path
-    /// values, pairs or a JSON body, headers), checked as [`check`](Self::check) checks it.
+    /// values, pairs or a JSON body, headers), checked as [`check`](Self::check) checks it
+    /// (a refusal is [`ForwardError::Params`] with the same list), so a proxy checks once.
     pub forward: for<'a> fn(&'a Client, &'a WireInput, &'a CallOptions) -> ForwardFuture<'a>,
     /// The declared response type's [`Shape`].
     pub response_shape: fn() -> Shape,
@@ -140,12 +141,16 @@ fn unavailable<'a>(_: &'a Client, _: &'a [(String, String)]) -> WireFuture<'a> {
 }
 
 fn cannot_check(_: &WireInput) -> Result<(), InvalidParams> {
+    Err(not_checked())
+}
+
+fn not_checked() -> InvalidParams {
     let mut refused = InvalidParams::default();
     refused.push(
         "(request)",
         ParamError::new(format!("cannot be checked: {WITHOUT_REFLECT}")),
     );
-    Err(refused)
+    refused
 }
 
 fn cannot_forward_pairs<'a>(
@@ -153,11 +158,11 @@ fn cannot_forward_pairs<'a>(
     _: &'a [(String, String)],
     _: &'a CallOptions,
 ) -> ForwardFuture<'a> {
-    Box::pin(async { Err(ForwardError::Params(WITHOUT_REFLECT.to_owned())) })
+    Box::pin(async { Err(ForwardError::Params(not_checked())) })
 }
 
 fn cannot_forward<'a>(_: &'a Client, _: &'a WireInput, _: &'a CallOptions) -> ForwardFuture<'a> {
-    Box::pin(async { Err(ForwardError::Params(WITHOUT_REFLECT.to_owned())) })
+    Box::pin(async { Err(ForwardError::Params(not_checked())) })
 }
 
 fn no_shape() -> Shape {

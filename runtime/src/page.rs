@@ -323,7 +323,7 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
                         let base = this.client.host_url(this.host).ok();
                         this.next = page
                             .next_page()
-                            .map(|link| Ok(relative(link, base.as_deref())));
+                            .map(|link| Ok(path_and_query(link, base.as_deref())));
                         this.buffer = page.items.into_iter();
                         continue;
                     }
@@ -352,11 +352,24 @@ impl<T: Listed + ResponseField + Send + 'static> Stream for Items<T> {
     }
 }
 
-/// Keeps only the path and query of a page URI, so a page is always fetched from the client's
-/// own host (with its credentials) whatever host an answer names. A link under the host's
-/// routed base (`base`: a gateway's `{url}/verify`, whose answers link back to it) loses that
-/// base, so its `/{host}` is not sent twice.
-fn relative(uri: &str, base: Option<&str>) -> String {
+/// The path and query of a page link (absolute URL or path), so a page is always fetched from
+/// the client's own host (with its credentials) whatever host an answer names; a gateway
+/// rewriting links to itself keeps the same part. A link under `base` (the host's routed base:
+/// a gateway's `{url}/verify`, or a stand-in upstream's) loses that base, so its `/{host}` is
+/// not sent twice.
+///
+/// ```
+/// use runtime::page::path_and_query;
+/// assert_eq!(
+///     path_and_query("https://verify.dublin.ie1.twilio.com/v2/Services?Page=1", None),
+///     "/v2/Services?Page=1"
+/// );
+/// assert_eq!(
+///     path_and_query("http://127.0.0.1:8080/verify/v2/Services?Page=1", Some("http://127.0.0.1:8080/verify")),
+///     "/v2/Services?Page=1"
+/// );
+/// ```
+pub fn path_and_query(uri: &str, base: Option<&str>) -> String {
     if let Some(rest) = base.and_then(|b| uri.strip_prefix(b)) {
         if rest.starts_with('/') {
             return rest.to_owned();
@@ -497,25 +510,25 @@ mod tests {
     #[test]
     fn page_uris_stay_on_the_clients_host() {
         assert_eq!(
-            relative("/2010-04-01/A.json?Page=1", None),
+            path_and_query("/2010-04-01/A.json?Page=1", None),
             "/2010-04-01/A.json?Page=1"
         );
         assert_eq!(
-            relative("https://evil.example/2010-04-01/A.json?Page=1", None),
+            path_and_query("https://evil.example/2010-04-01/A.json?Page=1", None),
             "/2010-04-01/A.json?Page=1"
         );
         // A gateway's link back to itself: under the routed base of `verify`, which it loses.
         let gateway = Some("http://127.0.0.1:8080/verify");
         assert_eq!(
-            relative("http://127.0.0.1:8080/verify/v2/Services?Page=1", gateway),
+            path_and_query("http://127.0.0.1:8080/verify/v2/Services?Page=1", gateway),
             "/v2/Services?Page=1"
         );
         assert_eq!(
-            relative("https://verify.twilio.com/v2/Services?Page=1", gateway),
+            path_and_query("https://verify.twilio.com/v2/Services?Page=1", gateway),
             "/v2/Services?Page=1"
         );
         assert_eq!(
-            relative("http://127.0.0.1:8080/verifyx/v2/S", gateway),
+            path_and_query("http://127.0.0.1:8080/verifyx/v2/S", gateway),
             "/verifyx/v2/S"
         );
     }

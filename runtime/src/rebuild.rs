@@ -52,11 +52,16 @@ impl Erased {
 const SOME_ACCOUNT: &str = "AC00000000000000000000000000000000";
 
 fn check<E: FromWire>(input: &WireInput) -> Result<(), InvalidParams> {
+    checked::<E>(input).map(drop)
+}
+
+/// The params struct rebuilt from `input`, its path segments checked too.
+fn checked<E: FromWire>(input: &WireInput) -> Result<E, InvalidParams> {
     let params = E::from_wire(input)?;
-    let Ok(account) = AccountSid::new(SOME_ACCOUNT) else {
-        return Ok(());
-    };
-    params.write_path(&account, &mut String::new())
+    if let Ok(account) = AccountSid::new(SOME_ACCOUNT) {
+        params.write_path(&account, &mut String::new())?;
+    }
+    Ok(params)
 }
 
 fn send_wire<'a, E: FromWire>(client: &'a Client, pairs: &'a [(String, String)]) -> WireFuture<'a> {
@@ -87,7 +92,7 @@ fn forward_pairs<'a, E: FromWire + Send + Sync + 'static>(
 ) -> ForwardFuture<'a> {
     let rebuilt = E::from_wire(&WireInput::from_pairs(&E::INFO, pairs));
     Box::pin(async move {
-        let params = rebuilt.map_err(|refused| ForwardError::Params(refused.to_string()))?;
+        let params = rebuilt.map_err(ForwardError::Params)?;
         client
             .send_raw(&params, options)
             .await
@@ -101,8 +106,7 @@ fn forward<'a, E: FromWire + Send + Sync + 'static>(
     options: &'a CallOptions,
 ) -> ForwardFuture<'a> {
     Box::pin(async move {
-        let params =
-            E::from_wire(input).map_err(|refused| ForwardError::Params(refused.to_string()))?;
+        let params = checked::<E>(input).map_err(ForwardError::Params)?;
         client
             .send_raw(&params, options)
             .await
