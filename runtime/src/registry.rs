@@ -173,6 +173,13 @@ pub struct EndpointInfo {
     /// `CreateReferralConversionRequest` (twilio-python takes the body as an object of that
     /// class); from the spec's schema name, or the operation id for an inline schema.
     pub json_model: Option<&'static str>,
+    /// How the official helpers make this call, from the spec's resource tree (`x-twilio` parent
+    /// and mount names) and the operation id's verb: accessors joined by `.`, each with the
+    /// path placeholders it takes, then the method, e.g.
+    /// `workspaces(WorkspaceSid).task_queues.bulk_real_time_statistics.create` (twilio-python
+    /// `client.taskrouter.v1.workspaces(…).task_queues.bulk_real_time_statistics.create(…)`).
+    /// `None`: the chain follows the path's segments and the method the declaration's function.
+    pub helper_call: Option<&'static str>,
     /// Every parameter, in declaration order.
     pub params: &'static [ParamInfo],
     /// The response type as declared (`Payment`, `Page<Call>`; `()` when nothing is read).
@@ -275,6 +282,7 @@ mod tests {
             auth: Auth::Basic,
             media: "application/json",
             json_model: None,
+            helper_call: None,
             params: &[],
             response: "()",
             status: 200,

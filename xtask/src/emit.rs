@@ -448,6 +448,9 @@ fn op_rs(segs: &[String], op: &Op) -> String {
     if let Some(model) = &op.json_model {
         args.push(format!("json_model = {model:?}"));
     }
+    if let Some(chain) = &op.helper_call {
+        args.push(format!("helper_call = {chain:?}"));
+    }
     match &op.response {
         Response::None => {}
         Response::One(t) => args.push(format!("response = {}", uses.name(segs, t))),

@@ -12,6 +12,7 @@ use std::process::{Command, ExitCode};
 
 mod cargo;
 mod emit;
+mod helpers;
 mod names;
 mod sids;
 mod spec;

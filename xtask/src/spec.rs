@@ -181,6 +181,8 @@ pub struct Op {
     pub media: Option<&'static str>,
     /// A JSON body's model as the official helpers name it (twilio-python's request class).
     pub json_model: Option<String>,
+    /// How the official helpers reach the resource (`services(ServiceSid).verifications`).
+    pub helper_call: Option<String>,
     /// A list with the `meta` envelope (for docs; the runtime reads both).
     pub meta: bool,
 }
@@ -573,7 +575,7 @@ impl Builder<'_> {
         if let Some((place, body)) = body {
             json = place == Place::Json;
             if json {
-                json_model = Some(helper_model_name(body, id));
+                json_model = helper_model_name(body, id);
             }
             let body = self.deref_schema(body).clone();
             let required: Vec<&str> = body
@@ -681,6 +683,11 @@ impl Builder<'_> {
             auth,
             media,
             json_model,
+            helper_call: self
+                .spec
+                .get("paths")
+                .and_then(Value::as_object)
+                .and_then(|paths| crate::helpers::call(paths, path, id)),
             meta,
         })
     }
@@ -1355,14 +1362,9 @@ fn is_scalar(schema: &Value) -> bool {
 /// each dotted part in PascalCase (`messaging.v2.channels_sender.requests.create` →
 /// `MessagingV2ChannelsSenderRequestsCreate`, `ContentCreateRequest` as it is), or the
 /// operation id and `Request` for a schema written inline (`CreateReferralConversionRequest`).
-fn helper_model_name(body: &Value, operation_id: &str) -> String {
-    match body
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-    {
-        Some(name) => name
-            .split('.')
+fn helper_model_name(body: &Value, operation_id: &str) -> Option<String> {
+    let pascal = |name: &str| -> String {
+        name.split('.')
             .flat_map(|part| part.split('_'))
             .map(|word| {
                 let mut chars = word.chars();
@@ -1370,9 +1372,25 @@ fn helper_model_name(body: &Value, operation_id: &str) -> String {
                     first.to_ascii_uppercase().to_string() + chars.as_str()
                 })
             })
-            .collect(),
-        None => format!("{operation_id}Request"),
+            .collect()
+    };
+    if let Some(name) = body
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        return Some(pascal(name));
     }
+    // An inline schema: the helpers generate a class only when it has members (named by its
+    // `title`, else after the operation); for an empty one they have none.
+    let members = body
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
+    members.then(|| match body.get("title").and_then(Value::as_str) {
+        Some(title) => pascal(title),
+        None => format!("{operation_id}Request"),
+    })
 }
 
 #[cfg(test)]
@@ -1385,7 +1403,8 @@ mod tests {
         // Names as twilio-python 9.13.0 has them (numbers/v2/application.py,
         // messaging/v2/channels_sender.py, iam/v1/o_auth_app.py, insights/v2/report.py,
         // marketplace/v1/referral_conversion.py).
-        let named = |r: &str| helper_model_name(&json!({ "$ref": r }), "Unused");
+        let named =
+            |r: &str| helper_model_name(&json!({ "$ref": r }), "Unused").unwrap_or_default();
         assert_eq!(
             named("#/components/schemas/CreateShortCodeApplicationRequest"),
             "CreateShortCodeApplicationRequest"
@@ -1402,9 +1421,26 @@ mod tests {
             named("#/components/schemas/insights.v2.create_account_report_request"),
             "InsightsV2CreateAccountReportRequest"
         );
+        let inline =
+            |schema: serde_json::Value| helper_model_name(&schema, "CreateReferralConversion");
+        let member = json!({ "referral_account_sid": { "type": "string" } });
+        // marketplace/v1/referral_conversion.py: no title, named after the operation.
         assert_eq!(
-            helper_model_name(&json!({ "type": "object" }), "CreateReferralConversion"),
-            "CreateReferralConversionRequest"
+            inline(json!({ "type": "object", "properties": member })).as_deref(),
+            Some("CreateReferralConversionRequest")
+        );
+        // lookups/v2/query.py: the inline schema's title.
+        assert_eq!(
+            inline(json!({ "type": "object", "title": "LookupRequest", "properties": member }))
+                .as_deref(),
+            Some("LookupRequest")
+        );
+        // flex_api/v1/interaction/…/interaction_transfer.py: an empty object has no class.
+        assert_eq!(
+            inline(
+                json!({ "type": "object", "title": "CreateInteractionTransferRequest", "properties": {} })
+            ),
+            None
         );
     }
 }

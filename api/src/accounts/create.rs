@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Account;
 
 /// Creates an account.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts.json", response = Account, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts.json", helper_call = "accounts.create", response = Account, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Account;
 
 /// Fetches an account.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<Sid>.json", response = Account)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<Sid>.json", helper_call = "accounts(Sid).fetch", response = Account)]
 pub struct Fetch {
     /// The account to act on.
     pub sid: AccountSid,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Page};
 use super::{Account, Status};
 
 /// Lists accounts, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts.json", response = Page<Account>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts.json", helper_call = "accounts.list", response = Page<Account>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,

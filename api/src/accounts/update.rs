@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Account, Status};
 
 /// Updates an account.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<Sid>.json", response = Account)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<Sid>.json", helper_call = "accounts(Sid).update", response = Account)]
 pub struct Update {
     /// The account to act on.
     pub sid: AccountSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Address;
 
 /// Creates an address.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Addresses.json", response = Address, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Addresses.json", helper_call = "accounts(AccountSid).addresses.create", response = Address, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, AddressSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an address.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Addresses/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Addresses/<Sid>.json",
+    helper_call = "accounts(AccountSid).addresses(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Address;
 
 /// Fetches an address.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses/<Sid>.json", response = Address)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses/<Sid>.json", helper_call = "accounts(AccountSid).addresses(Sid).fetch", response = Address)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Address;
 
 /// Lists addresses, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses.json", response = Page<Address>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses.json", helper_call = "accounts(AccountSid).addresses.list", response = Page<Address>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

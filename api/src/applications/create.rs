@@ -7,7 +7,7 @@ use super::Application;
 use crate::HttpMethod;
 
 /// Creates an application.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Applications.json", response = Application, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Applications.json", helper_call = "accounts(AccountSid).applications.create", response = Application, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

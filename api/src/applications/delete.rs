@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, ApplicationSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an application.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json",
+    helper_call = "accounts(AccountSid).applications(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

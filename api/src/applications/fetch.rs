@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Application;
 
 /// Fetches an application.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json", response = Application)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json", helper_call = "accounts(AccountSid).applications(Sid).fetch", response = Application)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

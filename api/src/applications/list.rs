@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Application;
 
 /// Lists applications, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Applications.json", response = Page<Application>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Applications.json", helper_call = "accounts(AccountSid).applications.list", response = Page<Application>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Application;
 use crate::HttpMethod;
 
 /// Updates an application.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json", response = Application)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Applications/<Sid>.json", helper_call = "accounts(AccountSid).applications(Sid).update", response = Application)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AuthorizedConnectApp;
 
 /// Fetches an authorized connect app.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AuthorizedConnectApps/<ConnectAppSid>.json", response = AuthorizedConnectApp)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AuthorizedConnectApps/<ConnectAppSid>.json", helper_call = "accounts(AccountSid).authorized_connect_apps(ConnectAppSid).fetch", response = AuthorizedConnectApp)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

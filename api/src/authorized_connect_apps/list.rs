@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::AuthorizedConnectApp;
 
 /// Lists authorized connect apps, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AuthorizedConnectApps.json", response = Page<AuthorizedConnectApp>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AuthorizedConnectApps.json", helper_call = "accounts(AccountSid).authorized_connect_apps.list", response = Page<AuthorizedConnectApp>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AvailablePhoneNumberCountry;
 
 /// Fetches an available phone number country.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers/<CountryCode>.json", response = AvailablePhoneNumberCountry)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers/<CountryCode>.json", helper_call = "accounts(AccountSid).available_phone_numbers(CountryCode).fetch", response = AvailablePhoneNumberCountry)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

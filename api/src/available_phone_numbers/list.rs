@@ -7,7 +7,7 @@ use super::AvailablePhoneNumberCountry;
 
 /// Lists available phone number countries, one page per request; [`ListRequest::stream`] walks
 /// every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers.json", response = Page<AvailablePhoneNumberCountry>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers.json", helper_call = "accounts(AccountSid).available_phone_numbers.list", response = Page<AvailablePhoneNumberCountry>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

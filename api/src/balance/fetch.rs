@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Balance;
 
 /// Fetches the balance.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Balance.json", response = Balance)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Balance.json", helper_call = "accounts(AccountSid).balance.fetch", response = Balance)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

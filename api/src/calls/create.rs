@@ -7,7 +7,7 @@ use super::Call;
 use crate::HttpMethod;
 
 /// Creates a call.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls.json", response = Call, status = 201, one_of(url, twiml, application_sid))]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls.json", helper_call = "accounts(AccountSid).calls.create", response = Call, status = 201, one_of(url, twiml, application_sid))]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

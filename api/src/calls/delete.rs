@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, CallSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a call.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json",
+    helper_call = "accounts(AccountSid).calls(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

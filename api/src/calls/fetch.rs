@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Call;
 
 /// Fetches a call.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json", response = Call)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json", helper_call = "accounts(AccountSid).calls(Sid).fetch", response = Call)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

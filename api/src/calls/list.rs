@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, Page, PhoneNumber};
 use super::{Call, Status};
 
 /// Lists calls, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls.json", response = Page<Call>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls.json", helper_call = "accounts(AccountSid).calls.list", response = Page<Call>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::{Call, UpdateStatus};
 use crate::HttpMethod;
 
 /// Updates a call.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json", response = Call)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<Sid>.json", helper_call = "accounts(AccountSid).calls(Sid).update", response = Call)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

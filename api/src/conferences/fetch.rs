@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Conference;
 
 /// Fetches a conference.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<Sid>.json", response = Conference)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<Sid>.json", helper_call = "accounts(AccountSid).conferences(Sid).fetch", response = Conference)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date, Page};
 use super::{Conference, Status};
 
 /// Lists conferences, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences.json", response = Page<Conference>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences.json", helper_call = "accounts(AccountSid).conferences.list", response = Page<Conference>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

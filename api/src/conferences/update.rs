@@ -7,7 +7,7 @@ use super::{Conference, UpdateStatus};
 use crate::HttpMethod;
 
 /// Updates a conference.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<Sid>.json", response = Conference)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<Sid>.json", helper_call = "accounts(AccountSid).conferences(Sid).update", response = Conference)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

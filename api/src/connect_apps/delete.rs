@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, ConnectAppSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a connect app.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json",
+    helper_call = "accounts(AccountSid).connect_apps(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

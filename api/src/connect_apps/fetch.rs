@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ConnectApp;
 
 /// Fetches a connect app.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json", response = ConnectApp)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json", helper_call = "accounts(AccountSid).connect_apps(Sid).fetch", response = ConnectApp)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

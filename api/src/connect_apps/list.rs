@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::ConnectApp;
 
 /// Lists connect apps, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/ConnectApps.json", response = Page<ConnectApp>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/ConnectApps.json", helper_call = "accounts(AccountSid).connect_apps.list", response = Page<ConnectApp>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::{ConnectApp, Permission};
 use crate::HttpMethod;
 
 /// Updates a connect app.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json", response = ConnectApp)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/ConnectApps/<Sid>.json", helper_call = "accounts(AccountSid).connect_apps(Sid).update", response = ConnectApp)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

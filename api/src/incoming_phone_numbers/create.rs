@@ -7,7 +7,7 @@ use super::{EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode};
 use crate::HttpMethod;
 
 /// Creates an incoming phone number.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers.json", response = IncomingPhoneNumber, status = 201, one_of(phone_number, area_code))]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers.json", helper_call = "accounts(AccountSid).incoming_phone_numbers.create", response = IncomingPhoneNumber, status = 201, one_of(phone_number, area_code))]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

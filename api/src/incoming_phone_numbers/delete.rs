@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes an incoming phone number.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json",
+    helper_call = "accounts(AccountSid).incoming_phone_numbers(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IncomingPhoneNumber;
 
 /// Fetches an incoming phone number.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json", response = IncomingPhoneNumber)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(Sid).fetch", response = IncomingPhoneNumber)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

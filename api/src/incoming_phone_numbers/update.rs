@@ -9,7 +9,7 @@ use super::{EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode};
 use crate::HttpMethod;
 
 /// Updates an incoming phone number.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json", response = IncomingPhoneNumber)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<Sid>.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(Sid).update", response = IncomingPhoneNumber)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

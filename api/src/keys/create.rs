@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::NewKey;
 
 /// Creates a new key.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Keys.json", response = NewKey, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Keys.json", helper_call = "accounts(AccountSid).new_keys.create", response = NewKey, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, ApiKeySid};
 use runtime::twilio_endpoint;
 
 /// Deletes a key.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json",
+    helper_call = "accounts(AccountSid).keys(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Key;
 
 /// Fetches a key.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json", response = Key)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json", helper_call = "accounts(AccountSid).keys(Sid).fetch", response = Key)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

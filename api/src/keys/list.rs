@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Key;
 
 /// Lists keys, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Keys.json", response = Page<Key>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Keys.json", helper_call = "accounts(AccountSid).keys.list", response = Page<Key>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

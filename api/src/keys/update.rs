@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Key;
 
 /// Updates a key.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json", response = Key)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Keys/<Sid>.json", helper_call = "accounts(AccountSid).keys(Sid).update", response = Key)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

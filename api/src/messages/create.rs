@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{AddressRetention, ContentRetention, Message, RiskCheck, ScheduleType, TrafficType};
 
 /// Creates a message.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages.json", response = Message, status = 201, one_of(from, messaging_service_sid), one_of(body, media_url, content_sid))]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages.json", helper_call = "accounts(AccountSid).messages.create", response = Message, status = 201, one_of(from, messaging_service_sid), one_of(body, media_url, content_sid))]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

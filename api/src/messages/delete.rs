@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, MessageSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a message.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Messages/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Messages/<Sid>.json",
+    helper_call = "accounts(AccountSid).messages(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

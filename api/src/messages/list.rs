@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, Page, PhoneNumber};
 use super::Message;
 
 /// Lists messages, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages.json", response = Page<Message>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages.json", helper_call = "accounts(AccountSid).messages.list", response = Page<Message>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

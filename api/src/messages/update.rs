@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Message, UpdateStatus};
 
 /// Updates a message.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages/<Sid>.json", response = Message)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages/<Sid>.json", helper_call = "accounts(AccountSid).messages(Sid).update", response = Message)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

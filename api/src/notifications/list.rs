@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date, Page};
 use super::Notification;
 
 /// Lists notifications, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Notifications.json", response = Page<Notification>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Notifications.json", helper_call = "accounts(AccountSid).notifications.list", response = Page<Notification>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

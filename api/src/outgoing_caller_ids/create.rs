@@ -7,7 +7,7 @@ use super::ValidationRequest;
 use crate::HttpMethod;
 
 /// Creates a validation request.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds.json", response = ValidationRequest)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds.json", helper_call = "accounts(AccountSid).validation_requests.create", response = ValidationRequest)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes an outgoing caller ID.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds/<Sid>.json",
+    helper_call = "accounts(AccountSid).outgoing_caller_ids(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

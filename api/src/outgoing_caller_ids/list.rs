@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page, PhoneNumber};
 use super::OutgoingCallerId;
 
 /// Lists outgoing caller IDs, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds.json", response = Page<OutgoingCallerId>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds.json", helper_call = "accounts(AccountSid).outgoing_caller_ids.list", response = Page<OutgoingCallerId>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::OutgoingCallerId;
 
 /// Updates an outgoing caller ID.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds/<Sid>.json", response = OutgoingCallerId)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/OutgoingCallerIds/<Sid>.json", helper_call = "accounts(AccountSid).outgoing_caller_ids(Sid).update", response = OutgoingCallerId)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

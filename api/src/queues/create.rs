@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Queue;
 
 /// Creates a queue.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Queues.json", response = Queue, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Queues.json", helper_call = "accounts(AccountSid).queues.create", response = Queue, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, QueueSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a queue.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Queues/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Queues/<Sid>.json",
+    helper_call = "accounts(AccountSid).queues(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Queue;
 
 /// Fetches a queue.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<Sid>.json", response = Queue)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<Sid>.json", helper_call = "accounts(AccountSid).queues(Sid).fetch", response = Queue)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Queue;
 
 /// Lists queues, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues.json", response = Page<Queue>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues.json", helper_call = "accounts(AccountSid).queues.list", response = Page<Queue>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, RecordingSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a recording.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Recordings/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Recordings/<Sid>.json",
+    helper_call = "accounts(AccountSid).recordings(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

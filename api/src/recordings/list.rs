@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, Page};
 use super::Recording;
 
 /// Lists recordings, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings.json", response = Page<Recording>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings.json", helper_call = "accounts(AccountSid).recordings.list", response = Page<Recording>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

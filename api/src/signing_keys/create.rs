@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::NewSigningKey;
 
 /// Creates a new signing key.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SigningKeys.json", response = NewSigningKey, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SigningKeys.json", helper_call = "accounts(AccountSid).new_signing_keys.create", response = NewSigningKey, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

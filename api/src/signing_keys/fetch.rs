@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SigningKey;
 
 /// Fetches a signing key.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SigningKeys/<Sid>.json", response = SigningKey)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SigningKeys/<Sid>.json", helper_call = "accounts(AccountSid).signing_keys(Sid).fetch", response = SigningKey)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::SigningKey;
 
 /// Lists signing keys, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SigningKeys.json", response = Page<SigningKey>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SigningKeys.json", helper_call = "accounts(AccountSid).signing_keys.list", response = Page<SigningKey>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SigningKey;
 
 /// Updates a signing key.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SigningKeys/<Sid>.json", response = SigningKey)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SigningKeys/<Sid>.json", helper_call = "accounts(AccountSid).signing_keys(Sid).update", response = SigningKey)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

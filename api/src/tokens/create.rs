@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Token;
 
 /// Creates a token.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Tokens.json", response = Token, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Tokens.json", helper_call = "accounts(AccountSid).tokens.create", response = Token, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, TranscriptionSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a transcription.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Transcriptions/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Transcriptions/<Sid>.json",
+    helper_call = "accounts(AccountSid).transcriptions(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

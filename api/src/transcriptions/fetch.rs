@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Transcription;
 
 /// Fetches a transcription.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Transcriptions/<Sid>.json", response = Transcription)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Transcriptions/<Sid>.json", helper_call = "accounts(AccountSid).transcriptions(Sid).fetch", response = Transcription)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

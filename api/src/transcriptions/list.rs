@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Transcription;
 
 /// Lists transcriptions, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Transcriptions.json", response = Page<Transcription>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Transcriptions.json", helper_call = "accounts(AccountSid).transcriptions.list", response = Page<Transcription>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -13,7 +13,8 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         Target::Gateway { origin } => format!("{origin}{}", call.op.gateway_prefix()),
     };
     let mut url = format!("{origin}{}", call.filled_path());
-    let is_query = !matches!(call.op.info.method, runtime::Method::Post);
+    // Parameters go in the query only where the operation has no body (PUT and PATCH have one).
+    let is_query = call.op.info.body == runtime::Body::None;
     if is_query {
         let query = match call.encoded_query() {
             Some(q) => q.to_owned(),
@@ -28,7 +29,7 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     let json = call.op.info.body == runtime::Body::Json;
     let body_values: Vec<&super::Value> = call.values.iter().filter(|v| !v.is_header()).collect();
     let has_data = !is_query && (call.body.is_some() || !body_values.is_empty());
-    if has_data {
+    if has_data && call.op.info.method == runtime::Method::Post {
         lines.push(format!("curl {}", q(&url)));
     } else {
         lines.push(format!("curl -X {method} {}", q(&url)));
@@ -45,8 +46,7 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         ));
     }
     if !is_query && json {
-        let body = call.body.clone().unwrap_or_else(|| json_body(&body_values));
-        lines.push(format!("--json {}", q(&body)));
+        lines.push(format!("--json {}", q(&call.json_body_text())));
     } else if !is_query {
         let mut any = false;
         for v in &body_values {

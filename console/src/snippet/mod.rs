@@ -94,6 +94,15 @@ pub struct Call {
 }
 
 impl Call {
+    /// The JSON body as it travels: the declaration's own encoding when the form was valid,
+    /// else the form's non-header values as one object (curl, Python and Node all send this).
+    pub fn json_body_text(&self) -> String {
+        self.body.clone().unwrap_or_else(|| {
+            let members: Vec<&Value> = self.values.iter().filter(|v| !v.is_header()).collect();
+            curl::json_body(&members)
+        })
+    }
+
     /// Builds the call from a check: the encoded request's own pairs when the declaration
     /// accepted the form (so a snippet sends what our client sends), else the form's pairs.
     pub fn new(op: Operation, checked: &Checked, default_account: &str) -> Self {
@@ -164,6 +173,18 @@ impl Call {
             }
         }
         for v in &mut values {
+            // A list member of an encoded JSON body comes back as one JSON array: its items.
+            if op.info.body == runtime::Body::Json && v.is_list() && v.items.len() == 1 {
+                if let Ok(serde_json::Value::Array(items)) = serde_json::from_str(&v.items[0]) {
+                    v.items = items
+                        .into_iter()
+                        .map(|item| match item {
+                            serde_json::Value::String(text) => text,
+                            other => other.to_string(),
+                        })
+                        .collect();
+                }
+            }
             if let Some(ListStyle::Joined(sep)) = v.param.kind.list {
                 let joined = v.items.join(sep);
                 v.items = joined
@@ -267,9 +288,13 @@ pub(crate) fn snake(pascal: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            // After a digit a capital starts a word when a small letter follows (`Psd2Enabled`
+            // → `psd2_enabled`), not inside an acronym (`A2PProfileBundleSid` → `a2p_profile_…`).
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_lower = i > 0
+                && (chars[i - 1].is_ascii_lowercase()
+                    || (chars[i - 1].is_ascii_digit() && next_lower));
+
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
                 out.push('_');

@@ -22,13 +22,18 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     }
     let (links, py_method) = super::python::chain_and_method(call);
     let mut chain = format!("client.{}", camel(&super::python::domain(op.host())));
-    for link in &links {
+    for (i, link) in links.iter().enumerate() {
         chain.push('.');
-        chain.push_str(&camel(&link.name));
-        match link.arg.as_deref() {
-            Some("") => chain.push_str("()"),
-            Some(arg) => chain.push_str(&format!("({})", js_string(arg))),
-            None => {}
+        // The version keeps its name (`v2010`, preview's `hosted_numbers`); accessors are
+        // camel-case.
+        if i == 0 {
+            chain.push_str(&link.name);
+        } else {
+            chain.push_str(&camel(&link.name));
+        }
+        if let Some(args) = &link.args {
+            let args: Vec<String> = args.iter().map(|a| js_string(a)).collect();
+            chain.push_str(&format!("({})", args.join(", ")));
         }
     }
     let method = match py_method {
@@ -49,11 +54,7 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     if let runtime::Body::Json = op.info.body {
         // twilio-node sends a JSON body's object as given (wire names), and takes headers as
         // a second object.
-        let members: Vec<&Value> = call.values.iter().filter(|v| !v.is_header()).collect();
-        let body = call
-            .body
-            .clone()
-            .unwrap_or_else(|| super::curl::json_body(&members));
+        let body = call.json_body_text();
         out.push_str(&format!(
             "  {binding}await {chain}.{method}(\n    {body},\n"
         ));
@@ -89,14 +90,37 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     out
 }
 
+/// twilio-node's option name: camel-case, each part of a dotted wire name on its own
+/// (`Configuration.Filters` → `configuration.filters`, quoted as a key), `page` of a paged
+/// list → `pageNumber`.
 fn option_name(call: &Call, v: &Value) -> String {
-    let name = camel(&helper_snake(v.param.wire_name));
+    let name: Vec<String> = v
+        .param
+        .wire_name
+        .split('.')
+        .map(|part| {
+            // twilio-node lower-cases a PascalCase name's first letter and keeps the rest
+            // (`A2PProfileBundleSid` → `a2PProfileBundleSid`); snake-case and header names and the
+            // `<`/`>` of date ranges go through camel case (`StartTime<` → `startTimeBefore`).
+            if part.contains(['_', '-']) || part.ends_with(['<', '>']) {
+                camel(&helper_snake(part))
+            } else {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_lowercase().to_string() + chars.as_str()
+                })
+            }
+        })
+        .collect();
+    let name = name.join(".");
     let paged = call
         .values
         .iter()
         .any(|v| matches!(v.param.wire_name, "Page" | "PageToken"));
     if paged && name == "page" {
         "pageNumber".to_owned()
+    } else if name.contains('.') {
+        js_string(&name)
     } else {
         name
     }

@@ -32,8 +32,8 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         runtime::Method::Delete => "",
         _ => "response = ",
     };
-    if let (runtime::Body::Json, Some(model)) = (op.info.body, op.info.json_model) {
-        json_body_call(&mut out, call, &chain, method, model, binding);
+    if let runtime::Body::Json = op.info.body {
+        json_body_call(&mut out, call, &chain, method, op.info.json_model, binding);
         if !binding.is_empty() {
             out.push_str(&print_line(op));
         }
@@ -57,26 +57,33 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
 
 /// A JSON body goes to twilio-python as one object of the resource's request-model class
 /// (`CreateReferralConversionRequest`), built from a dict keyed by the body's wire names; header
-/// params stay keyword arguments.
+/// params stay keyword arguments. For a body the helpers have no class for (an object with no
+/// declared members), twilio-python still calls `to_dict()` on what it is given, so the snippet
+/// brings a dict that has one.
 fn json_body_call(
     out: &mut String,
     call: &Call,
     chain: &str,
     method: &str,
-    model: &str,
+    model: Option<&str>,
     binding: &str,
 ) {
-    let members: Vec<&Value> = call.values.iter().filter(|v| !v.is_header()).collect();
-    let body = call
-        .body
-        .clone()
-        .unwrap_or_else(|| super::curl::json_body(&members));
-    let dict = serde_json::from_str::<serde_json::Value>(&body)
+    let dict = serde_json::from_str::<serde_json::Value>(&call.json_body_text())
         .map_or_else(|_| "{}".to_owned(), |json| python_literal(&json));
-    out.push_str(&format!("resource = {chain}\n"));
-    out.push_str(&format!(
-        "{binding}resource.{method}(\n    resource.{model}({dict}),\n"
-    ));
+    let body = match model {
+        Some(model) => {
+            out.push_str(&format!("resource = {chain}\n"));
+            format!("resource.{model}({dict})")
+        }
+        None => {
+            out.push_str(
+                "# twilio-python has no request-model class for this body; it sends what to_dict() gives.\nclass Body(dict):\n    def to_dict(self):\n        return dict(self)\n\n\n",
+            );
+            out.push_str(&format!("resource = {chain}\n"));
+            format!("Body({dict})")
+        }
+    };
+    out.push_str(&format!("{binding}resource.{method}(\n    {body},\n"));
     for v in call.values.iter().filter(|v| v.is_header()) {
         out.push_str(&format!("    {}={},\n", kwarg_name(call, v), value(v)));
     }
@@ -97,17 +104,21 @@ pub(crate) fn domain(host: &str) -> String {
     host.replace('-', "_")
 }
 
-/// One step of an official helper's resource chain: `calls("CA…")`, `payments`.
+/// One accessor of a helper's resource chain: `calls`, `calls("CA…")`, `data()`,
+/// `linkshortening_messaging_service("DN…", "MG…")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Link {
-    /// The snake-case accessor (`incoming_phone_numbers`).
+    /// The accessor's snake-case name.
     pub name: String,
-    /// The SID (or other path value) it is called with.
-    pub arg: Option<String>,
+    /// `None`: a property; `Some(values)`: called with these (possibly none).
+    pub args: Option<Vec<String>>,
 }
 
-/// The helper's resource chain below `client.<domain>` and the method, e.g.
-/// `v2010`, `account`, `calls("CA…")`, `payments` and `create`.
+/// The helper's resource chain for the call, and the method at its end. Both come from the
+/// registry (`helper_call`, read by the generator from the spec's resource tree and operation
+/// id, as the helpers' own generator reads them); a declaration without one (the hand-written
+/// payments) follows its path's segments and its function. The client's own account is the
+/// helpers' `account` shortcut; a list with page params is read a `page` at a time.
 pub(crate) fn chain_and_method(call: &Call) -> (Vec<Link>, &'static str) {
     let op = &call.op;
     let version = op
@@ -117,105 +128,81 @@ pub(crate) fn chain_and_method(call: &Call) -> (Vec<Link>, &'static str) {
         .split('/')
         .next()
         .unwrap_or("");
+    // `v1`; Api's `2010-04-01` is `v2010`; preview's `HostedNumbers` is `hosted_numbers`.
     let version = if version == "2010-04-01" {
         "v2010".to_owned()
     } else {
-        version.to_lowercase()
+        snake(version)
     };
     let mut chain = vec![Link {
         name: version,
-        arg: None,
+        args: None,
     }];
-    for (literal, placeholder) in resource_chain(op.info.path) {
-        let name = snake(&literal);
-        match placeholder {
-            Some(p) if p == "AccountSid" && literal == "Accounts" => {
-                match call.path_value("AccountSid") {
-                    Some(v) if v != call.default_account => chain.push(Link {
-                        name,
-                        arg: Some(v.to_owned()),
-                    }),
-                    // The client's own account: the helper's `account` shortcut.
-                    _ => chain.push(Link {
-                        name: "account".into(),
-                        arg: None,
-                    }),
-                }
-            }
-            Some(p) => {
-                let value = call
-                    .path_value(&p)
-                    .map_or_else(|| format!("{{{p}}}"), str::to_owned);
-                chain.push(Link {
-                    name,
-                    arg: Some(value),
-                });
-            }
-            None => chain.push(Link { name, arg: None }),
+    let (accessors, declared_method) = match op.info.helper_call {
+        Some(text) => {
+            let mut parts = parse_chain(text);
+            let method = parts.pop().map(|(name, _)| name);
+            (parts, method)
+        }
+        None => (
+            resource_chain(op.info.path)
+                .into_iter()
+                .map(|(literal, placeholder)| (snake(&literal), placeholder.map(|p| vec![p])))
+                .collect(),
+            None,
+        ),
+    };
+    for (name, placeholders) in accessors {
+        let args = placeholders.as_ref().map(|names| {
+            names
+                .iter()
+                .map(|p| {
+                    call.path_value(p)
+                        .map_or_else(|| format!("{{{p}}}"), str::to_owned)
+                })
+                .collect::<Vec<_>>()
+        });
+        let own_account = name == "accounts"
+            && matches!(placeholders.as_deref(), Some([p]) if p == "AccountSid")
+            && call
+                .path_value("AccountSid")
+                .is_none_or(|v| v == call.default_account);
+        if own_account {
+            chain.push(Link {
+                name: "account".into(),
+                args: None,
+            });
+        } else {
+            chain.push(Link { name, args });
         }
     }
-    apply_helper_names(op, &mut chain);
-    let method = match op.info.function {
-        "list" if has_page_params(call) => "page",
-        f @ ("list" | "create" | "fetch" | "update" | "delete") => static_name(f),
-        _ => "fetch",
+    let method = match (declared_method.as_deref(), op.info.function) {
+        (Some("list") | None, "list") if has_page_params(call) => "page",
+        (Some(m), _) => method_name(m),
+        (None, f) => method_name(f),
     };
     (chain, method)
 }
 
-/// Where Twilio's helpers name a resource differently from its path (checked against
-/// twilio-python by the snippet proof): `(method, path ending, rewrite)`.
-const HELPER_NAMES: &[(&str, &str, Rewrite)] = &[
-    ("POST", "/Keys.json", Rewrite::Rename("new_keys")),
-    (
-        "POST",
-        "/SigningKeys.json",
-        Rewrite::Rename("new_signing_keys"),
-    ),
-    (
-        "POST",
-        "/OutgoingCallerIds.json",
-        Rewrite::Rename("validation_requests"),
-    ),
-    ("", "/SMS/ShortCodes.json", Rewrite::DropParent),
-    ("", "/SMS/ShortCodes/<Sid>.json", Rewrite::DropParent),
-    ("GET", "/Data.json", Rewrite::Call),
-];
-
-#[derive(Clone, Copy)]
-enum Rewrite {
-    /// The last accessor has another name.
-    Rename(&'static str),
-    /// The accessor before the last is not there (`account.short_codes`, not `sms.short_codes`).
-    DropParent,
-    /// The last accessor is called with no argument to reach the resource (`data()`).
-    Call,
-}
-
-fn apply_helper_names(op: &crate::catalog::Operation, chain: &mut Vec<Link>) {
-    let method = op.info.method.as_str();
-    for (m, suffix, rewrite) in HELPER_NAMES {
-        if (!m.is_empty() && *m != method) || !op.info.path.ends_with(suffix) {
-            continue;
-        }
-        let n = chain.len();
-        match rewrite {
-            Rewrite::Rename(name) => {
-                if let Some(last) = chain.last_mut() {
-                    last.name = (*name).to_owned();
-                }
-            }
-            Rewrite::DropParent if n >= 2 => {
-                chain.remove(n - 2);
-            }
-            Rewrite::Call => {
-                if let Some(last) = chain.last_mut() {
-                    last.arg.get_or_insert_with(String::new);
-                }
-            }
-            Rewrite::DropParent => {}
-        }
-    }
+/// `accounts(AccountSid).calls(CallSid).payments` → `[("accounts", ["AccountSid"]), …]`
+/// (the macro checked its syntax and placeholders).
+fn parse_chain(text: &str) -> Vec<(String, Option<Vec<String>>)> {
+    text.split('.')
+        .map(|accessor| match accessor.split_once('(') {
+            Some((name, rest)) => (
+                name.to_owned(),
+                Some(
+                    rest.trim_end_matches(')')
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+            ),
+            None => (accessor.to_owned(), None),
+        })
+        .collect()
 }
 
 fn render_chain(host: &str, links: &[Link]) -> String {
@@ -223,22 +210,23 @@ fn render_chain(host: &str, links: &[Link]) -> String {
     for link in links {
         out.push('.');
         out.push_str(&link.name);
-        match link.arg.as_deref() {
-            Some("") => out.push_str("()"),
-            Some(arg) => out.push_str(&format!("({})", python_string(arg))),
-            None => {}
+        if let Some(args) = &link.args {
+            let args: Vec<String> = args.iter().map(|a| python_string(a)).collect();
+            out.push_str(&format!("({})", args.join(", ")));
         }
     }
     out
 }
 
-fn static_name(f: &str) -> &'static str {
-    match f {
+/// The method as a `'static` name (the helpers' verbs; anything else is fetched).
+fn method_name(verb: &str) -> &'static str {
+    match verb {
         "list" => "list",
         "create" => "create",
-        "fetch" => "fetch",
         "update" => "update",
-        _ => "delete",
+        "delete" => "delete",
+        "patch" => "patch",
+        _ => "fetch",
     }
 }
 
@@ -261,6 +249,9 @@ fn kwarg_name(call: &Call, v: &Value) -> String {
     let name = helper_snake(v.param.wire_name);
     let name = if has_page_params(call) && name == "page" {
         "page_number".to_owned()
+    } else if name == "version" {
+        // The helper's resources have a `_version` of their own.
+        "resource_version".to_owned()
     } else {
         name
     };

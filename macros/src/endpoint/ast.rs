@@ -32,6 +32,9 @@ pub struct Attr {
     /// `json_model = "CreateReferralConversionRequest"`: the official helpers' name for the
     /// JSON body's model.
     pub json_model: Option<LitStr>,
+    /// `helper_call = "services(ServiceSid).verifications.create"`: how the official helpers
+    /// make the call.
+    pub helper_call: Option<LitStr>,
     /// `crate = "path"`: where generated code finds the runtime.
     pub krate: Option<(syn::Path, LitStr)>,
 }

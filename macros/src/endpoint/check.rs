@@ -56,6 +56,10 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
     let json_model = json_model(attr.json_model.as_ref(), body, cx);
     let status = status(attr, cx);
     let pieces = attr.path.as_ref().and_then(|lit| pieces(lit, cx));
+    let helper_call = match (&attr.helper_call, &pieces) {
+        (Some(lit), Some(pieces)) => helper_call(lit, pieces, cx),
+        _ => None,
+    };
 
     let mut params: Vec<Param> = decl.fields.iter().map(|f| param(f, cx)).collect();
     if let (Some(lit), Some(pieces)) = (&attr.path, &pieces) {
@@ -111,6 +115,7 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
         auth: attr.auth.as_ref().map_or(Auth::Basic, |(a, _)| *a),
         media: media.unwrap_or_else(|| "application/json".to_owned()),
         json_model,
+        helper_call,
         response,
         response_text: attr.response.as_ref().map(type_text),
         status: status.unwrap_or(if method == Method::Delete { 204 } else { 200 }),
@@ -218,6 +223,94 @@ fn json_model(lit: Option<&LitStr>, body: Option<Body>, cx: &Ctxt) -> Option<Str
         return None;
     }
     Some(name)
+}
+
+/// The official helpers' call: accessors joined by `.`, each a snake-case name with, in
+/// parentheses, the path placeholders it takes (in the helper's argument order), then the
+/// method; every placeholder of the path once (`accounts(AccountSid).calls(CallSid).payments(Sid).update`).
+fn helper_call(lit: &LitStr, pieces: &[Piece], cx: &Ctxt) -> Option<String> {
+    let text = lit.value();
+    let placeholders: Vec<&str> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Placeholder { name, .. } => Some(name.as_str()),
+            Piece::Literal(_) => None,
+        })
+        .collect();
+    let mut taken = Vec::new();
+    let mut problem = None;
+    for accessor in text.split('.') {
+        let (name, args) = match accessor.split_once('(') {
+            Some((name, rest)) => match rest.strip_suffix(')') {
+                Some(args) => (name, Some(args)),
+                None => {
+                    problem = Some(format!(
+                        "`{accessor}` opens a parenthesis it does not close"
+                    ));
+                    break;
+                }
+            },
+            None => (accessor, None),
+        };
+        let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !is_name {
+            problem = Some(format!(
+                "`{accessor}` is not an accessor: a snake-case name, then optionally `(Placeholder, …)`"
+            ));
+            break;
+        }
+        for arg in args
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            taken.push(arg.to_owned());
+        }
+    }
+    let method = text.rsplit('.').next().unwrap_or("");
+    if problem.is_none() && (!text.contains('.') || method.contains('(')) {
+        problem = Some(format!(
+            "`{text}` does not end with the method: accessors, then `.create`, `.fetch`, …"
+        ));
+    }
+    let mut sorted_taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let mut sorted_path = placeholders.clone();
+    sorted_taken.sort_unstable();
+    sorted_path.sort_unstable();
+    if problem.is_none() && sorted_taken != sorted_path {
+        problem = Some(format!(
+            "the chain takes {} and the path has {}: every placeholder once",
+            list_or_none(&taken),
+            list_or_none(&placeholders)
+        ));
+    }
+    match problem {
+        Some(message) => {
+            cx.error_help(
+                lit.span(),
+                message,
+                "write e.g. `helper_call = \"services(ServiceSid).verifications(Sid).update\"`",
+            );
+            None
+        }
+        None => Some(text),
+    }
+}
+
+fn list_or_none<S: AsRef<str>>(names: &[S]) -> String {
+    if names.is_empty() {
+        "no placeholder".to_owned()
+    } else {
+        names
+            .iter()
+            .map(|n| format!("`{}`", n.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 fn status(attr: &ast::Attr, cx: &Ctxt) -> Option<u16> {

@@ -202,6 +202,10 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
         Some(name) => quote!(::core::option::Option::Some(#name)),
         None => quote!(::core::option::Option::None),
     };
+    let helper_call = match &e.helper_call {
+        Some(chain) => quote!(::core::option::Option::Some(#chain)),
+        None => quote!(::core::option::Option::None),
+    };
     let params = e.params.iter().map(|p| param_info(q, p));
     let response_ty = &e.response;
     let response_text = match &e.response_text {
@@ -340,6 +344,7 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
                 auth: #q::Auth::#auth,
                 media: #media,
                 json_model: #json_model,
+                helper_call: #helper_call,
                 params: &[#(#params),*],
                 response: #response_text,
                 status: #status,

@@ -146,6 +146,8 @@ pub struct Endpoint {
     pub media: String,
     /// The official helpers' name of the JSON body's model (`json_model = "…"`), if given.
     pub json_model: Option<String>,
+    /// The official helpers' call (`helper_call = "…"`), if given.
+    pub helper_call: Option<String>,
     pub response: Type,
     /// The response as text for the registry and docs; `None` when not declared.
     pub response_text: Option<String>,

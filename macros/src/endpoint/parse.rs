@@ -23,10 +23,11 @@ const OPTIONS: &[&str] = &[
     "auth",
     "media",
     "json_model",
+    "helper_call",
     "crate",
 ];
 
-const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"` and `crate = \"path\"`";
+const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"`, `helper_call = \"a(Sid).b.create\"` and `crate = \"path\"`";
 
 const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"` and `deprecated`";
 
@@ -95,6 +96,7 @@ fn attr(args: TokenStream, cx: &Ctxt) -> Attr {
         auth: None,
         media: None,
         json_model: None,
+        helper_call: None,
         krate: None,
     };
     let mut args = arguments(args).into_iter();
@@ -274,6 +276,13 @@ fn option(input: ParseStream, attr: &mut Attr, cx: &Ctxt) -> syn::Result<()> {
             attr.json_model = Some(value::<LitStr>(
                 input,
                 "json_model = \"CreateReferralConversionRequest\"",
+            )?);
+        }
+        "helper_call" => {
+            twice(attr.helper_call.is_some())?;
+            attr.helper_call = Some(value::<LitStr>(
+                input,
+                "helper_call = \"services(ServiceSid).verifications.create\"",
             )?);
         }
         "crate" => {

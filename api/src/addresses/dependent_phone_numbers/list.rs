@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::DependentPhoneNumber;
 
 /// Lists dependent phone numbers, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses/<AddressSid>/DependentPhoneNumbers.json", response = Page<DependentPhoneNumber>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Addresses/<AddressSid>/DependentPhoneNumbers.json", helper_call = "accounts(AccountSid).addresses(AddressSid).dependent_phone_numbers.list", response = Page<DependentPhoneNumber>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page, PhoneNumber};
 use super::AvailablePhoneNumber;
 
 /// Lists available phone numbers, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers/<CountryCode>/TollFree.json", response = Page<AvailablePhoneNumber>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/AvailablePhoneNumbers/<CountryCode>/TollFree.json", helper_call = "accounts(AccountSid).available_phone_numbers(CountryCode).toll_free.list", response = Page<AvailablePhoneNumber>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

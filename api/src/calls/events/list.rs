@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Event;
 
 /// Lists events, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Events.json", response = Page<Event>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Events.json", helper_call = "accounts(AccountSid).calls(CallSid).events.list", response = Page<Event>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::NotificationDetails;
 
 /// Fetches a notification details.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Notifications/<Sid>.json", response = NotificationDetails)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Notifications/<Sid>.json", helper_call = "accounts(AccountSid).calls(CallSid).notifications(Sid).fetch", response = NotificationDetails)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Recording;
 use crate::HttpMethod;
 
 /// Creates a recording.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings.json", response = Recording)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings.json", helper_call = "accounts(AccountSid).calls(CallSid).recordings.create", response = Recording)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes a recording.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings/<Sid>.json",
+    helper_call = "accounts(AccountSid).calls(CallSid).recordings(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

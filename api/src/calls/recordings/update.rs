@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Recording, Status};
 
 /// Updates a recording.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings/<Sid>.json", response = Recording)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Recordings/<Sid>.json", helper_call = "accounts(AccountSid).calls(CallSid).recordings(Sid).update", response = Recording)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

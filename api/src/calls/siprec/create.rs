@@ -7,7 +7,7 @@ use super::{Siprec, Track};
 use crate::HttpMethod;
 
 /// Creates a siprec.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Siprec.json", response = Siprec)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Siprec.json", helper_call = "accounts(AccountSid).calls(CallSid).siprec.create", response = Siprec)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Siprec, UpdateStatus};
 
 /// Updates a siprec.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Siprec/<Sid>.json", response = Siprec)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Siprec/<Sid>.json", helper_call = "accounts(AccountSid).calls(CallSid).siprec(Sid).update", response = Siprec)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::{Stream, Track};
 use crate::HttpMethod;
 
 /// Creates a stream.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Streams.json", response = Stream)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Streams.json", helper_call = "accounts(AccountSid).calls(CallSid).streams.create", response = Stream)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

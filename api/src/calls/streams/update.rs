@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Stream, UpdateStatus};
 
 /// Updates a stream.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Streams/<Sid>.json", response = Stream)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Streams/<Sid>.json", helper_call = "accounts(AccountSid).calls(CallSid).streams(Sid).update", response = Stream)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

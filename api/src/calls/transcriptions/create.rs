@@ -7,7 +7,7 @@ use super::{RealtimeTranscription, Track};
 use crate::HttpMethod;
 
 /// Creates a realtime transcription.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Transcriptions.json", response = RealtimeTranscription)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Transcriptions.json", helper_call = "accounts(AccountSid).calls(CallSid).transcriptions.create", response = RealtimeTranscription)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{RealtimeTranscription, UpdateStatus};
 
 /// Updates a realtime transcription.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Transcriptions/<Sid>.json", response = RealtimeTranscription)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/Transcriptions/<Sid>.json", helper_call = "accounts(AccountSid).calls(CallSid).transcriptions(Sid).update", response = RealtimeTranscription)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::UserDefinedMessageSubscription;
 use crate::HttpMethod;
 
 /// Creates an user defined message subscription.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessageSubscriptions.json", response = UserDefinedMessageSubscription, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessageSubscriptions.json", helper_call = "accounts(AccountSid).calls(CallSid).user_defined_message_subscriptions.create", response = UserDefinedMessageSubscription, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

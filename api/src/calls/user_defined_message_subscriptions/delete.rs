@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes an user defined message subscription.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessageSubscriptions/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessageSubscriptions/<Sid>.json",
+    helper_call = "accounts(AccountSid).calls(CallSid).user_defined_message_subscriptions(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::UserDefinedMessage;
 
 /// Creates an user defined message.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessages.json", response = UserDefinedMessage, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Calls/<CallSid>/UserDefinedMessages.json", helper_call = "accounts(AccountSid).calls(CallSid).user_defined_messages.create", response = UserDefinedMessage, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Participant;
 use crate::HttpMethod;
 
 /// Creates a participant.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants.json", response = Participant, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).participants.create", response = Participant, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

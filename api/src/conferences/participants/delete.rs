@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes a participant.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json",
+    helper_call = "accounts(AccountSid).conferences(ConferenceSid).participants(CallSid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json", response = Participant)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).participants(CallSid).fetch", response = Participant)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

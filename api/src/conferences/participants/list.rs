@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Participant;
 
 /// Lists participants, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants.json", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Participant;
 use crate::HttpMethod;
 
 /// Updates a participant.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json", response = Participant)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Participants/<CallSid>.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).participants(CallSid).update", response = Participant)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

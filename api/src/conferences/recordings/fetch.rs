@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Recording;
 
 /// Fetches a recording.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Recordings/<Sid>.json", response = Recording)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Recordings/<Sid>.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).recordings(Sid).fetch", response = Recording)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

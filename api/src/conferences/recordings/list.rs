@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date, Page};
 use super::Recording;
 
 /// Lists recordings, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Recordings.json", response = Page<Recording>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Conferences/<ConferenceSid>/Recordings.json", helper_call = "accounts(AccountSid).conferences(ConferenceSid).recordings.list", response = Page<Recording>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AssignedAddOn;
 
 /// Creates an assigned add on.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns.json", response = AssignedAddOn, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons.create", response = AssignedAddOn, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, AddOnSid, PhoneNumberSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an assigned add on.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<Sid>.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AssignedAddOn;
 
 /// Fetches an assigned add on.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<Sid>.json", response = AssignedAddOn)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<Sid>.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons(Sid).fetch", response = AssignedAddOn)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

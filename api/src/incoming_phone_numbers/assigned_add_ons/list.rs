@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::AssignedAddOn;
 
 /// Lists assigned add ons, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns.json", response = Page<AssignedAddOn>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons.list", response = Page<AssignedAddOn>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::{EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode};
 use crate::HttpMethod;
 
 /// Creates an incoming phone number.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/Local.json", response = IncomingPhoneNumber, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/Local.json", helper_call = "accounts(AccountSid).incoming_phone_numbers.local.create", response = IncomingPhoneNumber, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

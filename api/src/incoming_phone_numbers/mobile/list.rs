@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page, PhoneNumber};
 use super::IncomingPhoneNumber;
 
 /// Lists incoming phone numbers, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/Mobile.json", response = Page<IncomingPhoneNumber>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/Mobile.json", helper_call = "accounts(AccountSid).incoming_phone_numbers.mobile.list", response = Page<IncomingPhoneNumber>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

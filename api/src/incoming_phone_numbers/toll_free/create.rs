@@ -7,7 +7,7 @@ use super::{EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode};
 use crate::HttpMethod;
 
 /// Creates an incoming phone number.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/TollFree.json", response = IncomingPhoneNumber, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/TollFree.json", helper_call = "accounts(AccountSid).incoming_phone_numbers.toll_free.create", response = IncomingPhoneNumber, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Feedback, Outcome};
 
 /// Creates a feedback.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Feedback.json", response = Feedback)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Feedback.json", helper_call = "accounts(AccountSid).messages(MessageSid).feedback.create", response = Feedback)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

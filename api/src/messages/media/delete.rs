@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes the media.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media/<Sid>.json",
+    helper_call = "accounts(AccountSid).messages(MessageSid).media(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Media;
 
 /// Fetches the media.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media/<Sid>.json", response = Media)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media/<Sid>.json", helper_call = "accounts(AccountSid).messages(MessageSid).media(Sid).fetch", response = Media)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, Page};
 use super::Media;
 
 /// Lists media, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media.json", response = Page<Media>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Messages/<MessageSid>/Media.json", helper_call = "accounts(AccountSid).messages(MessageSid).media.list", response = Page<Media>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

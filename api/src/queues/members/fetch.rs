@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Member;
 
 /// Fetches a member.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members/<CallSid>.json", response = Member)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members/<CallSid>.json", helper_call = "accounts(AccountSid).queues(QueueSid).members(CallSid).fetch", response = Member)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

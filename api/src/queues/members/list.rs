@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Member;
 
 /// Lists members, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members.json", response = Page<Member>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members.json", helper_call = "accounts(AccountSid).queues(QueueSid).members.list", response = Page<Member>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

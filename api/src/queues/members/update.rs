@@ -7,7 +7,7 @@ use super::Member;
 use crate::HttpMethod;
 
 /// Updates a member.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members/<CallSid>.json", response = Member)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Queues/<QueueSid>/Members/<CallSid>.json", helper_call = "accounts(AccountSid).queues(QueueSid).members(CallSid).update", response = Member)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes an add on result.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<Sid>.json",
+    helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

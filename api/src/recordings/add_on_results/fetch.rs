@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AddOnResult;
 
 /// Fetches an add on result.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<Sid>.json", response = AddOnResult)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<Sid>.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(Sid).fetch", response = AddOnResult)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

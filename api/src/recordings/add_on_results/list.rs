@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::AddOnResult;
 
 /// Lists add on results, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults.json", response = Page<AddOnResult>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results.list", response = Page<AddOnResult>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes a transcription.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/Recordings/<RecordingSid>/Transcriptions/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/Recordings/<RecordingSid>/Transcriptions/<Sid>.json",
+    helper_call = "accounts(AccountSid).recordings(RecordingSid).transcriptions(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

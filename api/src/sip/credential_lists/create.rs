@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialList;
 
 /// Creates a credential list.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists.json", response = CredentialList, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists.json", helper_call = "accounts(AccountSid).sip.credential_lists.create", response = CredentialList, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes a credential list.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json",
+    helper_call = "accounts(AccountSid).sip.credential_lists(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialList;
 
 /// Fetches a credential list.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json", response = CredentialList)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json", helper_call = "accounts(AccountSid).sip.credential_lists(Sid).fetch", response = CredentialList)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::CredentialList;
 
 /// Lists credential lists, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists.json", response = Page<CredentialList>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists.json", helper_call = "accounts(AccountSid).sip.credential_lists.list", response = Page<CredentialList>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialList;
 
 /// Updates a credential list.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json", response = CredentialList)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<Sid>.json", helper_call = "accounts(AccountSid).sip.credential_lists(Sid).update", response = CredentialList)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

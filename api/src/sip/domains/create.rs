@@ -7,7 +7,7 @@ use super::Domain;
 use crate::HttpMethod;
 
 /// Creates a domain.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains.json", response = Domain, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains.json", helper_call = "accounts(AccountSid).sip.domains.create", response = Domain, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

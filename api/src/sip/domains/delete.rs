@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, SipDomainSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a domain.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json",
+    helper_call = "accounts(AccountSid).sip.domains(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

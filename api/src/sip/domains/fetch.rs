@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Domain;
 
 /// Fetches a domain.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json", response = Domain)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(Sid).fetch", response = Domain)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Domain;
 
 /// Lists domains, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains.json", response = Page<Domain>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains.json", helper_call = "accounts(AccountSid).sip.domains.list", response = Page<Domain>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Domain;
 use crate::HttpMethod;
 
 /// Updates a domain.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json", response = Domain)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(Sid).update", response = Domain)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlList;
 
 /// Creates a IP access control list.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists.json", response = IpAccessControlList, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists.create", response = IpAccessControlList, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::IpAccessControlList;
 
 /// Lists IP access control lists, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists.json", response = Page<IpAccessControlList>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists.list", response = Page<IpAccessControlList>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

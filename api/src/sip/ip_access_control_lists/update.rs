@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlList;
 
 /// Updates a IP access control list.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<Sid>.json", response = IpAccessControlList)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<Sid>.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(Sid).update", response = IpAccessControlList)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

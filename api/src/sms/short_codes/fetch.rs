@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ShortCode;
 
 /// Fetches a short code.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes/<Sid>.json", response = ShortCode)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes/<Sid>.json", helper_call = "accounts(AccountSid).short_codes(Sid).fetch", response = ShortCode)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::ShortCode;
 
 /// Lists short codes, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes.json", response = Page<ShortCode>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes.json", helper_call = "accounts(AccountSid).short_codes.list", response = Page<ShortCode>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::ShortCode;
 use crate::HttpMethod;
 
 /// Updates a short code.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes/<Sid>.json", response = ShortCode)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SMS/ShortCodes/<Sid>.json", helper_call = "accounts(AccountSid).short_codes(Sid).update", response = ShortCode)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::{Recurring, Trigger, TriggerField};
 use crate::HttpMethod;
 
 /// Creates a trigger.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers.json", response = Trigger, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers.json", helper_call = "accounts(AccountSid).usage.triggers.create", response = Trigger, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

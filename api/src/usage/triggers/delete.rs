@@ -4,7 +4,11 @@ use runtime::sid::{AccountSid, UsageTriggerSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a trigger.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json")]
+#[twilio_endpoint(
+    DELETE,
+    "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json",
+    helper_call = "accounts(AccountSid).usage.triggers(Sid).delete"
+)]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

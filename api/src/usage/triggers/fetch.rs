@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Trigger;
 
 /// Fetches a trigger.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json", response = Trigger)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json", helper_call = "accounts(AccountSid).usage.triggers(Sid).fetch", response = Trigger)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::{Recurring, Trigger, TriggerField};
 
 /// Lists triggers, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers.json", response = Page<Trigger>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers.json", helper_call = "accounts(AccountSid).usage.triggers.list", response = Page<Trigger>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -7,7 +7,7 @@ use super::Trigger;
 use crate::HttpMethod;
 
 /// Updates a trigger.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json", response = Trigger)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/Usage/Triggers/<Sid>.json", helper_call = "accounts(AccountSid).usage.triggers(Sid).update", response = Trigger)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Extension;
 
 /// Fetches an extension.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<AssignedAddOnSid>/Extensions/<Sid>.json", response = Extension)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<AssignedAddOnSid>/Extensions/<Sid>.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons(AssignedAddOnSid).extensions(Sid).fetch", response = Extension)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Extension;
 
 /// Lists extensions, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<AssignedAddOnSid>/Extensions.json", response = Page<Extension>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/IncomingPhoneNumbers/<ResourceSid>/AssignedAddOns/<AssignedAddOnSid>/Extensions.json", helper_call = "accounts(AccountSid).incoming_phone_numbers(ResourceSid).assigned_add_ons(AssignedAddOnSid).extensions.list", response = Page<Extension>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

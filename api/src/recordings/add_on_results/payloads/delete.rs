@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, AddOnPayloadSid, AddOnResultSid, RecordingSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a payload.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<Sid>.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(AddOnResultSid).payloads(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

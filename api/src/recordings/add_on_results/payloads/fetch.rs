@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Payload;
 
 /// Fetches a payload.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<Sid>.json", response = Payload)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<Sid>.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(AddOnResultSid).payloads(Sid).fetch", response = Payload)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Payload;
 
 /// Lists payloads, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads.json", response = Page<Payload>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(AddOnResultSid).payloads.list", response = Page<Payload>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Credential;
 
 /// Creates a credential.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials.json", response = Credential, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials.json", helper_call = "accounts(AccountSid).sip.credential_lists(CredentialListSid).credentials.create", response = Credential, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

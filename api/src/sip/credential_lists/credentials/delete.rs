@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, CredentialListSid, CredentialSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a credential.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials/<Sid>.json", helper_call = "accounts(AccountSid).sip.credential_lists(CredentialListSid).credentials(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Credential;
 
 /// Fetches a credential.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials/<Sid>.json", response = Credential)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials/<Sid>.json", helper_call = "accounts(AccountSid).sip.credential_lists(CredentialListSid).credentials(Sid).fetch", response = Credential)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::Credential;
 
 /// Lists credentials, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials.json", response = Page<Credential>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/CredentialLists/<CredentialListSid>/Credentials.json", helper_call = "accounts(AccountSid).sip.credential_lists(CredentialListSid).credentials.list", response = Page<Credential>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialListMapping;
 
 /// Creates a credential list mapping.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/CredentialListMappings.json", response = CredentialListMapping, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/CredentialListMappings.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).credential_list_mappings.create", response = CredentialListMapping, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

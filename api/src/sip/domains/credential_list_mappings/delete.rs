@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 /// Deletes a credential list mapping.
 #[twilio_endpoint(
     DELETE,
-    "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/CredentialListMappings/<Sid>.json"
+    "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/CredentialListMappings/<Sid>.json",
+    helper_call = "accounts(AccountSid).sip.domains(DomainSid).credential_list_mappings(Sid).delete"
 )]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).

@@ -7,7 +7,7 @@ use super::IpAccessControlListMapping;
 
 /// Lists IP access control list mappings, one page per request; [`ListRequest::stream`] walks every
 /// page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/IpAccessControlListMappings.json", response = Page<IpAccessControlListMapping>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/IpAccessControlListMappings.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).ip_access_control_list_mappings.list", response = Page<IpAccessControlListMapping>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAddress;
 
 /// Creates a IP address.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses.json", response = IpAddress, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(IpAccessControlListSid).ip_addresses.create", response = IpAddress, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

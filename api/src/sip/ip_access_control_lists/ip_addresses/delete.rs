@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, IpAccessControlListSid, IpAddressSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a IP address.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(IpAccessControlListSid).ip_addresses(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAddress;
 
 /// Fetches a IP address.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json", response = IpAddress)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(IpAccessControlListSid).ip_addresses(Sid).fetch", response = IpAddress)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

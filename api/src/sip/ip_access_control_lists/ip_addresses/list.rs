@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::IpAddress;
 
 /// Lists IP addresses, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses.json", response = Page<IpAddress>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(IpAccessControlListSid).ip_addresses.list", response = Page<IpAddress>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

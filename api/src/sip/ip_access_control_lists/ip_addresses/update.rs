@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAddress;
 
 /// Updates a IP address.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json", response = IpAddress)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/IpAccessControlLists/<IpAccessControlListSid>/IpAddresses/<Sid>.json", helper_call = "accounts(AccountSid).sip.ip_access_control_lists(IpAccessControlListSid).ip_addresses(Sid).update", response = IpAddress)]
 pub struct Update {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date, Page};
 use super::Record;
 
 /// Lists records, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Records/LastMonth.json", response = Page<Record>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Records/LastMonth.json", helper_call = "accounts(AccountSid).usage.records.last_month.list", response = Page<Record>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

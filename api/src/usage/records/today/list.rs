@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date, Page};
 use super::Record;
 
 /// Lists records, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Records/Today.json", response = Page<Record>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Usage/Records/Today.json", helper_call = "accounts(AccountSid).usage.records.today.list", response = Page<Record>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Assistant;
 
 /// Creates an assistant.
-#[twilio_endpoint(POST, "/v1/Assistants", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateAssistantRequest", response = Assistant, status = 201)]
+#[twilio_endpoint(POST, "/v1/Assistants", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateAssistantRequest", helper_call = "assistants.create", response = Assistant, status = 201)]
 pub struct Create {
     /// `name` (JSON body): text; required.
     #[twilio(rename = "name")]

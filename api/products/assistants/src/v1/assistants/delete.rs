@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes an assistant.
-#[twilio_endpoint(DELETE, "/v1/Assistants/<id>", host = "assistants")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Assistants/<id>",
+    host = "assistants",
+    helper_call = "assistants(id).delete"
+)]
 pub struct Delete {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

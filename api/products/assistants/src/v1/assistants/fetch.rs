@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::AssistantWithToolsAndKnowledge;
 
 /// Fetches an assistant with tools and knowledge.
-#[twilio_endpoint(GET, "/v1/Assistants/<id>", host = "assistants", response = AssistantWithToolsAndKnowledge)]
+#[twilio_endpoint(GET, "/v1/Assistants/<id>", host = "assistants", helper_call = "assistants(id).fetch", response = AssistantWithToolsAndKnowledge)]
 pub struct Fetch {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -6,7 +6,7 @@ use super::Assistant;
 
 /// Lists assistants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Assistants", host = "assistants", response = Page<Assistant>, paged)]
+#[twilio_endpoint(GET, "/v1/Assistants", host = "assistants", helper_call = "assistants.list", response = Page<Assistant>, paged)]
 pub struct List {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an
     /// integer; optional. At least 0.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Assistant;
 
 /// Updates an assistant.
-#[twilio_endpoint(PUT, "/v1/Assistants/<id>", host = "assistants", body = json, json_model = "AssistantsV1ServiceUpdateAssistantRequest", response = Assistant)]
+#[twilio_endpoint(PUT, "/v1/Assistants/<id>", host = "assistants", body = json, json_model = "AssistantsV1ServiceUpdateAssistantRequest", helper_call = "assistants(id).update", response = Assistant)]
 pub struct Update {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

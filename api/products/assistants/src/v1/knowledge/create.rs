@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v1::assistants::knowledge::Knowledge;
 
 /// Creates a knowledge.
-#[twilio_endpoint(POST, "/v1/Knowledge", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateKnowledgeRequest", response = Knowledge, status = 201)]
+#[twilio_endpoint(POST, "/v1/Knowledge", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateKnowledgeRequest", helper_call = "knowledge.create", response = Knowledge, status = 201)]
 pub struct Create {
     /// `name` (JSON body): text; required.
     #[twilio(rename = "name")]

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v1::assistants::knowledge::Knowledge;
 
 /// Fetches a knowledge.
-#[twilio_endpoint(GET, "/v1/Knowledge/<id>", host = "assistants", response = Knowledge)]
+#[twilio_endpoint(GET, "/v1/Knowledge/<id>", host = "assistants", helper_call = "knowledge(id).fetch", response = Knowledge)]
 pub struct Fetch {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -6,7 +6,7 @@ use crate::v1::assistants::knowledge::Knowledge;
 
 /// Lists knowledges, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Knowledge", host = "assistants", response = Page<Knowledge>, paged)]
+#[twilio_endpoint(GET, "/v1/Knowledge", host = "assistants", helper_call = "knowledge.list", response = Page<Knowledge>, paged)]
 pub struct List {
     /// `AssistantId` (query string): text; optional.
     pub assistant_id: Option<String>,

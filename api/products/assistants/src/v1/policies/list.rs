@@ -6,7 +6,7 @@ use super::Policy;
 
 /// Lists policies, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Policies", host = "assistants", response = Page<Policy>, paged)]
+#[twilio_endpoint(GET, "/v1/Policies", host = "assistants", helper_call = "policies.list", response = Page<Policy>, paged)]
 pub struct List {
     /// `ToolId` (query string): text; optional.
     pub tool_id: Option<String>,

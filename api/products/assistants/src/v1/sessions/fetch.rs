@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Session;
 
 /// Fetches a session.
-#[twilio_endpoint(GET, "/v1/Sessions/<id>", host = "assistants", response = Session)]
+#[twilio_endpoint(GET, "/v1/Sessions/<id>", host = "assistants", helper_call = "sessions(id).fetch", response = Session)]
 pub struct Fetch {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -6,7 +6,7 @@ use super::Session;
 
 /// Lists sessions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Sessions", host = "assistants", response = Page<Session>, paged)]
+#[twilio_endpoint(GET, "/v1/Sessions", host = "assistants", helper_call = "sessions.list", response = Page<Session>, paged)]
 pub struct List {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an
     /// integer; optional. At least 0.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v1::assistants::tools::Tool;
 
 /// Creates a tool.
-#[twilio_endpoint(POST, "/v1/Tools", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateToolRequest", response = Tool, status = 201)]
+#[twilio_endpoint(POST, "/v1/Tools", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateToolRequest", helper_call = "tools.create", response = Tool, status = 201)]
 pub struct Create {
     /// `name` (JSON body): text; required.
     #[twilio(rename = "name")]

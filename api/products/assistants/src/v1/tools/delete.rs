@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a tool.
-#[twilio_endpoint(DELETE, "/v1/Tools/<id>", host = "assistants")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Tools/<id>",
+    host = "assistants",
+    helper_call = "tools(id).delete"
+)]
 pub struct Delete {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

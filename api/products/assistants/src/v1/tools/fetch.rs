@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ToolWithPolicies;
 
 /// Fetches a tool with policies.
-#[twilio_endpoint(GET, "/v1/Tools/<id>", host = "assistants", response = ToolWithPolicies)]
+#[twilio_endpoint(GET, "/v1/Tools/<id>", host = "assistants", helper_call = "tools(id).fetch", response = ToolWithPolicies)]
 pub struct Fetch {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

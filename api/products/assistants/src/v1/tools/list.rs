@@ -6,7 +6,7 @@ use crate::v1::assistants::tools::Tool;
 
 /// Lists tools, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Tools", host = "assistants", response = Page<Tool>, paged)]
+#[twilio_endpoint(GET, "/v1/Tools", host = "assistants", helper_call = "tools.list", response = Page<Tool>, paged)]
 pub struct List {
     /// `AssistantId` (query string): text; optional.
     pub assistant_id: Option<String>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v1::assistants::tools::Tool;
 
 /// Updates a tool.
-#[twilio_endpoint(PUT, "/v1/Tools/<id>", host = "assistants", body = json, json_model = "AssistantsV1ServiceUpdateToolRequest", response = Tool)]
+#[twilio_endpoint(PUT, "/v1/Tools/<id>", host = "assistants", body = json, json_model = "AssistantsV1ServiceUpdateToolRequest", helper_call = "tools(id).update", response = Tool)]
 pub struct Update {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Export;
 
 /// Fetches an export.
-#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>", host = "bulkexports", response = Export)]
+#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>", host = "bulkexports", helper_call = "exports(ResourceType).fetch", response = Export)]
 pub struct Fetch {
     /// The resource type it belongs to.
     pub resource_type: String,

@@ -6,7 +6,7 @@ use super::Credential;
 
 /// Lists credentials, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Credentials", host = "chat", response = Page<Credential>, paged)]
+#[twilio_endpoint(GET, "/v1/Credentials", host = "chat", helper_call = "credentials.list", response = Page<Credential>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -4,7 +4,12 @@ use runtime::sid::ChatServiceSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a service.
-#[twilio_endpoint(DELETE, "/v1/Services/<Sid>", host = "chat")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<Sid>",
+    host = "chat",
+    helper_call = "services(Sid).delete"
+)]
 pub struct Delete {
     /// The service to act on.
     pub sid: ChatServiceSid,

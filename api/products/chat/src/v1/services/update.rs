@@ -7,7 +7,7 @@ use super::Service;
 use crate::HttpMethod;
 
 /// Updates a service.
-#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "chat", response = Service)]
+#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "chat", helper_call = "services(Sid).update", response = Service)]
 pub struct Update {
     /// The service to act on.
     pub sid: ChatServiceSid,

@@ -4,7 +4,12 @@ use runtime::sid::CredentialSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a credential.
-#[twilio_endpoint(DELETE, "/v2/Credentials/<Sid>", host = "chat")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Credentials/<Sid>",
+    host = "chat",
+    helper_call = "credentials(Sid).delete"
+)]
 pub struct Delete {
     /// The credential to act on.
     pub sid: CredentialSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Credential;
 
 /// Updates a credential.
-#[twilio_endpoint(POST, "/v2/Credentials/<Sid>", host = "chat", response = Credential)]
+#[twilio_endpoint(POST, "/v2/Credentials/<Sid>", host = "chat", helper_call = "credentials(Sid).update", response = Credential)]
 pub struct Update {
     /// The credential to act on.
     pub sid: CredentialSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v2/Services", host = "chat", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services", host = "chat", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

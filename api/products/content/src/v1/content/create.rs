@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Content;
 
 /// Creates a content.
-#[twilio_endpoint(POST, "/v1/Content", host = "content", body = json, json_model = "ContentCreateRequest", response = Content, status = 201)]
+#[twilio_endpoint(POST, "/v1/Content", host = "content", body = json, json_model = "ContentCreateRequest", helper_call = "contents.create", response = Content, status = 201)]
 pub struct Create {
     /// `language` (JSON body): text; required.
     #[twilio(rename = "language")]

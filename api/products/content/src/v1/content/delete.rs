@@ -4,7 +4,12 @@ use runtime::sid::ContentSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a content.
-#[twilio_endpoint(DELETE, "/v1/Content/<Sid>", host = "content")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Content/<Sid>",
+    host = "content",
+    helper_call = "contents(Sid).delete"
+)]
 pub struct Delete {
     /// The content to act on.
     pub sid: ContentSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Content;
 
 /// Fetches a content.
-#[twilio_endpoint(GET, "/v1/Content/<Sid>", host = "content", response = Content)]
+#[twilio_endpoint(GET, "/v1/Content/<Sid>", host = "content", helper_call = "contents(Sid).fetch", response = Content)]
 pub struct Fetch {
     /// The content to act on.
     pub sid: ContentSid,

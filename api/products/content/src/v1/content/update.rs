@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Content;
 
 /// Updates a content.
-#[twilio_endpoint(PUT, "/v1/Content/<Sid>", host = "content", body = json, json_model = "ContentUpdateRequest", response = Content)]
+#[twilio_endpoint(PUT, "/v1/Content/<Sid>", host = "content", body = json, json_model = "ContentUpdateRequest", helper_call = "contents(Sid).update", response = Content)]
 pub struct Update {
     /// The content to act on.
     pub sid: ContentSid,

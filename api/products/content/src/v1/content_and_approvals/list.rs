@@ -6,7 +6,7 @@ use super::ContentAndApprovals;
 
 /// Lists content and approvalses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/ContentAndApprovals", host = "content", response = Page<ContentAndApprovals>, paged)]
+#[twilio_endpoint(GET, "/v1/ContentAndApprovals", host = "content", helper_call = "content_and_approvals.list", response = Page<ContentAndApprovals>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer; optional. From 1 to
     /// 1000.

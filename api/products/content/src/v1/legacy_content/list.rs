@@ -6,7 +6,7 @@ use super::LegacyContent;
 
 /// Lists legacy contents, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/LegacyContent", host = "content", response = Page<LegacyContent>, paged)]
+#[twilio_endpoint(GET, "/v1/LegacyContent", host = "content", helper_call = "legacy_contents.list", response = Page<LegacyContent>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer; optional. From 1 to
     /// 1000.

@@ -6,7 +6,7 @@ use super::Content;
 
 /// Lists contents, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Content", host = "content", response = Page<Content>, paged)]
+#[twilio_endpoint(GET, "/v2/Content", host = "content", helper_call = "contents.list", response = Page<Content>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer; optional. From 1 to
     /// 1000.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Creates a configuration.
-#[twilio_endpoint(POST, "/v1/Configuration", host = "conversations", response = Configuration)]
+#[twilio_endpoint(POST, "/v1/Configuration", host = "conversations", helper_call = "configuration().update", response = Configuration)]
 pub struct Create {
     /// `DefaultChatServiceSid` (form body): text; optional. 34 characters. A SID: `IS` and 32 hex
     /// digits.

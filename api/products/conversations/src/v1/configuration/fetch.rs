@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Fetches a configuration.
-#[twilio_endpoint(GET, "/v1/Configuration", host = "conversations", response = Configuration)]
+#[twilio_endpoint(GET, "/v1/Configuration", host = "conversations", helper_call = "configuration().fetch", response = Configuration)]
 pub struct Fetch {}

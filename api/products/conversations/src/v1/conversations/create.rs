@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, State, WebhookEnabledType};
 
 /// Creates a conversation.
-#[twilio_endpoint(POST, "/v1/Conversations", host = "conversations", response = Conversation, status = 201)]
+#[twilio_endpoint(POST, "/v1/Conversations", host = "conversations", helper_call = "conversations.create", response = Conversation, status = 201)]
 pub struct Create {
     /// `Attributes` (form body): text; optional.
     pub attributes: Option<String>,

@@ -5,7 +5,12 @@ use runtime::twilio_endpoint;
 use super::WebhookEnabledType;
 
 /// Deletes a conversation.
-#[twilio_endpoint(DELETE, "/v1/Conversations/<Sid>", host = "conversations")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Conversations/<Sid>",
+    host = "conversations",
+    helper_call = "conversations(Sid).delete"
+)]
 pub struct Delete {
     /// The conversation to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Conversation;
 
 /// Fetches a conversation.
-#[twilio_endpoint(GET, "/v1/Conversations/<Sid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(GET, "/v1/Conversations/<Sid>", host = "conversations", helper_call = "conversations(Sid).fetch", response = Conversation)]
 pub struct Fetch {
     /// The conversation to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::{Conversation, State};
 
 /// Lists conversations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conversations", host = "conversations", response = Page<Conversation>, paged)]
+#[twilio_endpoint(GET, "/v1/Conversations", host = "conversations", helper_call = "conversations.list", response = Page<Conversation>, paged)]
 pub struct List {
     /// `StartDate` (query string): text; optional.
     pub start_date: Option<String>,

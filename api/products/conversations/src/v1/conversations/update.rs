@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, State, WebhookEnabledType};
 
 /// Updates a conversation.
-#[twilio_endpoint(POST, "/v1/Conversations/<Sid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(POST, "/v1/Conversations/<Sid>", host = "conversations", helper_call = "conversations(Sid).update", response = Conversation)]
 pub struct Update {
     /// The conversation to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::ParticipantConversation;
 
 /// Lists participant conversations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/ParticipantConversations", host = "conversations", response = Page<ParticipantConversation>, paged)]
+#[twilio_endpoint(GET, "/v1/ParticipantConversations", host = "conversations", helper_call = "participant_conversations.list", response = Page<ParticipantConversation>, paged)]
 pub struct List {
     /// `Identity` (query string): text; optional.
     pub identity: Option<String>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Role, RoleType};
 
 /// Creates a role.
-#[twilio_endpoint(POST, "/v1/Roles", host = "conversations", response = Role, status = 201)]
+#[twilio_endpoint(POST, "/v1/Roles", host = "conversations", helper_call = "roles.create", response = Role, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

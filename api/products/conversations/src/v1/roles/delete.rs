@@ -4,7 +4,12 @@ use runtime::sid::ChatRoleSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a role.
-#[twilio_endpoint(DELETE, "/v1/Roles/<Sid>", host = "conversations")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Roles/<Sid>",
+    host = "conversations",
+    helper_call = "roles(Sid).delete"
+)]
 pub struct Delete {
     /// The role to act on.
     pub sid: ChatRoleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Fetches a role.
-#[twilio_endpoint(GET, "/v1/Roles/<Sid>", host = "conversations", response = Role)]
+#[twilio_endpoint(GET, "/v1/Roles/<Sid>", host = "conversations", helper_call = "roles(Sid).fetch", response = Role)]
 pub struct Fetch {
     /// The role to act on.
     pub sid: ChatRoleSid,

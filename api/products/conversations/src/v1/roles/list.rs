@@ -6,7 +6,7 @@ use super::Role;
 
 /// Lists roles, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Roles", host = "conversations", response = Page<Role>, paged)]
+#[twilio_endpoint(GET, "/v1/Roles", host = "conversations", helper_call = "roles.list", response = Page<Role>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 50.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Updates a role.
-#[twilio_endpoint(POST, "/v1/Roles/<Sid>", host = "conversations", response = Role)]
+#[twilio_endpoint(POST, "/v1/Roles/<Sid>", host = "conversations", helper_call = "roles(Sid).update", response = Role)]
 pub struct Update {
     /// The role to act on.
     pub sid: ChatRoleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{User, WebhookEnabledType};
 
 /// Creates an user.
-#[twilio_endpoint(POST, "/v1/Users", host = "conversations", response = User, status = 201)]
+#[twilio_endpoint(POST, "/v1/Users", host = "conversations", helper_call = "users.create", response = User, status = 201)]
 pub struct Create {
     /// `Identity` (form body): text; required.
     pub identity: String,

@@ -5,7 +5,12 @@ use runtime::twilio_endpoint;
 use super::WebhookEnabledType;
 
 /// Deletes an user.
-#[twilio_endpoint(DELETE, "/v1/Users/<Sid>", host = "conversations")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Users/<Sid>",
+    host = "conversations",
+    helper_call = "users(Sid).delete"
+)]
 pub struct Delete {
     /// The user to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Fetches an user.
-#[twilio_endpoint(GET, "/v1/Users/<Sid>", host = "conversations", response = User)]
+#[twilio_endpoint(GET, "/v1/Users/<Sid>", host = "conversations", helper_call = "users(Sid).fetch", response = User)]
 pub struct Fetch {
     /// The user to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::User;
 
 /// Lists users, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Users", host = "conversations", response = Page<User>, paged)]
+#[twilio_endpoint(GET, "/v1/Users", host = "conversations", helper_call = "users.list", response = Page<User>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 50.

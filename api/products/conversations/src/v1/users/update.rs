@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{User, WebhookEnabledType};
 
 /// Updates an user.
-#[twilio_endpoint(POST, "/v1/Users/<Sid>", host = "conversations", response = User)]
+#[twilio_endpoint(POST, "/v1/Users/<Sid>", host = "conversations", helper_call = "users(Sid).update", response = User)]
 pub struct Update {
     /// The user to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Schema;
 
 /// Fetches a schema.
-#[twilio_endpoint(GET, "/v1/Schemas/<Id>", host = "events", response = Schema)]
+#[twilio_endpoint(GET, "/v1/Schemas/<Id>", host = "events", helper_call = "schemas(Id).fetch", response = Schema)]
 pub struct Fetch {
     /// The ID it belongs to.
     pub id: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Sink, SinkType};
 
 /// Creates a sink.
-#[twilio_endpoint(POST, "/v1/Sinks", host = "events", response = Sink, status = 201)]
+#[twilio_endpoint(POST, "/v1/Sinks", host = "events", helper_call = "sinks.create", response = Sink, status = 201)]
 pub struct Create {
     /// `Description` (form body): text; required.
     pub description: String,

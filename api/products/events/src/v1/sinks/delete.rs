@@ -4,7 +4,12 @@ use runtime::sid::SinkSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a sink.
-#[twilio_endpoint(DELETE, "/v1/Sinks/<Sid>", host = "events")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Sinks/<Sid>",
+    host = "events",
+    helper_call = "sinks(Sid).delete"
+)]
 pub struct Delete {
     /// The sink to act on.
     pub sid: SinkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Sink;
 
 /// Fetches a sink.
-#[twilio_endpoint(GET, "/v1/Sinks/<Sid>", host = "events", response = Sink)]
+#[twilio_endpoint(GET, "/v1/Sinks/<Sid>", host = "events", helper_call = "sinks(Sid).fetch", response = Sink)]
 pub struct Fetch {
     /// The sink to act on.
     pub sid: SinkSid,

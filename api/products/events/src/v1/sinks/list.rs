@@ -6,7 +6,7 @@ use super::Sink;
 
 /// Lists sinks, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Sinks", host = "events", response = Page<Sink>, paged)]
+#[twilio_endpoint(GET, "/v1/Sinks", host = "events", helper_call = "sinks.list", response = Page<Sink>, paged)]
 pub struct List {
     /// `InUse` (query string): `true` or `false`; optional.
     pub in_use: Option<bool>,

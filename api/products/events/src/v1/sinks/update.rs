@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Sink;
 
 /// Updates a sink.
-#[twilio_endpoint(POST, "/v1/Sinks/<Sid>", host = "events", response = Sink)]
+#[twilio_endpoint(POST, "/v1/Sinks/<Sid>", host = "events", helper_call = "sinks(Sid).update", response = Sink)]
 pub struct Update {
     /// The sink to act on.
     pub sid: SinkSid,

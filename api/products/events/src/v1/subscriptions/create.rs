@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Subscription;
 
 /// Creates a subscription.
-#[twilio_endpoint(POST, "/v1/Subscriptions", host = "events", response = Subscription, status = 201)]
+#[twilio_endpoint(POST, "/v1/Subscriptions", host = "events", helper_call = "subscriptions.create", response = Subscription, status = 201)]
 pub struct Create {
     /// `Description` (form body): text; required.
     pub description: String,

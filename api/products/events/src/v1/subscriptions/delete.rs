@@ -4,7 +4,12 @@ use runtime::sid::SubscriptionSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a subscription.
-#[twilio_endpoint(DELETE, "/v1/Subscriptions/<Sid>", host = "events")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Subscriptions/<Sid>",
+    host = "events",
+    helper_call = "subscriptions(Sid).delete"
+)]
 pub struct Delete {
     /// The subscription to act on.
     pub sid: SubscriptionSid,

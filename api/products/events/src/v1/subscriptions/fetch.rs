@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Subscription;
 
 /// Fetches a subscription.
-#[twilio_endpoint(GET, "/v1/Subscriptions/<Sid>", host = "events", response = Subscription)]
+#[twilio_endpoint(GET, "/v1/Subscriptions/<Sid>", host = "events", helper_call = "subscriptions(Sid).fetch", response = Subscription)]
 pub struct Fetch {
     /// The subscription to act on.
     pub sid: SubscriptionSid,

@@ -7,7 +7,7 @@ use super::Subscription;
 
 /// Lists subscriptions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Subscriptions", host = "events", response = Page<Subscription>, paged)]
+#[twilio_endpoint(GET, "/v1/Subscriptions", host = "events", helper_call = "subscriptions.list", response = Page<Subscription>, paged)]
 pub struct List {
     /// `SinkSid` (query string): text; optional. 34 characters. A SID: `DG` and 32 hex digits.
     pub sink_sid: Option<SinkSid>,

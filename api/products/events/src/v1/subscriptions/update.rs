@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Subscription;
 
 /// Updates a subscription.
-#[twilio_endpoint(POST, "/v1/Subscriptions/<Sid>", host = "events", response = Subscription)]
+#[twilio_endpoint(POST, "/v1/Subscriptions/<Sid>", host = "events", helper_call = "subscriptions(Sid).update", response = Subscription)]
 pub struct Update {
     /// The subscription to act on.
     pub sid: SubscriptionSid,

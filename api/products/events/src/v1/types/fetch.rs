@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::EventType;
 
 /// Fetches an event type.
-#[twilio_endpoint(GET, "/v1/Types/<Type>", host = "events", response = EventType)]
+#[twilio_endpoint(GET, "/v1/Types/<Type>", host = "events", helper_call = "event_types(Type).fetch", response = EventType)]
 pub struct Fetch {
     /// The type it belongs to.
     pub r#type: String,

@@ -6,7 +6,7 @@ use super::EventType;
 
 /// Lists event types, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Types", host = "events", response = Page<EventType>, paged)]
+#[twilio_endpoint(GET, "/v1/Types", host = "events", helper_call = "event_types.list", response = Page<EventType>, paged)]
 pub struct List {
     /// `SchemaId` (query string): text; optional.
     pub schema_id: Option<String>,

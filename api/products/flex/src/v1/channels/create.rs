@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Creates a channel.
-#[twilio_endpoint(POST, "/v1/Channels", host = "flex-api", response = Channel, status = 201)]
+#[twilio_endpoint(POST, "/v1/Channels", host = "flex-api", helper_call = "channel.create", response = Channel, status = 201)]
 pub struct Create {
     /// `FlexFlowSid` (form body): text; required. 34 characters. A SID: `FO` and 32 hex digits.
     pub flex_flow_sid: FlexFlowSid,

@@ -4,7 +4,12 @@ use runtime::sid::ChatChannelSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a channel.
-#[twilio_endpoint(DELETE, "/v1/Channels/<Sid>", host = "flex-api")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Channels/<Sid>",
+    host = "flex-api",
+    helper_call = "channel(Sid).delete"
+)]
 pub struct Delete {
     /// The channel to act on.
     pub sid: ChatChannelSid,

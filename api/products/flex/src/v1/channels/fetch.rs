@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Fetches a channel.
-#[twilio_endpoint(GET, "/v1/Channels/<Sid>", host = "flex-api", response = Channel)]
+#[twilio_endpoint(GET, "/v1/Channels/<Sid>", host = "flex-api", helper_call = "channel(Sid).fetch", response = Channel)]
 pub struct Fetch {
     /// The channel to act on.
     pub sid: ChatChannelSid,

@@ -6,7 +6,7 @@ use super::Channel;
 
 /// Lists channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Channels", host = "flex-api", response = Page<Channel>, paged)]
+#[twilio_endpoint(GET, "/v1/Channels", host = "flex-api", helper_call = "channel.list", response = Page<Channel>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Creates a configuration.
-#[twilio_endpoint(POST, "/v1/Configuration", host = "flex-api", body = json, json_model = "UpdateConfigurationRequest", response = Configuration)]
+#[twilio_endpoint(POST, "/v1/Configuration", host = "flex-api", body = json, helper_call = "configuration().update", response = Configuration)]
 pub struct Create {}

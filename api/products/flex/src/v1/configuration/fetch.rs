@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Fetches a configuration.
-#[twilio_endpoint(GET, "/v1/Configuration", host = "flex-api", response = Configuration)]
+#[twilio_endpoint(GET, "/v1/Configuration", host = "flex-api", helper_call = "configuration().fetch", response = Configuration)]
 pub struct Fetch {
     /// `UiVersion` (query string): text; optional.
     pub ui_version: Option<String>,

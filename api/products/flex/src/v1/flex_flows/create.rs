@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{ChannelType, FlexFlow, IntegrationType};
 
 /// Creates a flex flow.
-#[twilio_endpoint(POST, "/v1/FlexFlows", host = "flex-api", response = FlexFlow, status = 201)]
+#[twilio_endpoint(POST, "/v1/FlexFlows", host = "flex-api", helper_call = "flex_flow.create", response = FlexFlow, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

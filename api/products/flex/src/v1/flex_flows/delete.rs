@@ -4,7 +4,12 @@ use runtime::sid::FlexFlowSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a flex flow.
-#[twilio_endpoint(DELETE, "/v1/FlexFlows/<Sid>", host = "flex-api")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/FlexFlows/<Sid>",
+    host = "flex-api",
+    helper_call = "flex_flow(Sid).delete"
+)]
 pub struct Delete {
     /// The flex flow to act on.
     pub sid: FlexFlowSid,

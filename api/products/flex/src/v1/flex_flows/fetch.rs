@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::FlexFlow;
 
 /// Fetches a flex flow.
-#[twilio_endpoint(GET, "/v1/FlexFlows/<Sid>", host = "flex-api", response = FlexFlow)]
+#[twilio_endpoint(GET, "/v1/FlexFlows/<Sid>", host = "flex-api", helper_call = "flex_flow(Sid).fetch", response = FlexFlow)]
 pub struct Fetch {
     /// The flex flow to act on.
     pub sid: FlexFlowSid,

@@ -6,7 +6,7 @@ use super::FlexFlow;
 
 /// Lists flex flows, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/FlexFlows", host = "flex-api", response = Page<FlexFlow>, paged)]
+#[twilio_endpoint(GET, "/v1/FlexFlows", host = "flex-api", helper_call = "flex_flow.list", response = Page<FlexFlow>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,

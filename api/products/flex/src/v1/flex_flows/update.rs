@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{ChannelType, FlexFlow, IntegrationType};
 
 /// Updates a flex flow.
-#[twilio_endpoint(POST, "/v1/FlexFlows/<Sid>", host = "flex-api", response = FlexFlow)]
+#[twilio_endpoint(POST, "/v1/FlexFlows/<Sid>", host = "flex-api", helper_call = "flex_flow(Sid).update", response = FlexFlow)]
 pub struct Update {
     /// The flex flow to act on.
     pub sid: FlexFlowSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Interaction;
 
 /// Creates an interaction.
-#[twilio_endpoint(POST, "/v1/Interactions", host = "flex-api", response = Interaction)]
+#[twilio_endpoint(POST, "/v1/Interactions", host = "flex-api", helper_call = "interaction.create", response = Interaction)]
 pub struct Create {
     /// `Channel` (form body): any JSON value; required.
     pub channel: JsonObject,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Interaction;
 
 /// Fetches an interaction.
-#[twilio_endpoint(GET, "/v1/Interactions/<Sid>", host = "flex-api", response = Interaction)]
+#[twilio_endpoint(GET, "/v1/Interactions/<Sid>", host = "flex-api", helper_call = "interaction(Sid).fetch", response = Interaction)]
 pub struct Fetch {
     /// The interaction to act on.
     pub sid: FlexInteractionSid,

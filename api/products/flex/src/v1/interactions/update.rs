@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Interaction;
 
 /// Updates an interaction.
-#[twilio_endpoint(POST, "/v1/Interactions/<Sid>", host = "flex-api", response = Interaction)]
+#[twilio_endpoint(POST, "/v1/Interactions/<Sid>", host = "flex-api", helper_call = "interaction(Sid).update", response = Interaction)]
 pub struct Update {
     /// The interaction to act on.
     pub sid: FlexInteractionSid,

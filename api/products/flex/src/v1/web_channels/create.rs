@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::WebChannel;
 
 /// Creates a web channel.
-#[twilio_endpoint(POST, "/v1/WebChannels", host = "flex-api", response = WebChannel, status = 201)]
+#[twilio_endpoint(POST, "/v1/WebChannels", host = "flex-api", helper_call = "web_channel.create", response = WebChannel, status = 201)]
 pub struct Create {
     /// `FlexFlowSid` (form body): text; required. 34 characters. A SID: `FO` and 32 hex digits.
     pub flex_flow_sid: FlexFlowSid,

@@ -4,7 +4,12 @@ use runtime::sid::ChatChannelSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a web channel.
-#[twilio_endpoint(DELETE, "/v1/WebChannels/<Sid>", host = "flex-api")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/WebChannels/<Sid>",
+    host = "flex-api",
+    helper_call = "web_channel(Sid).delete"
+)]
 pub struct Delete {
     /// The web channel to act on.
     pub sid: ChatChannelSid,

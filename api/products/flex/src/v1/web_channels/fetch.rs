@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::WebChannel;
 
 /// Fetches a web channel.
-#[twilio_endpoint(GET, "/v1/WebChannels/<Sid>", host = "flex-api", response = WebChannel)]
+#[twilio_endpoint(GET, "/v1/WebChannels/<Sid>", host = "flex-api", helper_call = "web_channel(Sid).fetch", response = WebChannel)]
 pub struct Fetch {
     /// The web channel to act on.
     pub sid: ChatChannelSid,

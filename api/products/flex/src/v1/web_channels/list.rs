@@ -6,7 +6,7 @@ use super::WebChannel;
 
 /// Lists web channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/WebChannels", host = "flex-api", response = Page<WebChannel>, paged)]
+#[twilio_endpoint(GET, "/v1/WebChannels", host = "flex-api", helper_call = "web_channel.list", response = Page<WebChannel>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

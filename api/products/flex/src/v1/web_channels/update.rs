@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{ChatStatus, WebChannel};
 
 /// Updates a web channel.
-#[twilio_endpoint(POST, "/v1/WebChannels/<Sid>", host = "flex-api", response = WebChannel)]
+#[twilio_endpoint(POST, "/v1/WebChannels/<Sid>", host = "flex-api", helper_call = "web_channel(Sid).update", response = WebChannel)]
 pub struct Update {
     /// The web channel to act on.
     pub sid: ChatChannelSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::WebChannel;
 
 /// Creates a web channel.
-#[twilio_endpoint(POST, "/v2/WebChats", host = "flex-api", response = WebChannel, status = 201)]
+#[twilio_endpoint(POST, "/v2/WebChats", host = "flex-api", helper_call = "web_channels.create", response = WebChannel, status = 201)]
 pub struct Create {
     /// `AddressSid` (form body): text; required.
     pub address_sid: String,

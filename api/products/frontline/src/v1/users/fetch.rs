@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Fetches an user.
-#[twilio_endpoint(GET, "/v1/Users/<Sid>", host = "frontline-api", response = User)]
+#[twilio_endpoint(GET, "/v1/Users/<Sid>", host = "frontline-api", helper_call = "users(Sid).fetch", response = User)]
 pub struct Fetch {
     /// The user to act on.
     pub sid: String,

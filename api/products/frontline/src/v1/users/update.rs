@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{StateType, User};
 
 /// Updates an user.
-#[twilio_endpoint(POST, "/v1/Users/<Sid>", host = "frontline-api", response = User)]
+#[twilio_endpoint(POST, "/v1/Users/<Sid>", host = "frontline-api", helper_call = "users(Sid).update", response = User)]
 pub struct Update {
     /// The user to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicApiAccountResponsePage;
 
 /// Fetches a public API account response page.
-#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/Accounts", host = "preview-iam", auth = oauth2, response = PublicApiAccountResponsePage)]
+#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/Accounts", host = "preview-iam", auth = oauth2, helper_call = "accounts(OrganizationSid).list", response = PublicApiAccountResponsePage)]
 pub struct Fetch {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

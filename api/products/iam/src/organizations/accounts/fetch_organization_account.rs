@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicApiAccountResponse;
 
 /// Fetch organization account (GET on a public API account response).
-#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/Accounts/<AccountSid>", host = "preview-iam", auth = oauth2, response = PublicApiAccountResponse)]
+#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/Accounts/<AccountSid>", host = "preview-iam", auth = oauth2, helper_call = "accounts(OrganizationSid, AccountSid).fetch", response = PublicApiAccountResponse)]
 pub struct FetchOrganizationAccount {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

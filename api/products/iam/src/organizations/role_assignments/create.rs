@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicApiRoleAssignmentResponse;
 
 /// Creates a public API role assignment response.
-#[twilio_endpoint(POST, "/Organizations/<OrganizationSid>/RoleAssignments", host = "preview-iam", body = json, auth = oauth2, json_model = "PublicApiCreateRoleAssignmentRequest", response = PublicApiRoleAssignmentResponse, status = 201)]
+#[twilio_endpoint(POST, "/Organizations/<OrganizationSid>/RoleAssignments", host = "preview-iam", body = json, auth = oauth2, json_model = "PublicApiCreateRoleAssignmentRequest", helper_call = "role_assignments(OrganizationSid).create", response = PublicApiRoleAssignmentResponse, status = 201)]
 pub struct Create {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, PublicApiRoleAssignmentResponseSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a public API create role assignment response page.
-#[twilio_endpoint(DELETE, "/Organizations/<OrganizationSid>/RoleAssignments/<RoleAssignmentSid>", host = "preview-iam", auth = oauth2)]
+#[twilio_endpoint(DELETE, "/Organizations/<OrganizationSid>/RoleAssignments/<RoleAssignmentSid>", host = "preview-iam", auth = oauth2, helper_call = "role_assignments(OrganizationSid, RoleAssignmentSid).delete")]
 pub struct Delete {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

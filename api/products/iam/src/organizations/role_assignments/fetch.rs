@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicApiCreateRoleAssignmentResponsePage;
 
 /// Fetches a public API create role assignment response page.
-#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/RoleAssignments", host = "preview-iam", auth = oauth2, response = PublicApiCreateRoleAssignmentResponsePage)]
+#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/RoleAssignments", host = "preview-iam", auth = oauth2, helper_call = "role_assignments(OrganizationSid).list", response = PublicApiCreateRoleAssignmentResponsePage)]
 pub struct Fetch {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

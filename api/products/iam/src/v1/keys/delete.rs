@@ -4,7 +4,12 @@ use runtime::sid::ApiKeySid;
 use runtime::twilio_endpoint;
 
 /// Deletes a get keys.
-#[twilio_endpoint(DELETE, "/v1/Keys/<Sid>", host = "iam")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Keys/<Sid>",
+    host = "iam",
+    helper_call = "api_key(Sid).delete"
+)]
 pub struct Delete {
     /// The get keys to act on.
     pub sid: ApiKeySid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Key;
 
 /// Fetches a key.
-#[twilio_endpoint(GET, "/v1/Keys/<Sid>", host = "iam", response = Key)]
+#[twilio_endpoint(GET, "/v1/Keys/<Sid>", host = "iam", helper_call = "api_key(Sid).fetch", response = Key)]
 pub struct Fetch {
     /// The key to act on.
     pub sid: ApiKeySid,

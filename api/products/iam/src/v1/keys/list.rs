@@ -7,7 +7,7 @@ use super::GetKeys;
 
 /// Lists get keyses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Keys", host = "iam", response = Page<GetKeys>, paged)]
+#[twilio_endpoint(GET, "/v1/Keys", host = "iam", helper_call = "get_api_keys.list", response = Page<GetKeys>, paged)]
 pub struct List {
     /// `AccountSid` (query string): text; required. 34 characters. A SID: `AC` and 32 hex digits.
     pub account_sid: AccountSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Key;
 
 /// Updates a key.
-#[twilio_endpoint(POST, "/v1/Keys/<Sid>", host = "iam", response = Key)]
+#[twilio_endpoint(POST, "/v1/Keys/<Sid>", host = "iam", helper_call = "api_key(Sid).update", response = Key)]
 pub struct Update {
     /// The key to act on.
     pub sid: ApiKeySid,

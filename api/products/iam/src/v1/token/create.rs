@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Token;
 
 /// Creates a token.
-#[twilio_endpoint(POST, "/v1/token", host = "iam", auth = none, response = Token, status = 201)]
+#[twilio_endpoint(POST, "/v1/token", host = "iam", auth = none, helper_call = "token.create", response = Token, status = 201)]
 pub struct Create {
     /// `grant_type` (form body): text; required.
     #[twilio(rename = "grant_type")]

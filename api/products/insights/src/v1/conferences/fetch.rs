@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Conference;
 
 /// Fetches a conference.
-#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>", host = "insights", response = Conference)]
+#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>", host = "insights", helper_call = "conferences(ConferenceSid).fetch", response = Conference)]
 pub struct Fetch {
     /// The conference it belongs to.
     pub conference_sid: ConferenceSid,

@@ -7,7 +7,7 @@ use super::Conference;
 
 /// Lists conferences, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conferences", host = "insights", response = Page<Conference>, paged)]
+#[twilio_endpoint(GET, "/v1/Conferences", host = "insights", helper_call = "conferences.list", response = Page<Conference>, paged)]
 pub struct List {
     /// `ConferenceSid` (query string): text; optional.
     pub conference_sid: Option<String>,

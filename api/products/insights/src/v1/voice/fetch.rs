@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Call;
 
 /// Fetches a call.
-#[twilio_endpoint(GET, "/v1/Voice/<Sid>", host = "insights", response = Call)]
+#[twilio_endpoint(GET, "/v1/Voice/<Sid>", host = "insights", helper_call = "calls(Sid).fetch", response = Call)]
 pub struct Fetch {
     /// The call to act on.
     pub sid: CallSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::OperatorType;
 
 /// Fetches an operator type.
-#[twilio_endpoint(GET, "/v2/OperatorTypes/<Sid>", host = "intelligence", response = OperatorType)]
+#[twilio_endpoint(GET, "/v2/OperatorTypes/<Sid>", host = "intelligence", helper_call = "operator_type(Sid).fetch", response = OperatorType)]
 pub struct Fetch {
     /// The operator type to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::OperatorType;
 
 /// Lists operator types, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/OperatorTypes", host = "intelligence", response = Page<OperatorType>, paged)]
+#[twilio_endpoint(GET, "/v2/OperatorTypes", host = "intelligence", helper_call = "operator_type.list", response = Page<OperatorType>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

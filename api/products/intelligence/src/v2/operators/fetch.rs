@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Operator;
 
 /// Fetches an operator.
-#[twilio_endpoint(GET, "/v2/Operators/<Sid>", host = "intelligence", response = Operator)]
+#[twilio_endpoint(GET, "/v2/Operators/<Sid>", host = "intelligence", helper_call = "operators(Sid).fetch", response = Operator)]
 pub struct Fetch {
     /// The operator to act on.
     pub sid: OperatorSid,

@@ -6,7 +6,7 @@ use super::{Availability, Operator};
 
 /// Lists operators, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Operators", host = "intelligence", response = Page<Operator>, paged)]
+#[twilio_endpoint(GET, "/v2/Operators", host = "intelligence", helper_call = "operators.list", response = Page<Operator>, paged)]
 pub struct List {
     /// `Availability` (query string): one of the values listed below; optional. Allowed values:
     /// `internal`, `beta`, `public`, `deprecated`, `general-availability`, `retired`.

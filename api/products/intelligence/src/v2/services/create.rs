@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Service, ServiceEnumHttpMethod};
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v2/Services", host = "intelligence", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services", host = "intelligence", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `UniqueName` (form body): text; required.
     pub unique_name: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Service, ServiceEnumHttpMethod};
 
 /// Updates a service.
-#[twilio_endpoint(POST, "/v2/Services/<Sid>", host = "intelligence", response = Service)]
+#[twilio_endpoint(POST, "/v2/Services/<Sid>", host = "intelligence", helper_call = "services(Sid).update", response = Service)]
 pub struct Update {
     /// The service to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, JsonObject};
 use super::Transcript;
 
 /// Creates a transcript.
-#[twilio_endpoint(POST, "/v2/Transcripts", host = "intelligence", response = Transcript, status = 202)]
+#[twilio_endpoint(POST, "/v2/Transcripts", host = "intelligence", helper_call = "transcripts.create", response = Transcript, status = 202)]
 pub struct Create {
     /// `ServiceSid` (form body): text; required. 34 characters. A SID: `GA` and 32 hex digits.
     pub service_sid: IntelligenceServiceSid,

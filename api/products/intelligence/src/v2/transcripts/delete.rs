@@ -4,7 +4,12 @@ use runtime::sid::TranscriptSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a transcript.
-#[twilio_endpoint(DELETE, "/v2/Transcripts/<Sid>", host = "intelligence")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Transcripts/<Sid>",
+    host = "intelligence",
+    helper_call = "transcripts(Sid).delete"
+)]
 pub struct Delete {
     /// The transcript to act on.
     pub sid: TranscriptSid,

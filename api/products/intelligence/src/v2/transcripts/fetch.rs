@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Transcript;
 
 /// Fetches a transcript.
-#[twilio_endpoint(GET, "/v2/Transcripts/<Sid>", host = "intelligence", response = Transcript)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<Sid>", host = "intelligence", helper_call = "transcripts(Sid).fetch", response = Transcript)]
 pub struct Fetch {
     /// The transcript to act on.
     pub sid: TranscriptSid,

@@ -7,7 +7,7 @@ use super::Transcript;
 
 /// Lists transcripts, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Transcripts", host = "intelligence", response = Page<Transcript>, paged)]
+#[twilio_endpoint(GET, "/v2/Transcripts", host = "intelligence", helper_call = "transcripts.list", response = Page<Transcript>, paged)]
 pub struct List {
     /// `ServiceSid` (query string): text; optional. 34 characters. A SID: `GA` and 32 hex digits.
     pub service_sid: Option<IntelligenceServiceSid>,

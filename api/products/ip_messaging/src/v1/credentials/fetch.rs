@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Credential;
 
 /// Fetches a credential.
-#[twilio_endpoint(GET, "/v1/Credentials/<Sid>", host = "ip-messaging", response = Credential)]
+#[twilio_endpoint(GET, "/v1/Credentials/<Sid>", host = "ip-messaging", helper_call = "credentials(Sid).fetch", response = Credential)]
 pub struct Fetch {
     /// The credential to act on.
     pub sid: CredentialSid,

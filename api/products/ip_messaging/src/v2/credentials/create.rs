@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Credential, PushService};
 
 /// Creates a credential.
-#[twilio_endpoint(POST, "/v2/Credentials", host = "ip-messaging", response = Credential, status = 201)]
+#[twilio_endpoint(POST, "/v2/Credentials", host = "ip-messaging", helper_call = "credentials.create", response = Credential, status = 201)]
 pub struct Create {
     /// `Type` (form body): one of the values listed below; required. Allowed values: `gcm`, `apn`,
     /// `fcm`.

@@ -4,7 +4,12 @@ use runtime::sid::CredentialSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a credential.
-#[twilio_endpoint(DELETE, "/v2/Credentials/<Sid>", host = "ip-messaging")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Credentials/<Sid>",
+    host = "ip-messaging",
+    helper_call = "credentials(Sid).delete"
+)]
 pub struct Delete {
     /// The credential to act on.
     pub sid: CredentialSid,

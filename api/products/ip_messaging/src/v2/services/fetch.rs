@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Fetches a service.
-#[twilio_endpoint(GET, "/v2/Services/<Sid>", host = "ip-messaging", response = Service)]
+#[twilio_endpoint(GET, "/v2/Services/<Sid>", host = "ip-messaging", helper_call = "services(Sid).fetch", response = Service)]
 pub struct Fetch {
     /// The service to act on.
     pub sid: ChatServiceSid,

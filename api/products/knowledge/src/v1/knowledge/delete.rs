@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a knowledge.
-#[twilio_endpoint(DELETE, "/v1/Knowledge/<id>", host = "knowledge")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Knowledge/<id>",
+    host = "knowledge",
+    helper_call = "knowledge(id).delete"
+)]
 pub struct Delete {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Fetches a knowledge.
-#[twilio_endpoint(GET, "/v1/Knowledge", host = "knowledge")]
+#[twilio_endpoint(
+    GET,
+    "/v1/Knowledge",
+    host = "knowledge",
+    helper_call = "knowledge.list"
+)]
 pub struct Fetch {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an
     /// integer; optional. At least 0.

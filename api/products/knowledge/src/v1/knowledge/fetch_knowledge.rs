@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Knowledge;
 
 /// Fetch knowledge (GET on a knowledge).
-#[twilio_endpoint(GET, "/v1/Knowledge/<id>", host = "knowledge", response = Knowledge)]
+#[twilio_endpoint(GET, "/v1/Knowledge/<id>", host = "knowledge", helper_call = "knowledge(id).fetch", response = Knowledge)]
 pub struct FetchKnowledge {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

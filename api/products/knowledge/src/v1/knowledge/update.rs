@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Knowledge;
 
 /// Updates a knowledge.
-#[twilio_endpoint(PUT, "/v1/Knowledge/<id>", host = "knowledge", body = json, json_model = "KnowledgeV1ServiceUpdateKnowledgeRequest", response = Knowledge)]
+#[twilio_endpoint(PUT, "/v1/Knowledge/<id>", host = "knowledge", body = json, json_model = "KnowledgeV1ServiceUpdateKnowledgeRequest", helper_call = "knowledge(id).update", response = Knowledge)]
 pub struct Update {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::PhoneNumberResource;
 
 /// Fetches a phone number resource.
-#[twilio_endpoint(GET, "/v1/PhoneNumbers/<PhoneNumber>", host = "lookups", response = PhoneNumberResource)]
+#[twilio_endpoint(GET, "/v1/PhoneNumbers/<PhoneNumber>", host = "lookups", helper_call = "phone_numbers(PhoneNumber).fetch", response = PhoneNumberResource)]
 pub struct Fetch {
     /// The phone number it belongs to.
     pub phone_number: String,

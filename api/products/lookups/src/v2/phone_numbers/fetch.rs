@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::LookupResponse;
 
 /// Fetches a lookup response.
-#[twilio_endpoint(GET, "/v2/PhoneNumbers/<PhoneNumber>", host = "lookups", response = LookupResponse)]
+#[twilio_endpoint(GET, "/v2/PhoneNumbers/<PhoneNumber>", host = "lookups", helper_call = "phone_numbers(PhoneNumber).fetch", response = LookupResponse)]
 pub struct Fetch {
     /// The phone number it belongs to.
     pub phone_number: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Page};
 use super::RateLimitResponse;
 
 /// Lists rate limit responses, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RateLimits", host = "lookups", response = Page<RateLimitResponse>, paged)]
+#[twilio_endpoint(GET, "/v2/RateLimits", host = "lookups", helper_call = "rate_limits.fetch", response = Page<RateLimitResponse>, paged)]
 pub struct List {
     /// `Fields` (query string): a list of text; optional.
     pub fields: Option<Vec<String>>,

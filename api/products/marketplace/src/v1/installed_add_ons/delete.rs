@@ -4,7 +4,12 @@ use runtime::sid::AddOnSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an installed add on.
-#[twilio_endpoint(DELETE, "/v1/InstalledAddOns/<Sid>", host = "marketplace")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/InstalledAddOns/<Sid>",
+    host = "marketplace",
+    helper_call = "installed_add_ons(Sid).delete"
+)]
 pub struct Delete {
     /// The installed add on to act on.
     pub sid: AddOnSid,

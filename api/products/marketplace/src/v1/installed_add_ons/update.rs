@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::InstalledAddOn;
 
 /// Updates an installed add on.
-#[twilio_endpoint(POST, "/v1/InstalledAddOns/<Sid>", host = "marketplace", response = InstalledAddOn)]
+#[twilio_endpoint(POST, "/v1/InstalledAddOns/<Sid>", host = "marketplace", helper_call = "installed_add_ons(Sid).update", response = InstalledAddOn)]
 pub struct Update {
     /// The installed add on to act on.
     pub sid: AddOnSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ModuleDataManagement;
 
 /// Fetches a module data management.
-#[twilio_endpoint(GET, "/v1/Listing/<Sid>", host = "marketplace", response = ModuleDataManagement)]
+#[twilio_endpoint(GET, "/v1/Listing/<Sid>", host = "marketplace", helper_call = "module_data_management(Sid).fetch", response = ModuleDataManagement)]
 pub struct Fetch {
     /// The module data management to act on.
     pub sid: AvailableAddOnSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ModuleDataManagement;
 
 /// Updates a module data management.
-#[twilio_endpoint(POST, "/v1/Listing/<Sid>", host = "marketplace", response = ModuleDataManagement)]
+#[twilio_endpoint(POST, "/v1/Listing/<Sid>", host = "marketplace", helper_call = "module_data_management(Sid).update", response = ModuleDataManagement)]
 pub struct Update {
     /// The module data management to act on.
     pub sid: AvailableAddOnSid,

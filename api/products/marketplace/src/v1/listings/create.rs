@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v1::listing::ModuleDataManagement;
 
 /// Creates a module data management.
-#[twilio_endpoint(POST, "/v1/Listings", host = "marketplace", response = ModuleDataManagement)]
+#[twilio_endpoint(POST, "/v1/Listings", host = "marketplace", helper_call = "module_data.create", response = ModuleDataManagement)]
 pub struct Create {
     /// `Configuration` (form body): text; optional.
     pub configuration: Option<String>,

@@ -3,5 +3,10 @@
 use runtime::twilio_endpoint;
 
 /// Fetches a listing.
-#[twilio_endpoint(GET, "/v1/Listings", host = "marketplace")]
+#[twilio_endpoint(
+    GET,
+    "/v1/Listings",
+    host = "marketplace",
+    helper_call = "module_data.fetch"
+)]
 pub struct Fetch {}

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ReferralConversion;
 
 /// Creates a referral conversion.
-#[twilio_endpoint(POST, "/v1/ReferralConversion", host = "marketplace", body = json, json_model = "CreateReferralConversionRequest", response = ReferralConversion)]
+#[twilio_endpoint(POST, "/v1/ReferralConversion", host = "marketplace", body = json, json_model = "CreateReferralConversionRequest", helper_call = "referral_conversion.create", response = ReferralConversion)]
 pub struct Create {
     /// `referral_account_sid` (JSON body): text; optional. 34 characters. A SID: `AC` and 32 hex
     /// digits.

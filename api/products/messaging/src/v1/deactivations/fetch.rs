@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Date};
 use super::Deactivation;
 
 /// Fetches a deactivation.
-#[twilio_endpoint(GET, "/v1/Deactivations", host = "messaging", response = Deactivation, status = 307)]
+#[twilio_endpoint(GET, "/v1/Deactivations", host = "messaging", helper_call = "deactivations().fetch", response = Deactivation, status = 307)]
 pub struct Fetch {
     /// `Date` (query string): text, format `date`; optional.
     pub date: Option<Date>,

@@ -6,7 +6,7 @@ use super::{ScanMessageContent, Service};
 use crate::HttpMethod;
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v1/Services", host = "messaging", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services", host = "messaging", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AlertDetails;
 
 /// Fetches an alert details.
-#[twilio_endpoint(GET, "/v1/Alerts/<Sid>", host = "monitor", response = AlertDetails)]
+#[twilio_endpoint(GET, "/v1/Alerts/<Sid>", host = "monitor", helper_call = "alerts(Sid).fetch", response = AlertDetails)]
 pub struct Fetch {
     /// The alert details to act on.
     pub sid: NotificationSid,

@@ -6,7 +6,7 @@ use super::Alert;
 
 /// Lists alerts, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Alerts", host = "monitor", response = Page<Alert>, paged)]
+#[twilio_endpoint(GET, "/v1/Alerts", host = "monitor", helper_call = "alerts.list", response = Page<Alert>, paged)]
 pub struct List {
     /// `LogLevel` (query string): text; optional.
     pub log_level: Option<String>,

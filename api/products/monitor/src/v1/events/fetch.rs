@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Event;
 
 /// Fetches an event.
-#[twilio_endpoint(GET, "/v1/Events/<Sid>", host = "monitor", response = Event)]
+#[twilio_endpoint(GET, "/v1/Events/<Sid>", host = "monitor", helper_call = "events(Sid).fetch", response = Event)]
 pub struct Fetch {
     /// The event to act on.
     pub sid: MonitorEventSid,

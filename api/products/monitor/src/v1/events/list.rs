@@ -7,7 +7,7 @@ use super::Event;
 
 /// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Events", host = "monitor", response = Page<Event>, paged)]
+#[twilio_endpoint(GET, "/v1/Events", host = "monitor", helper_call = "events.list", response = Page<Event>, paged)]
 pub struct List {
     /// `ActorSid` (query string): text; optional. 34 characters. A SID: `US` and 32 hex digits.
     pub actor_sid: Option<UserSid>,

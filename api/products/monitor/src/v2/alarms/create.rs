@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{QueryType2, SidRepsonse, TimeWindow2};
 
 /// Creates an SID repsonse.
-#[twilio_endpoint(POST, "/v2/Alarms", host = "monitor", body = json, json_model = "MonitorV2AlarmCreateObject", response = SidRepsonse, status = 201)]
+#[twilio_endpoint(POST, "/v2/Alarms", host = "monitor", body = json, json_model = "MonitorV2AlarmCreateObject", helper_call = "alarms.create", response = SidRepsonse, status = 201)]
 pub struct Create {
     /// `friendlyName` (JSON body): text; required.
     #[twilio(rename = "friendlyName")]

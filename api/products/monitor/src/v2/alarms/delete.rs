@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes an alarm body.
-#[twilio_endpoint(DELETE, "/v2/Alarms/<Sid>", host = "monitor")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Alarms/<Sid>",
+    host = "monitor",
+    helper_call = "alarms(Sid).delete"
+)]
 pub struct Delete {
     /// The alarm body to act on.
     pub sid: String,

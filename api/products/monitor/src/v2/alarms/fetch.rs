@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::AlarmBody;
 
 /// Fetches an alarm body.
-#[twilio_endpoint(GET, "/v2/Alarms/<Sid>", host = "monitor", response = AlarmBody)]
+#[twilio_endpoint(GET, "/v2/Alarms/<Sid>", host = "monitor", helper_call = "alarms(Sid).fetch", response = AlarmBody)]
 pub struct Fetch {
     /// The alarm body to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::{AlarmBody, SortOrder};
 
 /// Lists alarm bodies, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Alarms", host = "monitor", response = Page<AlarmBody>, paged)]
+#[twilio_endpoint(GET, "/v2/Alarms", host = "monitor", helper_call = "alarms.list", response = Page<AlarmBody>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer; optional. From 1 to
     /// 1000.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{QueryType2, SidRepsonse, TimeWindow2};
 
 /// Updates an SID repsonse.
-#[twilio_endpoint(PUT, "/v2/Alarms/<Sid>", host = "monitor", body = json, json_model = "MonitorV2AlarmCreateObject", response = SidRepsonse)]
+#[twilio_endpoint(PUT, "/v2/Alarms/<Sid>", host = "monitor", body = json, json_model = "MonitorV2AlarmCreateObject", helper_call = "alarms(Sid).update", response = SidRepsonse)]
 pub struct Update {
     /// The SID repsonse to act on.
     pub sid: String,

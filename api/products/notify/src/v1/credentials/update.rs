@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Credential;
 
 /// Updates a credential.
-#[twilio_endpoint(POST, "/v1/Credentials/<Sid>", host = "notify", response = Credential)]
+#[twilio_endpoint(POST, "/v1/Credentials/<Sid>", host = "notify", helper_call = "credentials(Sid).update", response = Credential)]
 pub struct Update {
     /// The credential to act on.
     pub sid: CredentialSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v1/Services", host = "notify", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services", host = "notify", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `AlexaSkillId` (form body): text; optional.
     pub alexa_skill_id: Option<String>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Fetches a service.
-#[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "notify", response = Service)]
+#[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "notify", helper_call = "services(Sid).fetch", response = Service)]
 pub struct Fetch {
     /// The service to act on.
     pub sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use super::Service;
 
 /// Lists services, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services", host = "notify", response = Page<Service>, paged)]
+#[twilio_endpoint(GET, "/v1/Services", host = "notify", helper_call = "services.list", response = Page<Service>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,

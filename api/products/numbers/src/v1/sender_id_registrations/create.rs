@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::CreateEmbeddedRegistrationResponse;
 
 /// Creates a create embedded registration response.
-#[twilio_endpoint(POST, "/v1/SenderIdRegistrations", host = "numbers", body = json, json_model = "NumbersV1CreateEmbeddedRegistrationRequest", response = CreateEmbeddedRegistrationResponse, status = 201)]
+#[twilio_endpoint(POST, "/v1/SenderIdRegistrations", host = "numbers", body = json, json_model = "NumbersV1CreateEmbeddedRegistrationRequest", helper_call = "sender_id_registrations.create", response = CreateEmbeddedRegistrationResponse, status = 201)]
 pub struct Create {
     /// `regulationId` (JSON body): text; required. 34 characters. A SID: `RN` and 32 hex digits.
     #[twilio(rename = "regulationId")]

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Authorize;
 
 /// Fetches an authorize.
-#[twilio_endpoint(GET, "/v1/authorize", host = "oauth", auth = none, response = Authorize, status = 302)]
+#[twilio_endpoint(GET, "/v1/authorize", host = "oauth", auth = none, helper_call = "authorize.fetch", response = Authorize, status = 302)]
 pub struct Fetch {
     /// `ResponseType` (query string): text; optional.
     pub response_type: Option<String>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::V2Oauth2TokenResponse;
 
 /// Creates a v2 oauth2 token response.
-#[twilio_endpoint(POST, "/v2/token", host = "oauth", auth = none, response = V2Oauth2TokenResponse)]
+#[twilio_endpoint(POST, "/v2/token", host = "oauth", auth = none, helper_call = "token.create", response = V2Oauth2TokenResponse)]
 pub struct Create {
     /// `audience` (form body): text; optional.
     #[twilio(rename = "audience")]

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AuthorizationDocument;
 
 /// Creates an authorization document.
-#[twilio_endpoint(POST, "/HostedNumbers/AuthorizationDocuments", host = "preview", response = AuthorizationDocument, status = 201)]
+#[twilio_endpoint(POST, "/HostedNumbers/AuthorizationDocuments", host = "preview", helper_call = "authorization_documents.create", response = AuthorizationDocument, status = 201)]
 pub struct Create {
     /// `HostedNumberOrderSids` (form body): a list of text; required.
     pub hosted_number_order_sids: Vec<String>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AuthorizationDocument;
 
 /// Fetches an authorization document.
-#[twilio_endpoint(GET, "/HostedNumbers/AuthorizationDocuments/<Sid>", host = "preview", response = AuthorizationDocument)]
+#[twilio_endpoint(GET, "/HostedNumbers/AuthorizationDocuments/<Sid>", host = "preview", helper_call = "authorization_documents(Sid).fetch", response = AuthorizationDocument)]
 pub struct Fetch {
     /// The authorization document to act on.
     pub sid: SigningDocumentSid,

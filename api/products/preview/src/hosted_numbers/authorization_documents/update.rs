@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AuthorizationDocument, Status};
 
 /// Updates an authorization document.
-#[twilio_endpoint(POST, "/HostedNumbers/AuthorizationDocuments/<Sid>", host = "preview", response = AuthorizationDocument)]
+#[twilio_endpoint(POST, "/HostedNumbers/AuthorizationDocuments/<Sid>", host = "preview", helper_call = "authorization_documents(Sid).update", response = AuthorizationDocument)]
 pub struct Update {
     /// The authorization document to act on.
     pub sid: SigningDocumentSid,

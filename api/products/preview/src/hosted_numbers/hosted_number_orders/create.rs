@@ -7,7 +7,7 @@ use super::{HostedNumberOrder, VerificationType};
 use crate::HttpMethod;
 
 /// Creates a hosted number order.
-#[twilio_endpoint(POST, "/HostedNumbers/HostedNumberOrders", host = "preview", response = HostedNumberOrder, status = 201)]
+#[twilio_endpoint(POST, "/HostedNumbers/HostedNumberOrders", host = "preview", helper_call = "hosted_number_orders.create", response = HostedNumberOrder, status = 201)]
 pub struct Create {
     /// `PhoneNumber` (form body): text, format `phone-number`; required.
     pub phone_number: PhoneNumber,

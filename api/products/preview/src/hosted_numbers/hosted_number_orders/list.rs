@@ -7,7 +7,7 @@ use super::{HostedNumberOrder, Status};
 
 /// Lists hosted number orders, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/HostedNumbers/HostedNumberOrders", host = "preview", response = Page<HostedNumberOrder>, paged)]
+#[twilio_endpoint(GET, "/HostedNumbers/HostedNumberOrders", host = "preview", helper_call = "hosted_number_orders.list", response = Page<HostedNumberOrder>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:
     /// `twilio-processing`, `received`, `pending-verification`, `verified`, `pending-loa`,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{HostedNumberOrder, Status, VerificationType};
 
 /// Updates a hosted number order.
-#[twilio_endpoint(POST, "/HostedNumbers/HostedNumberOrders/<Sid>", host = "preview", response = HostedNumberOrder)]
+#[twilio_endpoint(POST, "/HostedNumbers/HostedNumberOrders/<Sid>", host = "preview", helper_call = "hosted_number_orders(Sid).update", response = HostedNumberOrder)]
 pub struct Update {
     /// The hosted number order to act on.
     pub sid: HostedNumberOrderSid,

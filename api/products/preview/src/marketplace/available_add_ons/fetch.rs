@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AvailableAddOn;
 
 /// Fetches an available add on.
-#[twilio_endpoint(GET, "/marketplace/AvailableAddOns/<Sid>", host = "preview", response = AvailableAddOn)]
+#[twilio_endpoint(GET, "/marketplace/AvailableAddOns/<Sid>", host = "preview", helper_call = "available_add_ons(Sid).fetch", response = AvailableAddOn)]
 pub struct Fetch {
     /// The available add on to act on.
     pub sid: AvailableAddOnSid,

@@ -6,7 +6,7 @@ use super::AvailableAddOn;
 
 /// Lists available add ons, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/marketplace/AvailableAddOns", host = "preview", response = Page<AvailableAddOn>, paged)]
+#[twilio_endpoint(GET, "/marketplace/AvailableAddOns", host = "preview", helper_call = "available_add_ons.list", response = Page<AvailableAddOn>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

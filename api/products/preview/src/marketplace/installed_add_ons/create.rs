@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::InstalledAddOn;
 
 /// Creates an installed add on.
-#[twilio_endpoint(POST, "/marketplace/InstalledAddOns", host = "preview", response = InstalledAddOn, status = 201)]
+#[twilio_endpoint(POST, "/marketplace/InstalledAddOns", host = "preview", helper_call = "installed_add_ons.create", response = InstalledAddOn, status = 201)]
 pub struct Create {
     /// `AvailableAddOnSid` (form body): text; required. 34 characters. A SID: `XB` and 32 hex
     /// digits.

@@ -4,7 +4,12 @@ use runtime::sid::AddOnSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an installed add on.
-#[twilio_endpoint(DELETE, "/marketplace/InstalledAddOns/<Sid>", host = "preview")]
+#[twilio_endpoint(
+    DELETE,
+    "/marketplace/InstalledAddOns/<Sid>",
+    host = "preview",
+    helper_call = "installed_add_ons(Sid).delete"
+)]
 pub struct Delete {
     /// The installed add on to act on.
     pub sid: AddOnSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InstalledAddOn;
 
 /// Fetches an installed add on.
-#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<Sid>", host = "preview", response = InstalledAddOn)]
+#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<Sid>", host = "preview", helper_call = "installed_add_ons(Sid).fetch", response = InstalledAddOn)]
 pub struct Fetch {
     /// The installed add on to act on.
     pub sid: AddOnSid,

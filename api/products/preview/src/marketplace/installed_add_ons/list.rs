@@ -6,7 +6,7 @@ use super::InstalledAddOn;
 
 /// Lists installed add ons, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/marketplace/InstalledAddOns", host = "preview", response = Page<InstalledAddOn>, paged)]
+#[twilio_endpoint(GET, "/marketplace/InstalledAddOns", host = "preview", helper_call = "installed_add_ons.list", response = Page<InstalledAddOn>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

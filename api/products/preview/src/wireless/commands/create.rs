@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Command;
 
 /// Creates a command.
-#[twilio_endpoint(POST, "/wireless/Commands", host = "preview", response = Command, status = 201)]
+#[twilio_endpoint(POST, "/wireless/Commands", host = "preview", helper_call = "commands.create", response = Command, status = 201)]
 pub struct Create {
     /// `Command` (form body): text; required.
     pub command: String,

@@ -6,7 +6,7 @@ use super::Command;
 
 /// Lists commands, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/wireless/Commands", host = "preview", response = Page<Command>, paged)]
+#[twilio_endpoint(GET, "/wireless/Commands", host = "preview", helper_call = "commands.list", response = Page<Command>, paged)]
 pub struct List {
     /// `Device` (query string): text; optional.
     pub device: Option<String>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::RatePlan;
 
 /// Creates a rate plan.
-#[twilio_endpoint(POST, "/wireless/RatePlans", host = "preview", response = RatePlan, status = 201)]
+#[twilio_endpoint(POST, "/wireless/RatePlans", host = "preview", helper_call = "rate_plans.create", response = RatePlan, status = 201)]
 pub struct Create {
     /// `CommandsEnabled` (form body): `true` or `false`; optional.
     pub commands_enabled: Option<bool>,

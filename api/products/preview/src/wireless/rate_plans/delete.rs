@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a rate plan.
-#[twilio_endpoint(DELETE, "/wireless/RatePlans/<Sid>", host = "preview")]
+#[twilio_endpoint(
+    DELETE,
+    "/wireless/RatePlans/<Sid>",
+    host = "preview",
+    helper_call = "rate_plans(Sid).delete"
+)]
 pub struct Delete {
     /// The rate plan to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::RatePlan;
 
 /// Lists rate plans, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/wireless/RatePlans", host = "preview", response = Page<RatePlan>, paged)]
+#[twilio_endpoint(GET, "/wireless/RatePlans", host = "preview", helper_call = "rate_plans.list", response = Page<RatePlan>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

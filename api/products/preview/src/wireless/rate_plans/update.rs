@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::RatePlan;
 
 /// Updates a rate plan.
-#[twilio_endpoint(POST, "/wireless/RatePlans/<Sid>", host = "preview", response = RatePlan)]
+#[twilio_endpoint(POST, "/wireless/RatePlans/<Sid>", host = "preview", helper_call = "rate_plans(Sid).update", response = RatePlan)]
 pub struct Update {
     /// The rate plan to act on.
     pub sid: String,

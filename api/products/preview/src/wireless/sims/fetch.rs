@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Sim;
 
 /// Fetches a sim.
-#[twilio_endpoint(GET, "/wireless/Sims/<Sid>", host = "preview", response = Sim)]
+#[twilio_endpoint(GET, "/wireless/Sims/<Sid>", host = "preview", helper_call = "sims(Sid).fetch", response = Sim)]
 pub struct Fetch {
     /// The sim to act on.
     pub sid: String,

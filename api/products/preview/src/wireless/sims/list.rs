@@ -6,7 +6,7 @@ use super::Sim;
 
 /// Lists sims, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/wireless/Sims", host = "preview", response = Page<Sim>, paged)]
+#[twilio_endpoint(GET, "/wireless/Sims", host = "preview", helper_call = "sims.list", response = Page<Sim>, paged)]
 pub struct List {
     /// `Status` (query string): text; optional.
     pub status: Option<String>,

@@ -6,7 +6,7 @@ use super::Sim;
 use crate::HttpMethod;
 
 /// Updates a sim.
-#[twilio_endpoint(POST, "/wireless/Sims/<Sid>", host = "preview", response = Sim)]
+#[twilio_endpoint(POST, "/wireless/Sims/<Sid>", host = "preview", helper_call = "sims(Sid).update", response = Sim)]
 pub struct Update {
     /// The sim to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{GeoMatchLevel, NumberSelectionBehavior, Service};
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v1/Services", host = "proxy", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services", host = "proxy", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `UniqueName` (form body): text; required.
     pub unique_name: String,

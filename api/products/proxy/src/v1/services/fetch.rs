@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Fetches a service.
-#[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "proxy", response = Service)]
+#[twilio_endpoint(GET, "/v1/Services/<Sid>", host = "proxy", helper_call = "services(Sid).fetch", response = Service)]
 pub struct Fetch {
     /// The service to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{GeoMatchLevel, NumberSelectionBehavior, Service};
 
 /// Updates a service.
-#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "proxy", response = Service)]
+#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "proxy", helper_call = "services(Sid).update", response = Service)]
 pub struct Update {
     /// The service to act on.
     pub sid: ProxyServiceSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Updates a phone number resource.
-#[twilio_endpoint(POST, "/v2/PhoneNumbers/<PhoneNumber>", host = "routes", response = PhoneNumberResource)]
+#[twilio_endpoint(POST, "/v2/PhoneNumbers/<PhoneNumber>", host = "routes", helper_call = "phone_numbers(PhoneNumber).update", response = PhoneNumberResource)]
 pub struct Update {
     /// The phone number it belongs to.
     pub phone_number: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Domain;
 
 /// Fetches a domain.
-#[twilio_endpoint(GET, "/v2/SipDomains/<SipDomain>", host = "routes", response = Domain)]
+#[twilio_endpoint(GET, "/v2/SipDomains/<SipDomain>", host = "routes", helper_call = "sip_domains(SipDomain).fetch", response = Domain)]
 pub struct Fetch {
     /// The SIP domain it belongs to.
     pub sip_domain: String,

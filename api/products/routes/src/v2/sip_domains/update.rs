@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Domain;
 
 /// Updates a domain.
-#[twilio_endpoint(POST, "/v2/SipDomains/<SipDomain>", host = "routes", response = Domain)]
+#[twilio_endpoint(POST, "/v2/SipDomains/<SipDomain>", host = "routes", helper_call = "sip_domains(SipDomain).update", response = Domain)]
 pub struct Update {
     /// The SIP domain it belongs to.
     pub sip_domain: String,

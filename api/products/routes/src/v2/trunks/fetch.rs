@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Trunks;
 
 /// Fetches a trunks.
-#[twilio_endpoint(GET, "/v2/Trunks/<SipTrunkDomain>", host = "routes", response = Trunks)]
+#[twilio_endpoint(GET, "/v2/Trunks/<SipTrunkDomain>", host = "routes", helper_call = "trunks(SipTrunkDomain).fetch", response = Trunks)]
 pub struct Fetch {
     /// The SIP trunk domain it belongs to.
     pub sip_trunk_domain: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Trunks;
 
 /// Updates a trunks.
-#[twilio_endpoint(POST, "/v2/Trunks/<SipTrunkDomain>", host = "routes", response = Trunks)]
+#[twilio_endpoint(POST, "/v2/Trunks/<SipTrunkDomain>", host = "routes", helper_call = "trunks(SipTrunkDomain).update", response = Trunks)]
 pub struct Update {
     /// The SIP trunk domain it belongs to.
     pub sip_trunk_domain: String,

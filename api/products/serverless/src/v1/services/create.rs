@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Service;
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v1/Services", host = "serverless", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services", host = "serverless", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `UniqueName` (form body): text; required.
     pub unique_name: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Flow;
 
 /// Fetches a flow.
-#[twilio_endpoint(GET, "/v1/Flows/<Sid>", host = "studio", response = Flow)]
+#[twilio_endpoint(GET, "/v1/Flows/<Sid>", host = "studio", helper_call = "flows(Sid).fetch", response = Flow)]
 pub struct Fetch {
     /// The flow to act on.
     pub sid: FlowSid,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Flow, Status};
 
 /// Creates a flow.
-#[twilio_endpoint(POST, "/v2/Flows", host = "studio", response = Flow, status = 201)]
+#[twilio_endpoint(POST, "/v2/Flows", host = "studio", helper_call = "flows.create", response = Flow, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

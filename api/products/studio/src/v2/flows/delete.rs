@@ -4,7 +4,12 @@ use runtime::sid::FlowSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a flow.
-#[twilio_endpoint(DELETE, "/v2/Flows/<Sid>", host = "studio")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Flows/<Sid>",
+    host = "studio",
+    helper_call = "flows(Sid).delete"
+)]
 pub struct Delete {
     /// The flow to act on.
     pub sid: FlowSid,

@@ -6,7 +6,7 @@ use super::Flow;
 
 /// Lists flows, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Flows", host = "studio", response = Page<Flow>, paged)]
+#[twilio_endpoint(GET, "/v2/Flows", host = "studio", helper_call = "flows.list", response = Page<Flow>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

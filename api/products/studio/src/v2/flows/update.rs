@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Flow, Status};
 
 /// Updates a flow.
-#[twilio_endpoint(POST, "/v2/Flows/<Sid>", host = "studio", response = Flow)]
+#[twilio_endpoint(POST, "/v2/Flows/<Sid>", host = "studio", helper_call = "flows(Sid).update", response = Flow)]
 pub struct Update {
     /// The flow to act on.
     pub sid: FlowSid,

@@ -6,7 +6,7 @@ use super::EsimProfile;
 use crate::HttpMethod;
 
 /// Creates an esim profile.
-#[twilio_endpoint(POST, "/v1/ESimProfiles", host = "supersim", response = EsimProfile, status = 201)]
+#[twilio_endpoint(POST, "/v1/ESimProfiles", host = "supersim", helper_call = "esim_profiles.create", response = EsimProfile, status = 201)]
 pub struct Create {
     /// `CallbackMethod` (form body): text, format `http-method`; optional. Allowed values: `GET`,
     /// `POST`.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::EsimProfile;
 
 /// Fetches an esim profile.
-#[twilio_endpoint(GET, "/v1/ESimProfiles/<Sid>", host = "supersim", response = EsimProfile)]
+#[twilio_endpoint(GET, "/v1/ESimProfiles/<Sid>", host = "supersim", helper_call = "esim_profiles(Sid).fetch", response = EsimProfile)]
 pub struct Fetch {
     /// The esim profile to act on.
     pub sid: String,

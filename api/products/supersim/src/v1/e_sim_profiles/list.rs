@@ -6,7 +6,7 @@ use super::{EsimProfile, Status};
 
 /// Lists esim profiles, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/ESimProfiles", host = "supersim", response = Page<EsimProfile>, paged)]
+#[twilio_endpoint(GET, "/v1/ESimProfiles", host = "supersim", helper_call = "esim_profiles.list", response = Page<EsimProfile>, paged)]
 pub struct List {
     /// `Eid` (query string): text; optional.
     pub eid: Option<String>,

@@ -6,7 +6,7 @@ use super::Fleet;
 use crate::HttpMethod;
 
 /// Creates a fleet.
-#[twilio_endpoint(POST, "/v1/Fleets", host = "supersim", response = Fleet, status = 201)]
+#[twilio_endpoint(POST, "/v1/Fleets", host = "supersim", helper_call = "fleets.create", response = Fleet, status = 201)]
 pub struct Create {
     /// `NetworkAccessProfile` (form body): text; required.
     pub network_access_profile: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Fleet;
 
 /// Fetches a fleet.
-#[twilio_endpoint(GET, "/v1/Fleets/<Sid>", host = "supersim", response = Fleet)]
+#[twilio_endpoint(GET, "/v1/Fleets/<Sid>", host = "supersim", helper_call = "fleets(Sid).fetch", response = Fleet)]
 pub struct Fetch {
     /// The fleet to act on.
     pub sid: String,

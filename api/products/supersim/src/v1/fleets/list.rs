@@ -6,7 +6,7 @@ use super::Fleet;
 
 /// Lists fleets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Fleets", host = "supersim", response = Page<Fleet>, paged)]
+#[twilio_endpoint(GET, "/v1/Fleets", host = "supersim", helper_call = "fleets.list", response = Page<Fleet>, paged)]
 pub struct List {
     /// `NetworkAccessProfile` (query string): text; optional.
     pub network_access_profile: Option<String>,

@@ -6,7 +6,7 @@ use super::Fleet;
 use crate::HttpMethod;
 
 /// Updates a fleet.
-#[twilio_endpoint(POST, "/v1/Fleets/<Sid>", host = "supersim", response = Fleet)]
+#[twilio_endpoint(POST, "/v1/Fleets/<Sid>", host = "supersim", helper_call = "fleets(Sid).update", response = Fleet)]
 pub struct Update {
     /// The fleet to act on.
     pub sid: String,

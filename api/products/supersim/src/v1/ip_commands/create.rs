@@ -6,7 +6,7 @@ use super::{IpCommand, PayloadType};
 use crate::HttpMethod;
 
 /// Creates a IP command.
-#[twilio_endpoint(POST, "/v1/IpCommands", host = "supersim", response = IpCommand, status = 201)]
+#[twilio_endpoint(POST, "/v1/IpCommands", host = "supersim", helper_call = "ip_commands.create", response = IpCommand, status = 201)]
 pub struct Create {
     /// `Sim` (form body): text; required.
     pub sim: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpCommand;
 
 /// Fetches a IP command.
-#[twilio_endpoint(GET, "/v1/IpCommands/<Sid>", host = "supersim", response = IpCommand)]
+#[twilio_endpoint(GET, "/v1/IpCommands/<Sid>", host = "supersim", helper_call = "ip_commands(Sid).fetch", response = IpCommand)]
 pub struct Fetch {
     /// The IP command to act on.
     pub sid: IpCommandSid,

@@ -6,7 +6,7 @@ use super::{Direction, IpCommand, Status};
 
 /// Lists IP commands, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/IpCommands", host = "supersim", response = Page<IpCommand>, paged)]
+#[twilio_endpoint(GET, "/v1/IpCommands", host = "supersim", helper_call = "ip_commands.list", response = Page<IpCommand>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.
     pub sim: Option<String>,

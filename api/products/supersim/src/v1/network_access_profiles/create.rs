@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::NetworkAccessProfile;
 
 /// Creates a network access profile.
-#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles", host = "supersim", response = NetworkAccessProfile, status = 201)]
+#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles", host = "supersim", helper_call = "network_access_profiles.create", response = NetworkAccessProfile, status = 201)]
 pub struct Create {
     /// `Networks` (form body): a list of text; optional.
     pub networks: Option<Vec<String>>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::NetworkAccessProfile;
 
 /// Fetches a network access profile.
-#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<Sid>", host = "supersim", response = NetworkAccessProfile)]
+#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<Sid>", host = "supersim", helper_call = "network_access_profiles(Sid).fetch", response = NetworkAccessProfile)]
 pub struct Fetch {
     /// The network access profile to act on.
     pub sid: String,

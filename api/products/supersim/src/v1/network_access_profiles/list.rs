@@ -6,7 +6,7 @@ use super::NetworkAccessProfile;
 
 /// Lists network access profiles, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles", host = "supersim", response = Page<NetworkAccessProfile>, paged)]
+#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles", host = "supersim", helper_call = "network_access_profiles.list", response = Page<NetworkAccessProfile>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

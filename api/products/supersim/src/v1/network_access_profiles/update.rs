@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::NetworkAccessProfile;
 
 /// Updates a network access profile.
-#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles/<Sid>", host = "supersim", response = NetworkAccessProfile)]
+#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles/<Sid>", host = "supersim", helper_call = "network_access_profiles(Sid).update", response = NetworkAccessProfile)]
 pub struct Update {
     /// The network access profile to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Network;
 
 /// Fetches a network.
-#[twilio_endpoint(GET, "/v1/Networks/<Sid>", host = "supersim", response = Network)]
+#[twilio_endpoint(GET, "/v1/Networks/<Sid>", host = "supersim", helper_call = "networks(Sid).fetch", response = Network)]
 pub struct Fetch {
     /// The network to act on.
     pub sid: NetworkSid,

@@ -6,7 +6,7 @@ use super::Network;
 
 /// Lists networks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Networks", host = "supersim", response = Page<Network>, paged)]
+#[twilio_endpoint(GET, "/v1/Networks", host = "supersim", helper_call = "networks.list", response = Page<Network>, paged)]
 pub struct List {
     /// `IsoCountry` (query string): text; optional.
     pub iso_country: Option<String>,

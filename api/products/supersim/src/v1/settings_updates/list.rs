@@ -6,7 +6,7 @@ use super::{SettingsUpdate, Status};
 
 /// Lists settings updates, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/SettingsUpdates", host = "supersim", response = Page<SettingsUpdate>, paged)]
+#[twilio_endpoint(GET, "/v1/SettingsUpdates", host = "supersim", helper_call = "settings_updates.list", response = Page<SettingsUpdate>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.
     pub sim: Option<String>,

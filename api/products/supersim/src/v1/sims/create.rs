@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Sim;
 
 /// Creates a sim.
-#[twilio_endpoint(POST, "/v1/Sims", host = "supersim", response = Sim, status = 201)]
+#[twilio_endpoint(POST, "/v1/Sims", host = "supersim", helper_call = "sims.create", response = Sim, status = 201)]
 pub struct Create {
     /// `Iccid` (form body): text; required.
     pub iccid: String,

@@ -6,7 +6,7 @@ use super::{Sim, Status};
 
 /// Lists sims, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Sims", host = "supersim", response = Page<Sim>, paged)]
+#[twilio_endpoint(GET, "/v1/Sims", host = "supersim", helper_call = "sims.list", response = Page<Sim>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `new`,
     /// `ready`, `active`, `inactive`, `scheduled`.

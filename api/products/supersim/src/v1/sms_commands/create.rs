@@ -6,7 +6,7 @@ use super::SmsCommand;
 use crate::HttpMethod;
 
 /// Creates an SMS command.
-#[twilio_endpoint(POST, "/v1/SmsCommands", host = "supersim", response = SmsCommand, status = 201)]
+#[twilio_endpoint(POST, "/v1/SmsCommands", host = "supersim", helper_call = "sms_commands.create", response = SmsCommand, status = 201)]
 pub struct Create {
     /// `Sim` (form body): text; required.
     pub sim: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SmsCommand;
 
 /// Fetches an SMS command.
-#[twilio_endpoint(GET, "/v1/SmsCommands/<Sid>", host = "supersim", response = SmsCommand)]
+#[twilio_endpoint(GET, "/v1/SmsCommands/<Sid>", host = "supersim", helper_call = "sms_commands(Sid).fetch", response = SmsCommand)]
 pub struct Fetch {
     /// The SMS command to act on.
     pub sid: SmsCommandSid,

@@ -6,7 +6,7 @@ use super::{Direction, SmsCommand, Status};
 
 /// Lists SMS commands, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/SmsCommands", host = "supersim", response = Page<SmsCommand>, paged)]
+#[twilio_endpoint(GET, "/v1/SmsCommands", host = "supersim", helper_call = "sms_commands.list", response = Page<SmsCommand>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.
     pub sim: Option<String>,

@@ -7,7 +7,7 @@ use super::{Granularity, Group, UsageRecord};
 
 /// Lists usage records, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/UsageRecords", host = "supersim", response = Page<UsageRecord>, paged)]
+#[twilio_endpoint(GET, "/v1/UsageRecords", host = "supersim", helper_call = "usage_records.list", response = Page<UsageRecord>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.
     pub sim: Option<String>,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Service;
 
 /// Creates a service.
-#[twilio_endpoint(POST, "/v1/Services", host = "sync", response = Service, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services", host = "sync", helper_call = "services.create", response = Service, status = 201)]
 pub struct Create {
     /// `AclEnabled` (form body): `true` or `false`; optional.
     pub acl_enabled: Option<bool>,

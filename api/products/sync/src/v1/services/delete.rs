@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a service.
-#[twilio_endpoint(DELETE, "/v1/Services/<Sid>", host = "sync")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<Sid>",
+    host = "sync",
+    helper_call = "services(Sid).delete"
+)]
 pub struct Delete {
     /// The service to act on.
     pub sid: String,

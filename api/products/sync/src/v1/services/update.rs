@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Service;
 
 /// Updates a service.
-#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "sync", response = Service)]
+#[twilio_endpoint(POST, "/v1/Services/<Sid>", host = "sync", helper_call = "services(Sid).update", response = Service)]
 pub struct Update {
     /// The service to act on.
     pub sid: String,

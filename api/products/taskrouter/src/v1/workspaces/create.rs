@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{QueueOrder, Workspace};
 
 /// Creates a workspace.
-#[twilio_endpoint(POST, "/v1/Workspaces", host = "taskrouter", response = Workspace, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces", host = "taskrouter", helper_call = "workspaces.create", response = Workspace, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -4,7 +4,12 @@ use runtime::sid::WorkspaceSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a workspace.
-#[twilio_endpoint(DELETE, "/v1/Workspaces/<Sid>", host = "taskrouter")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Workspaces/<Sid>",
+    host = "taskrouter",
+    helper_call = "workspaces(Sid).delete"
+)]
 pub struct Delete {
     /// The workspace to act on.
     pub sid: WorkspaceSid,

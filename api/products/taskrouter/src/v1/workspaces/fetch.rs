@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Workspace;
 
 /// Fetches a workspace.
-#[twilio_endpoint(GET, "/v1/Workspaces/<Sid>", host = "taskrouter", response = Workspace)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<Sid>", host = "taskrouter", helper_call = "workspaces(Sid).fetch", response = Workspace)]
 pub struct Fetch {
     /// The workspace to act on.
     pub sid: WorkspaceSid,

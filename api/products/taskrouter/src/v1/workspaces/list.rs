@@ -6,7 +6,7 @@ use super::Workspace;
 
 /// Lists workspaces, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces", host = "taskrouter", response = Page<Workspace>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces", host = "taskrouter", helper_call = "workspaces.list", response = Page<Workspace>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,

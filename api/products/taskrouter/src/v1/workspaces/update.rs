@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{QueueOrder, Workspace};
 
 /// Updates a workspace.
-#[twilio_endpoint(POST, "/v1/Workspaces/<Sid>", host = "taskrouter", response = Workspace)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<Sid>", host = "taskrouter", helper_call = "workspaces(Sid).update", response = Workspace)]
 pub struct Update {
     /// The workspace to act on.
     pub sid: WorkspaceSid,

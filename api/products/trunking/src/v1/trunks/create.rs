@@ -6,7 +6,7 @@ use super::{TransferCallerId, TransferSetting, Trunk};
 use crate::HttpMethod;
 
 /// Creates a trunk.
-#[twilio_endpoint(POST, "/v1/Trunks", host = "trunking", response = Trunk, status = 201)]
+#[twilio_endpoint(POST, "/v1/Trunks", host = "trunking", helper_call = "trunks.create", response = Trunk, status = 201)]
 pub struct Create {
     /// `CnamLookupEnabled` (form body): `true` or `false`; optional.
     pub cnam_lookup_enabled: Option<bool>,

@@ -4,7 +4,12 @@ use runtime::sid::TrunkSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a trunk.
-#[twilio_endpoint(DELETE, "/v1/Trunks/<Sid>", host = "trunking")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Trunks/<Sid>",
+    host = "trunking",
+    helper_call = "trunks(Sid).delete"
+)]
 pub struct Delete {
     /// The trunk to act on.
     pub sid: TrunkSid,

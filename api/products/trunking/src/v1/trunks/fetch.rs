@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Trunk;
 
 /// Fetches a trunk.
-#[twilio_endpoint(GET, "/v1/Trunks/<Sid>", host = "trunking", response = Trunk)]
+#[twilio_endpoint(GET, "/v1/Trunks/<Sid>", host = "trunking", helper_call = "trunks(Sid).fetch", response = Trunk)]
 pub struct Fetch {
     /// The trunk to act on.
     pub sid: TrunkSid,

@@ -6,7 +6,7 @@ use super::Trunk;
 
 /// Lists trunks, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Trunks", host = "trunking", response = Page<Trunk>, paged)]
+#[twilio_endpoint(GET, "/v1/Trunks", host = "trunking", helper_call = "trunks.list", response = Page<Trunk>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

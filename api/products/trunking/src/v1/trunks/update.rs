@@ -7,7 +7,7 @@ use super::{TransferCallerId, TransferSetting, Trunk};
 use crate::HttpMethod;
 
 /// Updates a trunk.
-#[twilio_endpoint(POST, "/v1/Trunks/<Sid>", host = "trunking", response = Trunk)]
+#[twilio_endpoint(POST, "/v1/Trunks/<Sid>", host = "trunking", helper_call = "trunks(Sid).update", response = Trunk)]
 pub struct Update {
     /// The trunk to act on.
     pub sid: TrunkSid,

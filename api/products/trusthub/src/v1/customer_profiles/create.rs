@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::CustomerProfile;
 
 /// Creates a customer profile.
-#[twilio_endpoint(POST, "/v1/CustomerProfiles", host = "trusthub", response = CustomerProfile, status = 201)]
+#[twilio_endpoint(POST, "/v1/CustomerProfiles", host = "trusthub", helper_call = "customer_profiles.create", response = CustomerProfile, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

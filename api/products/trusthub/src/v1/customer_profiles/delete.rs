@@ -4,7 +4,12 @@ use runtime::sid::BundleSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a customer profile.
-#[twilio_endpoint(DELETE, "/v1/CustomerProfiles/<Sid>", host = "trusthub")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/CustomerProfiles/<Sid>",
+    host = "trusthub",
+    helper_call = "customer_profiles(Sid).delete"
+)]
 pub struct Delete {
     /// The customer profile to act on.
     pub sid: BundleSid,

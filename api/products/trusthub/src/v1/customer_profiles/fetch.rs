@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CustomerProfile;
 
 /// Fetches a customer profile.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<Sid>", host = "trusthub", response = CustomerProfile)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<Sid>", host = "trusthub", helper_call = "customer_profiles(Sid).fetch", response = CustomerProfile)]
 pub struct Fetch {
     /// The customer profile to act on.
     pub sid: BundleSid,

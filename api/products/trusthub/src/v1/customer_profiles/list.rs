@@ -7,7 +7,7 @@ use super::{CustomerProfile, Status};
 
 /// Lists customer profiles, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles", host = "trusthub", response = Page<CustomerProfile>, paged)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles", host = "trusthub", helper_call = "customer_profiles.list", response = Page<CustomerProfile>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,
     /// `pending-review`, `in-review`, `twilio-rejected`, `twilio-approved`.

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{CustomerProfile, Status};
 
 /// Updates a customer profile.
-#[twilio_endpoint(POST, "/v1/CustomerProfiles/<Sid>", host = "trusthub", response = CustomerProfile)]
+#[twilio_endpoint(POST, "/v1/CustomerProfiles/<Sid>", host = "trusthub", helper_call = "customer_profiles(Sid).update", response = CustomerProfile)]
 pub struct Update {
     /// The customer profile to act on.
     pub sid: BundleSid,

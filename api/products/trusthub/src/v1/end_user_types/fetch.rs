@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::EndUserType;
 
 /// Fetches an end user type.
-#[twilio_endpoint(GET, "/v1/EndUserTypes/<Sid>", host = "trusthub", response = EndUserType)]
+#[twilio_endpoint(GET, "/v1/EndUserTypes/<Sid>", host = "trusthub", helper_call = "end_user_types(Sid).fetch", response = EndUserType)]
 pub struct Fetch {
     /// The end user type to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::EndUser;
 
 /// Creates an end user.
-#[twilio_endpoint(POST, "/v1/EndUsers", host = "trusthub", response = EndUser, status = 201)]
+#[twilio_endpoint(POST, "/v1/EndUsers", host = "trusthub", helper_call = "end_users.create", response = EndUser, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

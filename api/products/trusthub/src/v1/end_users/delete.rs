@@ -4,7 +4,12 @@ use runtime::sid::EndUserSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an end user.
-#[twilio_endpoint(DELETE, "/v1/EndUsers/<Sid>", host = "trusthub")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/EndUsers/<Sid>",
+    host = "trusthub",
+    helper_call = "end_users(Sid).delete"
+)]
 pub struct Delete {
     /// The end user to act on.
     pub sid: EndUserSid,

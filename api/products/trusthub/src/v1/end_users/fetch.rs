@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EndUser;
 
 /// Fetches an end user.
-#[twilio_endpoint(GET, "/v1/EndUsers/<Sid>", host = "trusthub", response = EndUser)]
+#[twilio_endpoint(GET, "/v1/EndUsers/<Sid>", host = "trusthub", helper_call = "end_users(Sid).fetch", response = EndUser)]
 pub struct Fetch {
     /// The end user to act on.
     pub sid: EndUserSid,

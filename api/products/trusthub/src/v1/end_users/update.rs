@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::EndUser;
 
 /// Updates an end user.
-#[twilio_endpoint(POST, "/v1/EndUsers/<Sid>", host = "trusthub", response = EndUser)]
+#[twilio_endpoint(POST, "/v1/EndUsers/<Sid>", host = "trusthub", helper_call = "end_users(Sid).update", response = EndUser)]
 pub struct Update {
     /// The end user to act on.
     pub sid: EndUserSid,

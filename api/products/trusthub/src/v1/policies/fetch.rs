@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Policies;
 
 /// Fetches a policies.
-#[twilio_endpoint(GET, "/v1/Policies/<Sid>", host = "trusthub", response = Policies)]
+#[twilio_endpoint(GET, "/v1/Policies/<Sid>", host = "trusthub", helper_call = "policies(Sid).fetch", response = Policies)]
 pub struct Fetch {
     /// The policies to act on.
     pub sid: PolicySid,

@@ -6,7 +6,7 @@ use super::Policies;
 
 /// Lists policieses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Policies", host = "trusthub", response = Page<Policies>, paged)]
+#[twilio_endpoint(GET, "/v1/Policies", host = "trusthub", helper_call = "policies.list", response = Page<Policies>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SupportingDocumentType;
 
 /// Fetches a supporting document type.
-#[twilio_endpoint(GET, "/v1/SupportingDocumentTypes/<Sid>", host = "trusthub", response = SupportingDocumentType)]
+#[twilio_endpoint(GET, "/v1/SupportingDocumentTypes/<Sid>", host = "trusthub", helper_call = "supporting_document_types(Sid).fetch", response = SupportingDocumentType)]
 pub struct Fetch {
     /// The supporting document type to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::SupportingDocument;
 
 /// Creates a supporting document.
-#[twilio_endpoint(POST, "/v1/SupportingDocuments", host = "trusthub", response = SupportingDocument, status = 201)]
+#[twilio_endpoint(POST, "/v1/SupportingDocuments", host = "trusthub", helper_call = "supporting_documents.create", response = SupportingDocument, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -4,7 +4,12 @@ use runtime::sid::SupportingDocumentSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a supporting document.
-#[twilio_endpoint(DELETE, "/v1/SupportingDocuments/<Sid>", host = "trusthub")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/SupportingDocuments/<Sid>",
+    host = "trusthub",
+    helper_call = "supporting_documents(Sid).delete"
+)]
 pub struct Delete {
     /// The supporting document to act on.
     pub sid: SupportingDocumentSid,

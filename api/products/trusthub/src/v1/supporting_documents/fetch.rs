@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SupportingDocument;
 
 /// Fetches a supporting document.
-#[twilio_endpoint(GET, "/v1/SupportingDocuments/<Sid>", host = "trusthub", response = SupportingDocument)]
+#[twilio_endpoint(GET, "/v1/SupportingDocuments/<Sid>", host = "trusthub", helper_call = "supporting_documents(Sid).fetch", response = SupportingDocument)]
 pub struct Fetch {
     /// The supporting document to act on.
     pub sid: SupportingDocumentSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::SupportingDocument;
 
 /// Updates a supporting document.
-#[twilio_endpoint(POST, "/v1/SupportingDocuments/<Sid>", host = "trusthub", response = SupportingDocument)]
+#[twilio_endpoint(POST, "/v1/SupportingDocuments/<Sid>", host = "trusthub", helper_call = "supporting_documents(Sid).update", response = SupportingDocument)]
 pub struct Update {
     /// The supporting document to act on.
     pub sid: SupportingDocumentSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::TrustProduct;
 
 /// Creates a trust product.
-#[twilio_endpoint(POST, "/v1/TrustProducts", host = "trusthub", response = TrustProduct, status = 201)]
+#[twilio_endpoint(POST, "/v1/TrustProducts", host = "trusthub", helper_call = "trust_products.create", response = TrustProduct, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

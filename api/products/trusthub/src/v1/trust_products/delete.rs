@@ -4,7 +4,12 @@ use runtime::sid::BundleSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a trust product.
-#[twilio_endpoint(DELETE, "/v1/TrustProducts/<Sid>", host = "trusthub")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/TrustProducts/<Sid>",
+    host = "trusthub",
+    helper_call = "trust_products(Sid).delete"
+)]
 pub struct Delete {
     /// The trust product to act on.
     pub sid: BundleSid,

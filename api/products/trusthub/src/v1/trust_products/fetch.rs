@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TrustProduct;
 
 /// Fetches a trust product.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<Sid>", host = "trusthub", response = TrustProduct)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<Sid>", host = "trusthub", helper_call = "trust_products(Sid).fetch", response = TrustProduct)]
 pub struct Fetch {
     /// The trust product to act on.
     pub sid: BundleSid,

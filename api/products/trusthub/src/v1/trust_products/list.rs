@@ -7,7 +7,7 @@ use super::{Status, TrustProduct};
 
 /// Lists trust products, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/TrustProducts", host = "trusthub", response = Page<TrustProduct>, paged)]
+#[twilio_endpoint(GET, "/v1/TrustProducts", host = "trusthub", helper_call = "trust_products.list", response = Page<TrustProduct>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,
     /// `pending-review`, `in-review`, `twilio-rejected`, `twilio-approved`.

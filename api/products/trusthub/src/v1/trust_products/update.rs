@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{Status, TrustProduct};
 
 /// Updates a trust product.
-#[twilio_endpoint(POST, "/v1/TrustProducts/<Sid>", host = "trusthub", response = TrustProduct)]
+#[twilio_endpoint(POST, "/v1/TrustProducts/<Sid>", host = "trusthub", helper_call = "trust_products(Sid).update", response = TrustProduct)]
 pub struct Update {
     /// The trust product to act on.
     pub sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::VerificationAttempt;
 
 /// Fetches a verification attempt.
-#[twilio_endpoint(GET, "/v2/Attempts/<Sid>", host = "verify", response = VerificationAttempt)]
+#[twilio_endpoint(GET, "/v2/Attempts/<Sid>", host = "verify", helper_call = "verification_attempts(Sid).fetch", response = VerificationAttempt)]
 pub struct Fetch {
     /// The verification attempt to act on.
     pub sid: AttemptSid,

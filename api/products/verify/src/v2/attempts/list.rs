@@ -7,7 +7,7 @@ use super::{Channels, ConversionStatus, VerificationAttempt};
 
 /// Lists verification attempts, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Attempts", host = "verify", response = Page<VerificationAttempt>, paged)]
+#[twilio_endpoint(GET, "/v2/Attempts", host = "verify", helper_call = "verification_attempts.list", response = Page<VerificationAttempt>, paged)]
 pub struct List {
     /// `DateCreatedAfter` (query string): text, format `date-time`; optional.
     pub date_created_after: Option<DateTime>,

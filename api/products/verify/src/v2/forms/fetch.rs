@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Form, FormTypes};
 
 /// Fetches a form.
-#[twilio_endpoint(GET, "/v2/Forms/<FormType>", host = "verify", response = Form)]
+#[twilio_endpoint(GET, "/v2/Forms/<FormType>", host = "verify", helper_call = "forms(FormType).fetch", response = Form)]
 pub struct Fetch {
     /// The form type it belongs to.
     pub form_type: FormTypes,

@@ -4,7 +4,12 @@ use runtime::sid::VerifyServiceSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a service.
-#[twilio_endpoint(DELETE, "/v2/Services/<Sid>", host = "verify")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<Sid>",
+    host = "verify",
+    helper_call = "services(Sid).delete"
+)]
 pub struct Delete {
     /// The service to act on.
     pub sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use super::Service;
 
 /// Lists services, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services", host = "verify", response = Page<Service>, paged)]
+#[twilio_endpoint(GET, "/v2/Services", host = "verify", helper_call = "services.list", response = Page<Service>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -6,7 +6,7 @@ use super::VerificationTemplate;
 
 /// Lists verification templates, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Templates", host = "verify", response = Page<VerificationTemplate>, paged)]
+#[twilio_endpoint(GET, "/v2/Templates", host = "verify", helper_call = "templates.list", response = Page<VerificationTemplate>, paged)]
 pub struct List {
     /// `FriendlyName` (query string): text; optional.
     pub friendly_name: Option<String>,

@@ -6,7 +6,7 @@ use super::{CompositionHook, Format};
 use crate::HttpMethod;
 
 /// Creates a composition hook.
-#[twilio_endpoint(POST, "/v1/CompositionHooks", host = "video", response = CompositionHook, status = 201)]
+#[twilio_endpoint(POST, "/v1/CompositionHooks", host = "video", helper_call = "composition_hooks.create", response = CompositionHook, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -4,7 +4,12 @@ use runtime::sid::CompositionHookSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a composition hook.
-#[twilio_endpoint(DELETE, "/v1/CompositionHooks/<Sid>", host = "video")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/CompositionHooks/<Sid>",
+    host = "video",
+    helper_call = "composition_hooks(Sid).delete"
+)]
 pub struct Delete {
     /// The composition hook to act on.
     pub sid: CompositionHookSid,

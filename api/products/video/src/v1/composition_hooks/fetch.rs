@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CompositionHook;
 
 /// Fetches a composition hook.
-#[twilio_endpoint(GET, "/v1/CompositionHooks/<Sid>", host = "video", response = CompositionHook)]
+#[twilio_endpoint(GET, "/v1/CompositionHooks/<Sid>", host = "video", helper_call = "composition_hooks(Sid).fetch", response = CompositionHook)]
 pub struct Fetch {
     /// The composition hook to act on.
     pub sid: CompositionHookSid,

@@ -6,7 +6,7 @@ use super::CompositionHook;
 
 /// Lists composition hooks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/CompositionHooks", host = "video", response = Page<CompositionHook>, paged)]
+#[twilio_endpoint(GET, "/v1/CompositionHooks", host = "video", helper_call = "composition_hooks.list", response = Page<CompositionHook>, paged)]
 pub struct List {
     /// `Enabled` (query string): `true` or `false`; optional.
     pub enabled: Option<bool>,

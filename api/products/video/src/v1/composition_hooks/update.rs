@@ -7,7 +7,7 @@ use super::{CompositionHook, Format};
 use crate::HttpMethod;
 
 /// Updates a composition hook.
-#[twilio_endpoint(POST, "/v1/CompositionHooks/<Sid>", host = "video", response = CompositionHook)]
+#[twilio_endpoint(POST, "/v1/CompositionHooks/<Sid>", host = "video", helper_call = "composition_hooks(Sid).update", response = CompositionHook)]
 pub struct Update {
     /// The composition hook to act on.
     pub sid: CompositionHookSid,

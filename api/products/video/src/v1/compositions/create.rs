@@ -7,7 +7,7 @@ use super::{Composition, Format};
 use crate::HttpMethod;
 
 /// Creates a composition.
-#[twilio_endpoint(POST, "/v1/Compositions", host = "video", response = Composition, status = 201)]
+#[twilio_endpoint(POST, "/v1/Compositions", host = "video", helper_call = "compositions.create", response = Composition, status = 201)]
 pub struct Create {
     /// `RoomSid` (form body): text; required. 34 characters. A SID: `RM` and 32 hex digits.
     pub room_sid: RoomSid,

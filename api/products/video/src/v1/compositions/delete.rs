@@ -4,7 +4,12 @@ use runtime::sid::CompositionSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a composition.
-#[twilio_endpoint(DELETE, "/v1/Compositions/<Sid>", host = "video")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Compositions/<Sid>",
+    host = "video",
+    helper_call = "compositions(Sid).delete"
+)]
 pub struct Delete {
     /// The composition to act on.
     pub sid: CompositionSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Composition;
 
 /// Fetches a composition.
-#[twilio_endpoint(GET, "/v1/Compositions/<Sid>", host = "video", response = Composition)]
+#[twilio_endpoint(GET, "/v1/Compositions/<Sid>", host = "video", helper_call = "compositions(Sid).fetch", response = Composition)]
 pub struct Fetch {
     /// The composition to act on.
     pub sid: CompositionSid,

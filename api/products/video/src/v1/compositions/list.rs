@@ -7,7 +7,7 @@ use super::{Composition, Status};
 
 /// Lists compositions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Compositions", host = "video", response = Page<Composition>, paged)]
+#[twilio_endpoint(GET, "/v1/Compositions", host = "video", helper_call = "compositions.list", response = Page<Composition>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:
     /// `enqueued`, `processing`, `completed`, `deleted`, `failed`.

@@ -4,7 +4,12 @@ use runtime::sid::VideoRecordingSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a recording.
-#[twilio_endpoint(DELETE, "/v1/Recordings/<Sid>", host = "video")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Recordings/<Sid>",
+    host = "video",
+    helper_call = "recordings(Sid).delete"
+)]
 pub struct Delete {
     /// The recording to act on.
     pub sid: VideoRecordingSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Recording;
 
 /// Fetches a recording.
-#[twilio_endpoint(GET, "/v1/Recordings/<Sid>", host = "video", response = Recording)]
+#[twilio_endpoint(GET, "/v1/Recordings/<Sid>", host = "video", helper_call = "recordings(Sid).fetch", response = Recording)]
 pub struct Fetch {
     /// The recording to act on.
     pub sid: VideoRecordingSid,

@@ -6,7 +6,7 @@ use super::{Recording, Status, Type};
 
 /// Lists recordings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Recordings", host = "video", response = Page<Recording>, paged)]
+#[twilio_endpoint(GET, "/v1/Recordings", host = "video", helper_call = "recordings.list", response = Page<Recording>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:
     /// `processing`, `completed`, `deleted`, `failed`.

@@ -6,7 +6,7 @@ use super::{Room, RoomType, VideoCodec};
 use crate::HttpMethod;
 
 /// Creates a room.
-#[twilio_endpoint(POST, "/v1/Rooms", host = "video", response = Room, status = 201)]
+#[twilio_endpoint(POST, "/v1/Rooms", host = "video", helper_call = "rooms.create", response = Room, status = 201)]
 pub struct Create {
     /// `AudioOnly` (form body): `true` or `false`; optional.
     pub audio_only: Option<bool>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Room;
 
 /// Fetches a room.
-#[twilio_endpoint(GET, "/v1/Rooms/<Sid>", host = "video", response = Room)]
+#[twilio_endpoint(GET, "/v1/Rooms/<Sid>", host = "video", helper_call = "rooms(Sid).fetch", response = Room)]
 pub struct Fetch {
     /// The room to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::{Room, RoomStatus};
 
 /// Lists rooms, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms", host = "video", response = Page<Room>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms", host = "video", helper_call = "rooms.list", response = Page<Room>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values:
     /// `in-progress`, `completed`, `failed`.

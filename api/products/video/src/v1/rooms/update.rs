@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Room, RoomStatus};
 
 /// Updates a room.
-#[twilio_endpoint(POST, "/v1/Rooms/<Sid>", host = "video", response = Room, status = 202)]
+#[twilio_endpoint(POST, "/v1/Rooms/<Sid>", host = "video", helper_call = "rooms(Sid).update", response = Room, status = 202)]
 pub struct Update {
     /// The room to act on.
     pub sid: String,

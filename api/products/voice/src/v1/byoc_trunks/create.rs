@@ -7,7 +7,7 @@ use super::ByocTrunk;
 use crate::HttpMethod;
 
 /// Creates a BYOC trunk.
-#[twilio_endpoint(POST, "/v1/ByocTrunks", host = "voice", response = ByocTrunk, status = 201)]
+#[twilio_endpoint(POST, "/v1/ByocTrunks", host = "voice", helper_call = "byoc_trunks.create", response = ByocTrunk, status = 201)]
 pub struct Create {
     /// `CnamLookupEnabled` (form body): `true` or `false`; optional.
     pub cnam_lookup_enabled: Option<bool>,

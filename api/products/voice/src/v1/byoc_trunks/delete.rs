@@ -4,7 +4,12 @@ use runtime::sid::ByocTrunkSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a BYOC trunk.
-#[twilio_endpoint(DELETE, "/v1/ByocTrunks/<Sid>", host = "voice")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/ByocTrunks/<Sid>",
+    host = "voice",
+    helper_call = "byoc_trunks(Sid).delete"
+)]
 pub struct Delete {
     /// The BYOC trunk to act on.
     pub sid: ByocTrunkSid,

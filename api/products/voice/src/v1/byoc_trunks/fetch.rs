@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ByocTrunk;
 
 /// Fetches a BYOC trunk.
-#[twilio_endpoint(GET, "/v1/ByocTrunks/<Sid>", host = "voice", response = ByocTrunk)]
+#[twilio_endpoint(GET, "/v1/ByocTrunks/<Sid>", host = "voice", helper_call = "byoc_trunks(Sid).fetch", response = ByocTrunk)]
 pub struct Fetch {
     /// The BYOC trunk to act on.
     pub sid: ByocTrunkSid,

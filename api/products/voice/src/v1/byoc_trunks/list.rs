@@ -6,7 +6,7 @@ use super::ByocTrunk;
 
 /// Lists BYOC trunks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/ByocTrunks", host = "voice", response = Page<ByocTrunk>, paged)]
+#[twilio_endpoint(GET, "/v1/ByocTrunks", host = "voice", helper_call = "byoc_trunks.list", response = Page<ByocTrunk>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -7,7 +7,7 @@ use super::ByocTrunk;
 use crate::HttpMethod;
 
 /// Updates a BYOC trunk.
-#[twilio_endpoint(POST, "/v1/ByocTrunks/<Sid>", host = "voice", response = ByocTrunk)]
+#[twilio_endpoint(POST, "/v1/ByocTrunks/<Sid>", host = "voice", helper_call = "byoc_trunks(Sid).update", response = ByocTrunk)]
 pub struct Update {
     /// The BYOC trunk to act on.
     pub sid: ByocTrunkSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ConnectionPolicy;
 
 /// Creates a connection policy.
-#[twilio_endpoint(POST, "/v1/ConnectionPolicies", host = "voice", response = ConnectionPolicy, status = 201)]
+#[twilio_endpoint(POST, "/v1/ConnectionPolicies", host = "voice", helper_call = "connection_policies.create", response = ConnectionPolicy, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; optional.
     pub friendly_name: Option<String>,

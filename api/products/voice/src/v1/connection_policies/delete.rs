@@ -4,7 +4,12 @@ use runtime::sid::ConnectionPolicySid;
 use runtime::twilio_endpoint;
 
 /// Deletes a connection policy.
-#[twilio_endpoint(DELETE, "/v1/ConnectionPolicies/<Sid>", host = "voice")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/ConnectionPolicies/<Sid>",
+    host = "voice",
+    helper_call = "connection_policies(Sid).delete"
+)]
 pub struct Delete {
     /// The connection policy to act on.
     pub sid: ConnectionPolicySid,

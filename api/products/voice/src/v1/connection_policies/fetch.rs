@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ConnectionPolicy;
 
 /// Fetches a connection policy.
-#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<Sid>", host = "voice", response = ConnectionPolicy)]
+#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<Sid>", host = "voice", helper_call = "connection_policies(Sid).fetch", response = ConnectionPolicy)]
 pub struct Fetch {
     /// The connection policy to act on.
     pub sid: ConnectionPolicySid,

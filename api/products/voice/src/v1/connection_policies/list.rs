@@ -6,7 +6,7 @@ use super::ConnectionPolicy;
 
 /// Lists connection policies, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/ConnectionPolicies", host = "voice", response = Page<ConnectionPolicy>, paged)]
+#[twilio_endpoint(GET, "/v1/ConnectionPolicies", host = "voice", helper_call = "connection_policies.list", response = Page<ConnectionPolicy>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

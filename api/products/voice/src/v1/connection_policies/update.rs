@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ConnectionPolicy;
 
 /// Updates a connection policy.
-#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<Sid>", host = "voice", response = ConnectionPolicy)]
+#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<Sid>", host = "voice", helper_call = "connection_policies(Sid).update", response = ConnectionPolicy)]
 pub struct Update {
     /// The connection policy to act on.
     pub sid: ConnectionPolicySid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::IpRecord;
 
 /// Creates a IP record.
-#[twilio_endpoint(POST, "/v1/IpRecords", host = "voice", response = IpRecord, status = 201)]
+#[twilio_endpoint(POST, "/v1/IpRecords", host = "voice", helper_call = "ip_records.create", response = IpRecord, status = 201)]
 pub struct Create {
     /// `IpAddress` (form body): text; required.
     pub ip_address: String,

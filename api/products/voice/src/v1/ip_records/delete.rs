@@ -4,7 +4,12 @@ use runtime::sid::IpRecordSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a IP record.
-#[twilio_endpoint(DELETE, "/v1/IpRecords/<Sid>", host = "voice")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/IpRecords/<Sid>",
+    host = "voice",
+    helper_call = "ip_records(Sid).delete"
+)]
 pub struct Delete {
     /// The IP record to act on.
     pub sid: IpRecordSid,

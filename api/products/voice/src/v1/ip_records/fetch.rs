@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpRecord;
 
 /// Fetches a IP record.
-#[twilio_endpoint(GET, "/v1/IpRecords/<Sid>", host = "voice", response = IpRecord)]
+#[twilio_endpoint(GET, "/v1/IpRecords/<Sid>", host = "voice", helper_call = "ip_records(Sid).fetch", response = IpRecord)]
 pub struct Fetch {
     /// The IP record to act on.
     pub sid: IpRecordSid,

@@ -6,7 +6,7 @@ use super::IpRecord;
 
 /// Lists IP records, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/IpRecords", host = "voice", response = Page<IpRecord>, paged)]
+#[twilio_endpoint(GET, "/v1/IpRecords", host = "voice", helper_call = "ip_records.list", response = Page<IpRecord>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

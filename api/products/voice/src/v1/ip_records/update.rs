@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpRecord;
 
 /// Updates a IP record.
-#[twilio_endpoint(POST, "/v1/IpRecords/<Sid>", host = "voice", response = IpRecord)]
+#[twilio_endpoint(POST, "/v1/IpRecords/<Sid>", host = "voice", helper_call = "ip_records(Sid).update", response = IpRecord)]
 pub struct Update {
     /// The IP record to act on.
     pub sid: IpRecordSid,

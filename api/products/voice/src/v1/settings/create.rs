@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Settings;
 
 /// Creates a settings.
-#[twilio_endpoint(POST, "/v1/Settings", host = "voice", response = Settings, status = 202)]
+#[twilio_endpoint(POST, "/v1/Settings", host = "voice", helper_call = "dialing_permissions.settings().update", response = Settings, status = 202)]
 pub struct Create {
     /// `DialingPermissionsInheritance` (form body): `true` or `false`; optional.
     pub dialing_permissions_inheritance: Option<bool>,

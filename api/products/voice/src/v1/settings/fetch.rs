@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Settings;
 
 /// Fetches a settings.
-#[twilio_endpoint(GET, "/v1/Settings", host = "voice", response = Settings)]
+#[twilio_endpoint(GET, "/v1/Settings", host = "voice", helper_call = "dialing_permissions.settings().fetch", response = Settings)]
 pub struct Fetch {}

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SourceIpMapping;
 
 /// Creates a source IP mapping.
-#[twilio_endpoint(POST, "/v1/SourceIpMappings", host = "voice", response = SourceIpMapping, status = 201)]
+#[twilio_endpoint(POST, "/v1/SourceIpMappings", host = "voice", helper_call = "source_ip_mappings.create", response = SourceIpMapping, status = 201)]
 pub struct Create {
     /// `IpRecordSid` (form body): text; required. 34 characters. A SID: `IL` and 32 hex digits.
     pub ip_record_sid: IpRecordSid,

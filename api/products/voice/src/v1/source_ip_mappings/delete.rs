@@ -4,7 +4,12 @@ use runtime::sid::SourceIpMappingSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a source IP mapping.
-#[twilio_endpoint(DELETE, "/v1/SourceIpMappings/<Sid>", host = "voice")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/SourceIpMappings/<Sid>",
+    host = "voice",
+    helper_call = "source_ip_mappings(Sid).delete"
+)]
 pub struct Delete {
     /// The source IP mapping to act on.
     pub sid: SourceIpMappingSid,

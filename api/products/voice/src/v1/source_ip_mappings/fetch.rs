@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SourceIpMapping;
 
 /// Fetches a source IP mapping.
-#[twilio_endpoint(GET, "/v1/SourceIpMappings/<Sid>", host = "voice", response = SourceIpMapping)]
+#[twilio_endpoint(GET, "/v1/SourceIpMappings/<Sid>", host = "voice", helper_call = "source_ip_mappings(Sid).fetch", response = SourceIpMapping)]
 pub struct Fetch {
     /// The source IP mapping to act on.
     pub sid: SourceIpMappingSid,

@@ -6,7 +6,7 @@ use super::SourceIpMapping;
 
 /// Lists source IP mappings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/SourceIpMappings", host = "voice", response = Page<SourceIpMapping>, paged)]
+#[twilio_endpoint(GET, "/v1/SourceIpMappings", host = "voice", helper_call = "source_ip_mappings.list", response = Page<SourceIpMapping>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SourceIpMapping;
 
 /// Updates a source IP mapping.
-#[twilio_endpoint(POST, "/v1/SourceIpMappings/<Sid>", host = "voice", response = SourceIpMapping)]
+#[twilio_endpoint(POST, "/v1/SourceIpMappings/<Sid>", host = "voice", helper_call = "source_ip_mappings(Sid).update", response = SourceIpMapping)]
 pub struct Update {
     /// The source IP mapping to act on.
     pub sid: SourceIpMappingSid,

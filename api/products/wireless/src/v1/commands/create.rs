@@ -6,7 +6,7 @@ use super::{Command, CommandMode};
 use crate::HttpMethod;
 
 /// Creates a command.
-#[twilio_endpoint(POST, "/v1/Commands", host = "wireless", response = Command, status = 201)]
+#[twilio_endpoint(POST, "/v1/Commands", host = "wireless", helper_call = "commands.create", response = Command, status = 201)]
 pub struct Create {
     /// `Command` (form body): text; required.
     pub command: String,

@@ -4,7 +4,12 @@ use runtime::sid::CommandSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a command.
-#[twilio_endpoint(DELETE, "/v1/Commands/<Sid>", host = "wireless")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Commands/<Sid>",
+    host = "wireless",
+    helper_call = "commands(Sid).delete"
+)]
 pub struct Delete {
     /// The command to act on.
     pub sid: CommandSid,

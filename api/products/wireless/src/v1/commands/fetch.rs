@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Command;
 
 /// Fetches a command.
-#[twilio_endpoint(GET, "/v1/Commands/<Sid>", host = "wireless", response = Command)]
+#[twilio_endpoint(GET, "/v1/Commands/<Sid>", host = "wireless", helper_call = "commands(Sid).fetch", response = Command)]
 pub struct Fetch {
     /// The command to act on.
     pub sid: CommandSid,

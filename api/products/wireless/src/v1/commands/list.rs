@@ -6,7 +6,7 @@ use super::{Command, Direction, Status, Transport};
 
 /// Lists commands, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Commands", host = "wireless", response = Page<Command>, paged)]
+#[twilio_endpoint(GET, "/v1/Commands", host = "wireless", helper_call = "commands.list", response = Page<Command>, paged)]
 pub struct List {
     /// `Sim` (query string): text; optional.
     pub sim: Option<String>,

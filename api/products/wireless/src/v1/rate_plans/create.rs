@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{DataLimitStrategy, RatePlan};
 
 /// Creates a rate plan.
-#[twilio_endpoint(POST, "/v1/RatePlans", host = "wireless", response = RatePlan, status = 201)]
+#[twilio_endpoint(POST, "/v1/RatePlans", host = "wireless", helper_call = "rate_plans.create", response = RatePlan, status = 201)]
 pub struct Create {
     /// `DataEnabled` (form body): `true` or `false`; optional.
     pub data_enabled: Option<bool>,

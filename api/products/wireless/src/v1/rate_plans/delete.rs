@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a rate plan.
-#[twilio_endpoint(DELETE, "/v1/RatePlans/<Sid>", host = "wireless")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/RatePlans/<Sid>",
+    host = "wireless",
+    helper_call = "rate_plans(Sid).delete"
+)]
 pub struct Delete {
     /// The rate plan to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::RatePlan;
 
 /// Fetches a rate plan.
-#[twilio_endpoint(GET, "/v1/RatePlans/<Sid>", host = "wireless", response = RatePlan)]
+#[twilio_endpoint(GET, "/v1/RatePlans/<Sid>", host = "wireless", helper_call = "rate_plans(Sid).fetch", response = RatePlan)]
 pub struct Fetch {
     /// The rate plan to act on.
     pub sid: String,

@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a sim.
-#[twilio_endpoint(DELETE, "/v1/Sims/<Sid>", host = "wireless")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Sims/<Sid>",
+    host = "wireless",
+    helper_call = "sims(Sid).delete"
+)]
 pub struct Delete {
     /// The sim to act on.
     pub sid: String,

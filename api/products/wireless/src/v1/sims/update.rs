@@ -6,7 +6,7 @@ use super::{ResetStatus, Sim, Status};
 use crate::HttpMethod;
 
 /// Updates a sim.
-#[twilio_endpoint(POST, "/v1/Sims/<Sid>", host = "wireless", response = Sim)]
+#[twilio_endpoint(POST, "/v1/Sims/<Sid>", host = "wireless", helper_call = "sims(Sid).update", response = Sim)]
 pub struct Update {
     /// The sim to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::{AccountUsageRecord, Granularity};
 
 /// Lists account usage records, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/UsageRecords", host = "wireless", response = Page<AccountUsageRecord>, paged)]
+#[twilio_endpoint(GET, "/v1/UsageRecords", host = "wireless", helper_call = "usage_records.list", response = Page<AccountUsageRecord>, paged)]
 pub struct List {
     /// `End` (query string): text, format `date-time`; optional.
     pub end: Option<DateTime>,

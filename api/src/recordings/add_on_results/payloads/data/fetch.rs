@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Data;
 
 /// Fetches the data.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<PayloadSid>/Data.json", response = Data, status = 307)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/Recordings/<ReferenceSid>/AddOnResults/<AddOnResultSid>/Payloads/<PayloadSid>/Data.json", helper_call = "accounts(AccountSid).recordings(ReferenceSid).add_on_results(AddOnResultSid).payloads(PayloadSid).data().fetch", response = Data, status = 307)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

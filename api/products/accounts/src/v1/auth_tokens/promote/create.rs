@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::AuthTokenPromotion;
 
 /// Creates an auth token promotion.
-#[twilio_endpoint(POST, "/v1/AuthTokens/Promote", host = "accounts", response = AuthTokenPromotion)]
+#[twilio_endpoint(POST, "/v1/AuthTokens/Promote", host = "accounts", helper_call = "auth_token_promotion().update", response = AuthTokenPromotion)]
 pub struct Create {}

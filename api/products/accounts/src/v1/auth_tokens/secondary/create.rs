@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::SecondaryAuthToken;
 
 /// Creates a secondary auth token.
-#[twilio_endpoint(POST, "/v1/AuthTokens/Secondary", host = "accounts", response = SecondaryAuthToken, status = 201)]
+#[twilio_endpoint(POST, "/v1/AuthTokens/Secondary", host = "accounts", helper_call = "secondary_auth_token().create", response = SecondaryAuthToken, status = 201)]
 pub struct Create {}

@@ -3,5 +3,10 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a secondary.
-#[twilio_endpoint(DELETE, "/v1/AuthTokens/Secondary", host = "accounts")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/AuthTokens/Secondary",
+    host = "accounts",
+    helper_call = "secondary_auth_token().delete"
+)]
 pub struct Delete {}

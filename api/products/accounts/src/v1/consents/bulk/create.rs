@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::BulkConsents;
 
 /// Creates a bulk consents.
-#[twilio_endpoint(POST, "/v1/Consents/Bulk", host = "accounts", response = BulkConsents, status = 201)]
+#[twilio_endpoint(POST, "/v1/Consents/Bulk", host = "accounts", helper_call = "bulk_consents.create", response = BulkConsents, status = 201)]
 pub struct Create {
     /// `Items` (form body): a list of any JSON value; required.
     pub items: Vec<JsonObject>,

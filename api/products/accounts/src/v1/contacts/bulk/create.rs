@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::BulkContacts;
 
 /// Creates a bulk contacts.
-#[twilio_endpoint(POST, "/v1/Contacts/Bulk", host = "accounts", response = BulkContacts, status = 201)]
+#[twilio_endpoint(POST, "/v1/Contacts/Bulk", host = "accounts", helper_call = "bulk_contacts.create", response = BulkContacts, status = 201)]
 pub struct Create {
     /// `Items` (form body): a list of any JSON value; required.
     pub items: Vec<JsonObject>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Aws;
 
 /// Creates an aws.
-#[twilio_endpoint(POST, "/v1/Credentials/AWS", host = "accounts", response = Aws, status = 201)]
+#[twilio_endpoint(POST, "/v1/Credentials/AWS", host = "accounts", helper_call = "credentials.aws.create", response = Aws, status = 201)]
 pub struct Create {
     /// `Credentials` (form body): text; required.
     pub credentials: String,

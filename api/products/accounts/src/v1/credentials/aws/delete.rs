@@ -4,7 +4,12 @@ use runtime::sid::CredentialSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an aws.
-#[twilio_endpoint(DELETE, "/v1/Credentials/AWS/<Sid>", host = "accounts")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Credentials/AWS/<Sid>",
+    host = "accounts",
+    helper_call = "credentials.aws(Sid).delete"
+)]
 pub struct Delete {
     /// The aws to act on.
     pub sid: CredentialSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Aws;
 
 /// Fetches an aws.
-#[twilio_endpoint(GET, "/v1/Credentials/AWS/<Sid>", host = "accounts", response = Aws)]
+#[twilio_endpoint(GET, "/v1/Credentials/AWS/<Sid>", host = "accounts", helper_call = "credentials.aws(Sid).fetch", response = Aws)]
 pub struct Fetch {
     /// The aws to act on.
     pub sid: CredentialSid,

@@ -6,7 +6,7 @@ use super::Aws;
 
 /// Lists awses, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Credentials/AWS", host = "accounts", response = Page<Aws>, paged)]
+#[twilio_endpoint(GET, "/v1/Credentials/AWS", host = "accounts", helper_call = "credentials.aws.list", response = Page<Aws>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

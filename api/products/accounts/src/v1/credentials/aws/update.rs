@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Aws;
 
 /// Updates an aws.
-#[twilio_endpoint(POST, "/v1/Credentials/AWS/<Sid>", host = "accounts", response = Aws)]
+#[twilio_endpoint(POST, "/v1/Credentials/AWS/<Sid>", host = "accounts", helper_call = "credentials.aws(Sid).update", response = Aws)]
 pub struct Update {
     /// The aws to act on.
     pub sid: CredentialSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicKey;
 
 /// Creates a public key.
-#[twilio_endpoint(POST, "/v1/Credentials/PublicKeys", host = "accounts", response = PublicKey, status = 201)]
+#[twilio_endpoint(POST, "/v1/Credentials/PublicKeys", host = "accounts", helper_call = "credentials.public_key.create", response = PublicKey, status = 201)]
 pub struct Create {
     /// `PublicKey` (form body): text; required.
     pub public_key: String,

@@ -4,7 +4,12 @@ use runtime::sid::CredentialSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a public key.
-#[twilio_endpoint(DELETE, "/v1/Credentials/PublicKeys/<Sid>", host = "accounts")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Credentials/PublicKeys/<Sid>",
+    host = "accounts",
+    helper_call = "credentials.public_key(Sid).delete"
+)]
 pub struct Delete {
     /// The public key to act on.
     pub sid: CredentialSid,

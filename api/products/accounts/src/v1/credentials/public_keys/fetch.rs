@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicKey;
 
 /// Fetches a public key.
-#[twilio_endpoint(GET, "/v1/Credentials/PublicKeys/<Sid>", host = "accounts", response = PublicKey)]
+#[twilio_endpoint(GET, "/v1/Credentials/PublicKeys/<Sid>", host = "accounts", helper_call = "credentials.public_key(Sid).fetch", response = PublicKey)]
 pub struct Fetch {
     /// The public key to act on.
     pub sid: CredentialSid,

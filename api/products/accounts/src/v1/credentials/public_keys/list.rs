@@ -6,7 +6,7 @@ use super::PublicKey;
 
 /// Lists public keys, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Credentials/PublicKeys", host = "accounts", response = Page<PublicKey>, paged)]
+#[twilio_endpoint(GET, "/v1/Credentials/PublicKeys", host = "accounts", helper_call = "credentials.public_key.list", response = Page<PublicKey>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

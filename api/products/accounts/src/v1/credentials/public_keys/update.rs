@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PublicKey;
 
 /// Updates a public key.
-#[twilio_endpoint(POST, "/v1/Credentials/PublicKeys/<Sid>", host = "accounts", response = PublicKey)]
+#[twilio_endpoint(POST, "/v1/Credentials/PublicKeys/<Sid>", host = "accounts", helper_call = "credentials.public_key(Sid).update", response = PublicKey)]
 pub struct Update {
     /// The public key to act on.
     pub sid: CredentialSid,

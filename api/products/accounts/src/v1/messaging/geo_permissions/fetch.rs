@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::MessagingGeopermissions;
 
 /// Fetches a messaging geopermissions.
-#[twilio_endpoint(GET, "/v1/Messaging/GeoPermissions", host = "accounts", response = MessagingGeopermissions)]
+#[twilio_endpoint(GET, "/v1/Messaging/GeoPermissions", host = "accounts", helper_call = "messaging_geopermissions.fetch", response = MessagingGeopermissions)]
 pub struct Fetch {
     /// `CountryCode` (query string): text; optional.
     pub country_code: Option<String>,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::MessagingGeopermissions;
 
 /// Patches a messaging geopermissions (a partial update).
-#[twilio_endpoint(PATCH, "/v1/Messaging/GeoPermissions", host = "accounts", response = MessagingGeopermissions)]
+#[twilio_endpoint(PATCH, "/v1/Messaging/GeoPermissions", host = "accounts", helper_call = "messaging_geopermissions.update", response = MessagingGeopermissions)]
 pub struct Patch {
     /// `Permissions` (form body): a list of any JSON value; required.
     pub permissions: Vec<JsonObject>,

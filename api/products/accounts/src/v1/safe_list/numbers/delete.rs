@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a number.
-#[twilio_endpoint(DELETE, "/v1/SafeList/Numbers", host = "accounts")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/SafeList/Numbers",
+    host = "accounts",
+    helper_call = "safelist.delete"
+)]
 pub struct Delete {
     /// `PhoneNumber` (query string): text; optional.
     pub phone_number: Option<String>,

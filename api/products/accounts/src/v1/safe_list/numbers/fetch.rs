@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Safelist;
 
 /// Fetches a safelist.
-#[twilio_endpoint(GET, "/v1/SafeList/Numbers", host = "accounts", response = Safelist)]
+#[twilio_endpoint(GET, "/v1/SafeList/Numbers", host = "accounts", helper_call = "safelist.fetch", response = Safelist)]
 pub struct Fetch {
     /// `PhoneNumber` (query string): text; optional.
     pub phone_number: Option<String>,

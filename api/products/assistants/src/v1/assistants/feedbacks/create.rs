@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::Feedback;
 
 /// Creates a feedback.
-#[twilio_endpoint(POST, "/v1/Assistants/<id>/Feedbacks", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateFeedbackRequest", response = Feedback, status = 201)]
+#[twilio_endpoint(POST, "/v1/Assistants/<id>/Feedbacks", host = "assistants", body = json, json_model = "AssistantsV1ServiceCreateFeedbackRequest", helper_call = "assistants(id).feedbacks.create", response = Feedback, status = 201)]
 pub struct Create {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -6,7 +6,7 @@ use super::Feedback;
 
 /// Lists feedbacks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Assistants/<id>/Feedbacks", host = "assistants", response = Page<Feedback>, paged)]
+#[twilio_endpoint(GET, "/v1/Assistants/<id>/Feedbacks", host = "assistants", helper_call = "assistants(id).feedbacks.list", response = Page<Feedback>, paged)]
 pub struct List {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

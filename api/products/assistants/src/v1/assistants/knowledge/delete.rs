@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Assistants/<assistantId>/Knowledge/<id>",
-    host = "assistants"
+    host = "assistants",
+    helper_call = "assistants(assistantId).assistants_knowledge(id).delete"
 )]
 pub struct Delete {
     /// The assistant ID it belongs to.

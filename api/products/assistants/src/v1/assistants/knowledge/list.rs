@@ -6,7 +6,7 @@ use super::Knowledge;
 
 /// Lists knowledges, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Knowledge", host = "assistants", response = Page<Knowledge>, paged)]
+#[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Knowledge", host = "assistants", helper_call = "assistants(assistantId).assistants_knowledge.list", response = Page<Knowledge>, paged)]
 pub struct List {
     /// The assistant ID it belongs to.
     #[twilio(rename = "assistantId")]

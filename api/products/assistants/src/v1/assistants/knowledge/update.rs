@@ -7,6 +7,7 @@ use runtime::twilio_endpoint;
     POST,
     "/v1/Assistants/<assistantId>/Knowledge/<id>",
     host = "assistants",
+    helper_call = "assistants(assistantId).assistants_knowledge(id).create",
     status = 204
 )]
 pub struct Update {

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::AssistantSendMessageResponse;
 
 /// Creates an assistant send message response.
-#[twilio_endpoint(POST, "/v1/Assistants/<id>/Messages", host = "assistants", body = json, json_model = "AssistantsV1ServiceAssistantSendMessageRequest", response = AssistantSendMessageResponse)]
+#[twilio_endpoint(POST, "/v1/Assistants/<id>/Messages", host = "assistants", body = json, json_model = "AssistantsV1ServiceAssistantSendMessageRequest", helper_call = "assistants(id).messages.create", response = AssistantSendMessageResponse)]
 pub struct Create {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

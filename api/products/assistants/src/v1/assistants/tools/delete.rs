@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a tool.
-#[twilio_endpoint(DELETE, "/v1/Assistants/<assistantId>/Tools/<id>", host = "assistants")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Assistants/<assistantId>/Tools/<id>",
+    host = "assistants",
+    helper_call = "assistants(assistantId).assistants_tools(id).delete"
+)]
 pub struct Delete {
     /// The assistant ID it belongs to.
     #[twilio(rename = "assistantId")]

@@ -6,7 +6,7 @@ use super::Tool;
 
 /// Lists tools, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Tools", host = "assistants", response = Page<Tool>, paged)]
+#[twilio_endpoint(GET, "/v1/Assistants/<assistantId>/Tools", host = "assistants", helper_call = "assistants(assistantId).assistants_tools.list", response = Page<Tool>, paged)]
 pub struct List {
     /// The assistant ID it belongs to.
     #[twilio(rename = "assistantId")]

@@ -6,7 +6,7 @@ use super::KnowledgeChunk;
 
 /// Lists knowledge chunks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Knowledge/<id>/Chunks", host = "assistants", response = Page<KnowledgeChunk>, paged)]
+#[twilio_endpoint(GET, "/v1/Knowledge/<id>/Chunks", host = "assistants", helper_call = "knowledge(id).chunks.list", response = Page<KnowledgeChunk>, paged)]
 pub struct List {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::KnowledgeStatus;
 
 /// Fetches a knowledge status.
-#[twilio_endpoint(GET, "/v1/Knowledge/<id>/Status", host = "assistants", response = KnowledgeStatus)]
+#[twilio_endpoint(GET, "/v1/Knowledge/<id>/Status", host = "assistants", helper_call = "knowledge(id).knowledge_status().fetch", response = KnowledgeStatus)]
 pub struct Fetch {
     /// The ID it belongs to.
     #[twilio(rename = "id")]

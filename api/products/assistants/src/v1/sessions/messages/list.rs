@@ -6,7 +6,7 @@ use super::Message;
 
 /// Lists messages, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Sessions/<sessionId>/Messages", host = "assistants", response = Page<Message>, paged)]
+#[twilio_endpoint(GET, "/v1/Sessions/<sessionId>/Messages", host = "assistants", helper_call = "sessions(sessionId).messages.list", response = Page<Message>, paged)]
 pub struct List {
     /// The session ID it belongs to.
     #[twilio(rename = "sessionId")]

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::ExportConfiguration;
 
 /// Creates an export configuration.
-#[twilio_endpoint(POST, "/v1/Exports/<ResourceType>/Configuration", host = "bulkexports", response = ExportConfiguration)]
+#[twilio_endpoint(POST, "/v1/Exports/<ResourceType>/Configuration", host = "bulkexports", helper_call = "export_configuration(ResourceType).update", response = ExportConfiguration)]
 pub struct Create {
     /// The resource type it belongs to.
     pub resource_type: String,

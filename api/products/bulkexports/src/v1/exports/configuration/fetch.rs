@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ExportConfiguration;
 
 /// Fetches an export configuration.
-#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Configuration", host = "bulkexports", response = ExportConfiguration)]
+#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Configuration", host = "bulkexports", helper_call = "export_configuration(ResourceType).fetch", response = ExportConfiguration)]
 pub struct Fetch {
     /// The resource type it belongs to.
     pub resource_type: String,

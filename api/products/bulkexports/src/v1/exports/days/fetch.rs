@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::DayDetails;
 
 /// Fetches a day details.
-#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Days/<Day>", host = "bulkexports", response = DayDetails, status = 307)]
+#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Days/<Day>", host = "bulkexports", helper_call = "exports(ResourceType).days(Day).fetch", response = DayDetails, status = 307)]
 pub struct Fetch {
     /// The resource type it belongs to.
     pub resource_type: String,

@@ -6,7 +6,7 @@ use super::Day;
 
 /// Lists days, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Days", host = "bulkexports", response = Page<Day>, paged)]
+#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Days", host = "bulkexports", helper_call = "exports(ResourceType).days.list", response = Page<Day>, paged)]
 pub struct List {
     /// The resource type it belongs to.
     pub resource_type: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CustomJob;
 
 /// Creates a custom job.
-#[twilio_endpoint(POST, "/v1/Exports/<ResourceType>/Jobs", host = "bulkexports", response = CustomJob, status = 201)]
+#[twilio_endpoint(POST, "/v1/Exports/<ResourceType>/Jobs", host = "bulkexports", helper_call = "exports(ResourceType).export_custom_jobs.create", response = CustomJob, status = 201)]
 pub struct Create {
     /// The resource type it belongs to.
     pub resource_type: String,

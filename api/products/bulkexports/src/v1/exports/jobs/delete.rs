@@ -4,7 +4,12 @@ use runtime::sid::JobSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a job.
-#[twilio_endpoint(DELETE, "/v1/Exports/Jobs/<JobSid>", host = "bulkexports")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Exports/Jobs/<JobSid>",
+    host = "bulkexports",
+    helper_call = "exports.jobs(JobSid).delete"
+)]
 pub struct Delete {
     /// The job it belongs to.
     pub job_sid: JobSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Job;
 
 /// Fetches a job.
-#[twilio_endpoint(GET, "/v1/Exports/Jobs/<JobSid>", host = "bulkexports", response = Job)]
+#[twilio_endpoint(GET, "/v1/Exports/Jobs/<JobSid>", host = "bulkexports", helper_call = "exports.jobs(JobSid).fetch", response = Job)]
 pub struct Fetch {
     /// The job it belongs to.
     pub job_sid: JobSid,

@@ -6,7 +6,7 @@ use super::CustomJob;
 
 /// Lists custom jobs, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Jobs", host = "bulkexports", response = Page<CustomJob>, paged)]
+#[twilio_endpoint(GET, "/v1/Exports/<ResourceType>/Jobs", host = "bulkexports", helper_call = "exports(ResourceType).export_custom_jobs.list", response = Page<CustomJob>, paged)]
 pub struct List {
     /// The resource type it belongs to.
     pub resource_type: String,

@@ -4,7 +4,12 @@ use runtime::sid::ChatServiceSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a channel.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Channels/<Sid>", host = "chat")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Channels/<Sid>",
+    host = "chat",
+    helper_call = "services(ServiceSid).channels(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

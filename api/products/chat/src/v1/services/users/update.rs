@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Updates an user.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Users/<Sid>", host = "chat", response = User)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Users/<Sid>", host = "chat", helper_call = "services(ServiceSid).users(Sid).update", response = User)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

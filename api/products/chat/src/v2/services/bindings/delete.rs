@@ -4,7 +4,12 @@ use runtime::sid::{BindingSid, ChatServiceSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a binding.
-#[twilio_endpoint(DELETE, "/v2/Services/<ServiceSid>/Bindings/<Sid>", host = "chat")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<ServiceSid>/Bindings/<Sid>",
+    host = "chat",
+    helper_call = "services(ServiceSid).bindings(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,12 @@ use runtime::twilio_endpoint;
 use super::WebhookEnabledType;
 
 /// Deletes a channel.
-#[twilio_endpoint(DELETE, "/v2/Services/<ServiceSid>/Channels/<Sid>", host = "chat")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<ServiceSid>/Channels/<Sid>",
+    host = "chat",
+    helper_call = "services(ServiceSid).channels(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::{Channel, ChannelType};
 
 /// Lists channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels", host = "chat", response = Page<Channel>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels", host = "chat", helper_call = "services(ServiceSid).channels.list", response = Page<Channel>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

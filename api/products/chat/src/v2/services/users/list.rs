@@ -7,7 +7,7 @@ use super::User;
 
 /// Lists users, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users", host = "chat", response = Page<User>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users", host = "chat", helper_call = "services(ServiceSid).users.list", response = Page<User>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

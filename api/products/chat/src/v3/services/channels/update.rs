@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Channel, ChannelType, WebhookEnabledType};
 
 /// Updates a channel.
-#[twilio_endpoint(POST, "/v3/Services/<ServiceSid>/Channels/<Sid>", host = "chat", response = Channel)]
+#[twilio_endpoint(POST, "/v3/Services/<ServiceSid>/Channels/<Sid>", host = "chat", helper_call = "channels(ServiceSid, Sid).update", response = Channel)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ApprovalFetch;
 
 /// Fetches an approval fetch.
-#[twilio_endpoint(GET, "/v1/Content/<Sid>/ApprovalRequests", host = "content", response = ApprovalFetch)]
+#[twilio_endpoint(GET, "/v1/Content/<Sid>/ApprovalRequests", host = "content", helper_call = "contents(Sid).approval_fetch().fetch", response = ApprovalFetch)]
 pub struct Fetch {
     /// The approval fetch to act on.
     pub sid: ContentSid,

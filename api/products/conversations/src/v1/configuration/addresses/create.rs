@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AutoCreationType, ConfigurationAddress, Method, Type};
 
 /// Creates a configuration address.
-#[twilio_endpoint(POST, "/v1/Configuration/Addresses", host = "conversations", response = ConfigurationAddress, status = 201)]
+#[twilio_endpoint(POST, "/v1/Configuration/Addresses", host = "conversations", helper_call = "address_configurations.create", response = ConfigurationAddress, status = 201)]
 pub struct Create {
     /// `Type` (form body): one of the values listed below; required. Allowed values: `sms`,
     /// `whatsapp`, `messenger`, `gbm`, `email`, `rcs`, `apple`, `chat`.

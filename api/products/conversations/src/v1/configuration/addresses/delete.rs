@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a configuration address.
-#[twilio_endpoint(DELETE, "/v1/Configuration/Addresses/<Sid>", host = "conversations")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Configuration/Addresses/<Sid>",
+    host = "conversations",
+    helper_call = "address_configurations(Sid).delete"
+)]
 pub struct Delete {
     /// The configuration address to act on.
     pub sid: String,

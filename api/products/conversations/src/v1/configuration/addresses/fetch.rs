@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ConfigurationAddress;
 
 /// Fetches a configuration address.
-#[twilio_endpoint(GET, "/v1/Configuration/Addresses/<Sid>", host = "conversations", response = ConfigurationAddress)]
+#[twilio_endpoint(GET, "/v1/Configuration/Addresses/<Sid>", host = "conversations", helper_call = "address_configurations(Sid).fetch", response = ConfigurationAddress)]
 pub struct Fetch {
     /// The configuration address to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::ConfigurationAddress;
 
 /// Lists configuration addresses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Configuration/Addresses", host = "conversations", response = Page<ConfigurationAddress>, paged)]
+#[twilio_endpoint(GET, "/v1/Configuration/Addresses", host = "conversations", helper_call = "address_configurations.list", response = Page<ConfigurationAddress>, paged)]
 pub struct List {
     /// `Type` (query string): text; optional.
     pub r#type: Option<String>,

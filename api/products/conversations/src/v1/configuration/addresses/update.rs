@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AutoCreationType, ConfigurationAddress, Method};
 
 /// Updates a configuration address.
-#[twilio_endpoint(POST, "/v1/Configuration/Addresses/<Sid>", host = "conversations", response = ConfigurationAddress)]
+#[twilio_endpoint(POST, "/v1/Configuration/Addresses/<Sid>", host = "conversations", helper_call = "address_configurations(Sid).update", response = ConfigurationAddress)]
 pub struct Update {
     /// The configuration address to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Target, Webhook};
 
 /// Creates a webhook.
-#[twilio_endpoint(POST, "/v1/Configuration/Webhooks", host = "conversations", response = Webhook)]
+#[twilio_endpoint(POST, "/v1/Configuration/Webhooks", host = "conversations", helper_call = "configuration.webhooks().update", response = Webhook)]
 pub struct Create {
     /// `Filters` (form body): a list of text; optional.
     pub filters: Option<Vec<String>>,

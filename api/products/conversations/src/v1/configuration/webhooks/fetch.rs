@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Webhook;
 
 /// Fetches a webhook.
-#[twilio_endpoint(GET, "/v1/Configuration/Webhooks", host = "conversations", response = Webhook)]
+#[twilio_endpoint(GET, "/v1/Configuration/Webhooks", host = "conversations", helper_call = "configuration.webhooks().fetch", response = Webhook)]
 pub struct Fetch {}

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Creates a message.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Messages", host = "conversations", response = Message, status = 201)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Messages", host = "conversations", helper_call = "conversations(ConversationSid).messages.create", response = Message, status = 201)]
 pub struct Create {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -9,7 +9,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v1/Conversations/<ConversationSid>/Messages/<Sid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "conversations(ConversationSid).messages(Sid).delete"
 )]
 pub struct Delete {
     /// The conversation it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Message;
 
 /// Fetches a message.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", response = Message)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).messages(Sid).fetch", response = Message)]
 pub struct Fetch {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use super::{Message, OrderType};
 
 /// Lists messages, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages", host = "conversations", response = Page<Message>, paged)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages", host = "conversations", helper_call = "conversations(ConversationSid).messages.list", response = Page<Message>, paged)]
 pub struct List {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Updates a message.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", response = Message)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).messages(Sid).update", response = Message)]
 pub struct Update {
     /// The conversation it belongs to.
     pub conversation_sid: String,

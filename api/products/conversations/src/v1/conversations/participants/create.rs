@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Participant, WebhookEnabledType};
 
 /// Creates a participant.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Participants", host = "conversations", response = Participant, status = 201)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Participants", host = "conversations", helper_call = "conversations(ConversationSid).participants.create", response = Participant, status = 201)]
 pub struct Create {
     /// The conversation it belongs to.
     pub conversation_sid: String,

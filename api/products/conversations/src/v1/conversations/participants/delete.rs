@@ -8,7 +8,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v1/Conversations/<ConversationSid>/Participants/<Sid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "conversations(ConversationSid).participants(Sid).delete"
 )]
 pub struct Delete {
     /// The conversation it belongs to.

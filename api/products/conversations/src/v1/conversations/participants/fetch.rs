@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", response = Participant)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).participants(Sid).fetch", response = Participant)]
 pub struct Fetch {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use super::Participant;
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Participants", host = "conversations", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Participants", host = "conversations", helper_call = "conversations(ConversationSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Participant, WebhookEnabledType};
 
 /// Updates a participant.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", response = Participant)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).participants(Sid).update", response = Participant)]
 pub struct Update {
     /// The conversation it belongs to.
     pub conversation_sid: String,

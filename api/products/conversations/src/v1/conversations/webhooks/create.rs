@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Method, ScopedWebhook, Target};
 
 /// Creates a scoped webhook.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Webhooks", host = "conversations", response = ScopedWebhook, status = 201)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Webhooks", host = "conversations", helper_call = "conversations(ConversationSid).webhooks.create", response = ScopedWebhook, status = 201)]
 pub struct Create {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Conversations/<ConversationSid>/Webhooks/<Sid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "conversations(ConversationSid).webhooks(Sid).delete"
 )]
 pub struct Delete {
     /// The conversation it belongs to.

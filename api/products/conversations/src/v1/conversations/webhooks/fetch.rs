@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ScopedWebhook;
 
 /// Fetches a scoped webhook.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", response = ScopedWebhook)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).webhooks(Sid).fetch", response = ScopedWebhook)]
 pub struct Fetch {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use super::ScopedWebhook;
 
 /// Lists scoped webhooks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Webhooks", host = "conversations", response = Page<ScopedWebhook>, paged)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Webhooks", host = "conversations", helper_call = "conversations(ConversationSid).webhooks.list", response = Page<ScopedWebhook>, paged)]
 pub struct List {
     /// The conversation it belongs to.
     pub conversation_sid: String,

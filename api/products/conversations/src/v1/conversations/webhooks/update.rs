@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Method, ScopedWebhook};
 
 /// Updates a scoped webhook.
-#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", response = ScopedWebhook)]
+#[twilio_endpoint(POST, "/v1/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", helper_call = "conversations(ConversationSid).webhooks(Sid).update", response = ScopedWebhook)]
 pub struct Update {
     /// The conversation it belongs to.
     pub conversation_sid: String,

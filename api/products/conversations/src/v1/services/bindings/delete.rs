@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ChatServiceSid>/Bindings/<Sid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "services(ChatServiceSid).bindings(Sid).delete"
 )]
 pub struct Delete {
     /// The chat service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Binding;
 
 /// Fetches a binding.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Bindings/<Sid>", host = "conversations", response = Binding)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Bindings/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).bindings(Sid).fetch", response = Binding)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::{Binding, BindingType};
 
 /// Lists bindings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Bindings", host = "conversations", response = Page<Binding>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Bindings", host = "conversations", helper_call = "services(ChatServiceSid).bindings.list", response = Page<Binding>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Creates a configuration.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration", host = "conversations", response = Configuration)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration", host = "conversations", helper_call = "services(ChatServiceSid).configuration().update", response = Configuration)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

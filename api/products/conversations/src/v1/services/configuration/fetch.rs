@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Configuration;
 
 /// Fetches a configuration.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration", host = "conversations", response = Configuration)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration", host = "conversations", helper_call = "services(ChatServiceSid).configuration().fetch", response = Configuration)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{ConversationWithParticipants, State, WebhookEnabledType};
 
 /// Creates a conversation with participants.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/ConversationWithParticipants", host = "conversations", response = ConversationWithParticipants, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/ConversationWithParticipants", host = "conversations", helper_call = "services(ChatServiceSid).conversation_with_participants.create", response = ConversationWithParticipants, status = 201)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

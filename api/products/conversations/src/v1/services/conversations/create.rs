@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, State, WebhookEnabledType};
 
 /// Creates a conversation.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations", host = "conversations", response = Conversation, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations", host = "conversations", helper_call = "services(ChatServiceSid).conversations.create", response = Conversation, status = 201)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Conversation;
 
 /// Fetches a conversation.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<Sid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(Sid).fetch", response = Conversation)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, State, WebhookEnabledType};
 
 /// Updates a conversation.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<Sid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(Sid).update", response = Conversation)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

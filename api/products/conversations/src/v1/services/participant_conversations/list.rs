@@ -7,7 +7,7 @@ use super::ParticipantConversation;
 
 /// Lists participant conversations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/ParticipantConversations", host = "conversations", response = Page<ParticipantConversation>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/ParticipantConversations", host = "conversations", helper_call = "services(ChatServiceSid).participant_conversations.list", response = Page<ParticipantConversation>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Role, RoleType};
 
 /// Creates a role.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Roles", host = "conversations", response = Role, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Roles", host = "conversations", helper_call = "services(ChatServiceSid).roles.create", response = Role, status = 201)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Fetches a role.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Roles/<Sid>", host = "conversations", response = Role)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Roles/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).roles(Sid).fetch", response = Role)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::Role;
 
 /// Lists roles, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Roles", host = "conversations", response = Page<Role>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Roles", host = "conversations", helper_call = "services(ChatServiceSid).roles.list", response = Page<Role>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

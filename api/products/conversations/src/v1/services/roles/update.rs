@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Updates a role.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Roles/<Sid>", host = "conversations", response = Role)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Roles/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).roles(Sid).update", response = Role)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

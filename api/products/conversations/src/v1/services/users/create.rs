@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{User, WebhookEnabledType};
 
 /// Creates an user.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users", host = "conversations", response = User, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users", host = "conversations", helper_call = "services(ChatServiceSid).users.create", response = User, status = 201)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Fetches an user.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<Sid>", host = "conversations", response = User)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).users(Sid).fetch", response = User)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

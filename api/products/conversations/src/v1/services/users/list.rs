@@ -7,7 +7,7 @@ use super::User;
 
 /// Lists users, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users", host = "conversations", response = Page<User>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users", host = "conversations", helper_call = "services(ChatServiceSid).users.list", response = Page<User>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

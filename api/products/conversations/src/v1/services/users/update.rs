@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{User, WebhookEnabledType};
 
 /// Updates an user.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users/<Sid>", host = "conversations", response = User)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).users(Sid).update", response = User)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

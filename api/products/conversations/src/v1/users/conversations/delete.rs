@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Users/<UserSid>/Conversations/<ConversationSid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "users(UserSid).user_conversations(ConversationSid).delete"
 )]
 pub struct Delete {
     /// The user it belongs to.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Conversation;
 
 /// Fetches a conversation.
-#[twilio_endpoint(GET, "/v1/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(GET, "/v1/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", helper_call = "users(UserSid).user_conversations(ConversationSid).fetch", response = Conversation)]
 pub struct Fetch {
     /// The user it belongs to.
     pub user_sid: String,

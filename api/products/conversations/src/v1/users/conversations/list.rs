@@ -6,7 +6,7 @@ use super::Conversation;
 
 /// Lists conversations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Users/<UserSid>/Conversations", host = "conversations", response = Page<Conversation>, paged)]
+#[twilio_endpoint(GET, "/v1/Users/<UserSid>/Conversations", host = "conversations", helper_call = "users(UserSid).user_conversations.list", response = Page<Conversation>, paged)]
 pub struct List {
     /// The user it belongs to.
     pub user_sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, NotificationLevel};
 
 /// Updates a conversation.
-#[twilio_endpoint(POST, "/v1/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(POST, "/v1/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", helper_call = "users(UserSid).user_conversations(ConversationSid).update", response = Conversation)]
 pub struct Update {
     /// The user it belongs to.
     pub user_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Version;
 
 /// Fetches a version.
-#[twilio_endpoint(GET, "/v1/Schemas/<Id>/Versions/<SchemaVersion>", host = "events", response = Version)]
+#[twilio_endpoint(GET, "/v1/Schemas/<Id>/Versions/<SchemaVersion>", host = "events", helper_call = "schemas(Id).versions(SchemaVersion).fetch", response = Version)]
 pub struct Fetch {
     /// The ID it belongs to.
     pub id: String,

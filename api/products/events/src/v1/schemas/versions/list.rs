@@ -6,7 +6,7 @@ use super::Version;
 
 /// Lists versions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Schemas/<Id>/Versions", host = "events", response = Page<Version>, paged)]
+#[twilio_endpoint(GET, "/v1/Schemas/<Id>/Versions", host = "events", helper_call = "schemas(Id).versions.list", response = Page<Version>, paged)]
 pub struct List {
     /// The ID it belongs to.
     pub id: String,

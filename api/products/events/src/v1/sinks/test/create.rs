@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Test;
 
 /// Creates a test.
-#[twilio_endpoint(POST, "/v1/Sinks/<Sid>/Test", host = "events", response = Test)]
+#[twilio_endpoint(POST, "/v1/Sinks/<Sid>/Test", host = "events", helper_call = "sinks(Sid).sink_test.create", response = Test)]
 pub struct Create {
     /// The test to act on.
     pub sid: SinkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Validate;
 
 /// Creates a validate.
-#[twilio_endpoint(POST, "/v1/Sinks/<Sid>/Validate", host = "events", response = Validate, status = 201)]
+#[twilio_endpoint(POST, "/v1/Sinks/<Sid>/Validate", host = "events", helper_call = "sinks(Sid).sink_validate.create", response = Validate, status = 201)]
 pub struct Create {
     /// The validate to act on.
     pub sid: SinkSid,

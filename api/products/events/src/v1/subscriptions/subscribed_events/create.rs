@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SubscribedEvent;
 
 /// Creates a subscribed event.
-#[twilio_endpoint(POST, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents", host = "events", response = SubscribedEvent)]
+#[twilio_endpoint(POST, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents", host = "events", helper_call = "subscriptions(SubscriptionSid).subscribed_events.create", response = SubscribedEvent)]
 pub struct Create {
     /// The subscription it belongs to.
     pub subscription_sid: SubscriptionSid,

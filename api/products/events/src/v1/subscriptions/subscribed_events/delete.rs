@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents/<Type>",
-    host = "events"
+    host = "events",
+    helper_call = "subscriptions(SubscriptionSid).subscribed_events(Type).delete"
 )]
 pub struct Delete {
     /// The subscription it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SubscribedEvent;
 
 /// Fetches a subscribed event.
-#[twilio_endpoint(GET, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents/<Type>", host = "events", response = SubscribedEvent)]
+#[twilio_endpoint(GET, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents/<Type>", host = "events", helper_call = "subscriptions(SubscriptionSid).subscribed_events(Type).fetch", response = SubscribedEvent)]
 pub struct Fetch {
     /// The subscription it belongs to.
     pub subscription_sid: SubscriptionSid,

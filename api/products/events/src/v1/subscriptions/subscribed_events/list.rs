@@ -7,7 +7,7 @@ use super::SubscribedEvent;
 
 /// Lists subscribed events, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents", host = "events", response = Page<SubscribedEvent>, paged)]
+#[twilio_endpoint(GET, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents", host = "events", helper_call = "subscriptions(SubscriptionSid).subscribed_events.list", response = Page<SubscribedEvent>, paged)]
 pub struct List {
     /// The subscription it belongs to.
     pub subscription_sid: SubscriptionSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SubscribedEvent;
 
 /// Updates a subscribed event.
-#[twilio_endpoint(POST, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents/<Type>", host = "events", response = SubscribedEvent)]
+#[twilio_endpoint(POST, "/v1/Subscriptions/<SubscriptionSid>/SubscribedEvents/<Type>", host = "events", helper_call = "subscriptions(SubscriptionSid).subscribed_events(Type).update", response = SubscribedEvent)]
 pub struct Update {
     /// The subscription it belongs to.
     pub subscription_sid: SubscriptionSid,

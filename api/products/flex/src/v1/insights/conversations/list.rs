@@ -6,7 +6,7 @@ use super::InsightsConversations;
 
 /// Lists insights conversationses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/Conversations", host = "flex-api", response = Page<InsightsConversations>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/Conversations", host = "flex-api", helper_call = "insights_conversations.list", response = Page<InsightsConversations>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.
     pub segment_id: Option<String>,

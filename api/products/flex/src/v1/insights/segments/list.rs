@@ -7,7 +7,7 @@ use super::InsightsSegments;
 
 /// Lists insights segmentses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/Segments", host = "flex-api", response = Page<InsightsSegments>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/Segments", host = "flex-api", helper_call = "insights_segments.list", response = Page<InsightsSegments>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.
     pub segment_id: Option<String>,

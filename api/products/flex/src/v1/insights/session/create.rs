@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::InsightsSession;
 
 /// Creates an insights session.
-#[twilio_endpoint(POST, "/v1/Insights/Session", host = "flex-api", response = InsightsSession, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/Session", host = "flex-api", helper_call = "insights_session().create", response = InsightsSession, status = 201)]
 pub struct Create {}

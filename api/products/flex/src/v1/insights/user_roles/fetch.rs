@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::InsightsUserRoles;
 
 /// Fetches an insights user roles.
-#[twilio_endpoint(GET, "/v1/Insights/UserRoles", host = "flex-api", response = InsightsUserRoles)]
+#[twilio_endpoint(GET, "/v1/Insights/UserRoles", host = "flex-api", helper_call = "insights_user_roles().fetch", response = InsightsUserRoles)]
 pub struct Fetch {}

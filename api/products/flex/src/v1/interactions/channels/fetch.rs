@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Fetches a channel.
-#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<Sid>", host = "flex-api", response = Channel)]
+#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<Sid>", host = "flex-api", helper_call = "interaction(InteractionSid).channels(Sid).fetch", response = Channel)]
 pub struct Fetch {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

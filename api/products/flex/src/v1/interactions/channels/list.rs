@@ -7,7 +7,7 @@ use super::Channel;
 
 /// Lists channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels", host = "flex-api", response = Page<Channel>, paged)]
+#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels", host = "flex-api", helper_call = "interaction(InteractionSid).channels.list", response = Page<Channel>, paged)]
 pub struct List {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

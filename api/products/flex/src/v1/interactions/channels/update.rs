@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Channel, UpdateChannelStatus};
 
 /// Updates a channel.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<Sid>", host = "flex-api", response = Channel)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<Sid>", host = "flex-api", helper_call = "interaction(InteractionSid).channels(Sid).update", response = Channel)]
 pub struct Update {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

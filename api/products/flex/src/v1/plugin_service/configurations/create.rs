@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::PluginConfiguration;
 
 /// Creates a plugin configuration.
-#[twilio_endpoint(POST, "/v1/PluginService/Configurations", host = "flex-api", response = PluginConfiguration, status = 201)]
+#[twilio_endpoint(POST, "/v1/PluginService/Configurations", host = "flex-api", helper_call = "plugin_configurations.create", response = PluginConfiguration, status = 201)]
 pub struct Create {
     /// `Name` (form body): text; required.
     pub name: String,

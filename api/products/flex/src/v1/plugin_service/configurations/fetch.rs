@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PluginConfiguration;
 
 /// Fetches a plugin configuration.
-#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<Sid>", host = "flex-api", response = PluginConfiguration)]
+#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<Sid>", host = "flex-api", helper_call = "plugin_configurations(Sid).fetch", response = PluginConfiguration)]
 pub struct Fetch {
     /// The plugin configuration to act on.
     pub sid: ConfigurationSid,

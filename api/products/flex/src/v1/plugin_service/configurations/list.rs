@@ -6,7 +6,7 @@ use super::PluginConfiguration;
 
 /// Lists plugin configurations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/PluginService/Configurations", host = "flex-api", response = Page<PluginConfiguration>, paged)]
+#[twilio_endpoint(GET, "/v1/PluginService/Configurations", host = "flex-api", helper_call = "plugin_configurations.list", response = Page<PluginConfiguration>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.
     #[twilio(header = "Flex-Metadata")]

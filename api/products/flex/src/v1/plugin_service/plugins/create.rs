@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Plugin;
 
 /// Creates a plugin.
-#[twilio_endpoint(POST, "/v1/PluginService/Plugins", host = "flex-api", response = Plugin, status = 201)]
+#[twilio_endpoint(POST, "/v1/PluginService/Plugins", host = "flex-api", helper_call = "plugins.create", response = Plugin, status = 201)]
 pub struct Create {
     /// `UniqueName` (form body): text; required.
     pub unique_name: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Plugin;
 
 /// Fetches a plugin.
-#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<Sid>", host = "flex-api", response = Plugin)]
+#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<Sid>", host = "flex-api", helper_call = "plugins(Sid).fetch", response = Plugin)]
 pub struct Fetch {
     /// The plugin to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::Plugin;
 
 /// Lists plugins, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/PluginService/Plugins", host = "flex-api", response = Page<Plugin>, paged)]
+#[twilio_endpoint(GET, "/v1/PluginService/Plugins", host = "flex-api", helper_call = "plugins.list", response = Page<Plugin>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.
     #[twilio(header = "Flex-Metadata")]

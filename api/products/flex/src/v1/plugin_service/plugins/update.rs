@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Plugin;
 
 /// Updates a plugin.
-#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<Sid>", host = "flex-api", response = Plugin)]
+#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<Sid>", host = "flex-api", helper_call = "plugins(Sid).update", response = Plugin)]
 pub struct Update {
     /// The plugin to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PluginRelease;
 
 /// Creates a plugin release.
-#[twilio_endpoint(POST, "/v1/PluginService/Releases", host = "flex-api", response = PluginRelease, status = 201)]
+#[twilio_endpoint(POST, "/v1/PluginService/Releases", host = "flex-api", helper_call = "plugin_releases.create", response = PluginRelease, status = 201)]
 pub struct Create {
     /// `ConfigurationId` (form body): text; required.
     pub configuration_id: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PluginRelease;
 
 /// Fetches a plugin release.
-#[twilio_endpoint(GET, "/v1/PluginService/Releases/<Sid>", host = "flex-api", response = PluginRelease)]
+#[twilio_endpoint(GET, "/v1/PluginService/Releases/<Sid>", host = "flex-api", helper_call = "plugin_releases(Sid).fetch", response = PluginRelease)]
 pub struct Fetch {
     /// The plugin release to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::PluginRelease;
 
 /// Lists plugin releases, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/PluginService/Releases", host = "flex-api", response = Page<PluginRelease>, paged)]
+#[twilio_endpoint(GET, "/v1/PluginService/Releases", host = "flex-api", helper_call = "plugin_releases.list", response = Page<PluginRelease>, paged)]
 pub struct List {
     /// `Flex-Metadata` (HTTP header): text; optional.
     #[twilio(header = "Flex-Metadata")]

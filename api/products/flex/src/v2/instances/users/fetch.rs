@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::FlexUser;
 
 /// Fetches a flex user.
-#[twilio_endpoint(GET, "/v2/Instances/<InstanceSid>/Users/<FlexUserSid>", host = "flex-api", response = FlexUser)]
+#[twilio_endpoint(GET, "/v2/Instances/<InstanceSid>/Users/<FlexUserSid>", host = "flex-api", helper_call = "flex_user(InstanceSid, FlexUserSid).fetch", response = FlexUser)]
 pub struct Fetch {
     /// The instance it belongs to.
     pub instance_sid: InstanceSid,

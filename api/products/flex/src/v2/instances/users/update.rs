@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::FlexUser;
 
 /// Updates a flex user.
-#[twilio_endpoint(POST, "/v2/Instances/<InstanceSid>/Users/<FlexUserSid>", host = "flex-api", response = FlexUser)]
+#[twilio_endpoint(POST, "/v2/Instances/<InstanceSid>/Users/<FlexUserSid>", host = "flex-api", helper_call = "flex_user(InstanceSid, FlexUserSid).update", response = FlexUser)]
 pub struct Update {
     /// The instance it belongs to.
     pub instance_sid: InstanceSid,

@@ -4,7 +4,7 @@ use runtime::sid::OrganizationSid;
 use runtime::twilio_endpoint;
 
 /// Creates an user.
-#[twilio_endpoint(POST, "/Organizations/<OrganizationSid>/scim/Users", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimUser", status = 201)]
+#[twilio_endpoint(POST, "/Organizations/<OrganizationSid>/scim/Users", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimUser", helper_call = "users(OrganizationSid).create", status = 201)]
 pub struct Create {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

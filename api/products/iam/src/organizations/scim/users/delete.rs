@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, UserSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an user.
-#[twilio_endpoint(DELETE, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", auth = oauth2)]
+#[twilio_endpoint(DELETE, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", auth = oauth2, helper_call = "users(OrganizationSid, UserSid).delete")]
 pub struct Delete {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

@@ -4,7 +4,7 @@ use runtime::sid::OrganizationSid;
 use runtime::twilio_endpoint;
 
 /// Fetches an user.
-#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/scim/Users", host = "preview-iam", auth = oauth2, media = "application/scim+json")]
+#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/scim/Users", host = "preview-iam", auth = oauth2, media = "application/scim+json", helper_call = "users(OrganizationSid).list")]
 pub struct Fetch {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, UserSid};
 use runtime::twilio_endpoint;
 
 /// Fetch organization user (GET on an user).
-#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", auth = oauth2, media = "application/scim+json")]
+#[twilio_endpoint(GET, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", auth = oauth2, media = "application/scim+json", helper_call = "users(OrganizationSid, UserSid).fetch")]
 pub struct FetchOrganizationUser {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

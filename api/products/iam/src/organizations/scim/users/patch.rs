@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, UserSid};
 use runtime::twilio_endpoint;
 
 /// Patches an user (a partial update).
-#[twilio_endpoint(PATCH, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimPatchRequest")]
+#[twilio_endpoint(PATCH, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimPatchRequest", helper_call = "users(OrganizationSid, UserSid).patch")]
 pub struct Patch {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

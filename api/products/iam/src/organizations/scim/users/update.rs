@@ -4,7 +4,7 @@ use runtime::sid::{OrganizationSid, UserSid};
 use runtime::twilio_endpoint;
 
 /// Updates an user.
-#[twilio_endpoint(PUT, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimUser")]
+#[twilio_endpoint(PUT, "/Organizations/<OrganizationSid>/scim/Users/<UserSid>", host = "preview-iam", body = json, auth = oauth2, media = "application/scim+json", json_model = "ScimUser", helper_call = "users(OrganizationSid, UserSid).update")]
 pub struct Update {
     /// The organization it belongs to.
     pub organization_sid: OrganizationSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Authorize;
 
 /// Fetches an authorize.
-#[twilio_endpoint(GET, "/v1/authorize", host = "preview-iam", auth = none, response = Authorize, status = 302)]
+#[twilio_endpoint(GET, "/v1/authorize", host = "preview-iam", auth = none, helper_call = "authorize.fetch", response = Authorize, status = 302)]
 pub struct Fetch {
     /// `response_type` (query string): text; optional.
     #[twilio(rename = "response_type")]

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::VendorOauthAppCreateUpdateResponse;
 
 /// Creates a vendor oauth app create update response.
-#[twilio_endpoint(POST, "/v1/Account/OAuthApps", host = "iam", body = json, json_model = "IamV1AccountVendorOauthAppCreateRequest", response = VendorOauthAppCreateUpdateResponse, status = 201)]
+#[twilio_endpoint(POST, "/v1/Account/OAuthApps", host = "iam", body = json, json_model = "IamV1AccountVendorOauthAppCreateRequest", helper_call = "o_auth_apps.create", response = VendorOauthAppCreateUpdateResponse, status = 201)]
 pub struct Create {
     /// `access_token_ttl` (JSON body): an integer; optional.
     #[twilio(rename = "access_token_ttl")]

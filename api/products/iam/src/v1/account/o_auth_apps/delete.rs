@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a vendor oauth app create update response.
-#[twilio_endpoint(DELETE, "/v1/Account/OAuthApps/<sid>", host = "iam")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Account/OAuthApps/<sid>",
+    host = "iam",
+    helper_call = "o_auth_apps(sid).delete"
+)]
 pub struct Delete {
     /// The SID it belongs to.
     #[twilio(rename = "sid")]

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::VendorOauthAppCreateUpdateResponse;
 
 /// Updates a vendor oauth app create update response.
-#[twilio_endpoint(PUT, "/v1/Account/OAuthApps/<sid>", host = "iam", body = json, json_model = "IamV1AccountVendorOauthAppUpdateRequest", response = VendorOauthAppCreateUpdateResponse)]
+#[twilio_endpoint(PUT, "/v1/Account/OAuthApps/<sid>", host = "iam", body = json, json_model = "IamV1AccountVendorOauthAppUpdateRequest", helper_call = "o_auth_apps(sid).update", response = VendorOauthAppCreateUpdateResponse)]
 pub struct Update {
     /// The SID it belongs to.
     #[twilio(rename = "sid")]

@@ -7,7 +7,7 @@ use super::RolePermission;
 
 /// Lists role permissions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Roles/<RoleSid>/Permissions", host = "iam", auth = none, response = Page<RolePermission>, paged)]
+#[twilio_endpoint(GET, "/v1/Roles/<RoleSid>/Permissions", host = "iam", auth = none, helper_call = "role_permission(RoleSid).list", response = Page<RolePermission>, paged)]
 pub struct List {
     /// The role it belongs to.
     pub role_sid: IamRoleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>/Participants/<ParticipantSid>", host = "insights", response = Participant)]
+#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>/Participants/<ParticipantSid>", host = "insights", helper_call = "conferences(ConferenceSid).conference_participants(ParticipantSid).fetch", response = Participant)]
 pub struct Fetch {
     /// The conference it belongs to.
     pub conference_sid: ConferenceSid,

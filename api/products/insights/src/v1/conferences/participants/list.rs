@@ -7,7 +7,7 @@ use super::Participant;
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>/Participants", host = "insights", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Conferences/<ConferenceSid>/Participants", host = "insights", helper_call = "conferences(ConferenceSid).conference_participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The conference it belongs to.
     pub conference_sid: ConferenceSid,

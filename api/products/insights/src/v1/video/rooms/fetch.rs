@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::VideoRoomSummary;
 
 /// Fetches a video room summary.
-#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>", host = "insights", response = VideoRoomSummary)]
+#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>", host = "insights", helper_call = "rooms(RoomSid).fetch", response = VideoRoomSummary)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

@@ -6,7 +6,7 @@ use super::{Codec, RoomType, VideoRoomSummary};
 
 /// Lists video room summaries, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Video/Rooms", host = "insights", response = Page<VideoRoomSummary>, paged)]
+#[twilio_endpoint(GET, "/v1/Video/Rooms", host = "insights", helper_call = "rooms.list", response = Page<VideoRoomSummary>, paged)]
 pub struct List {
     /// `RoomType` (query string): a list of text; optional. Allowed values: `go`, `peer_to_peer`,
     /// `group`, `group_small`.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Annotation, AnsweredBy, ConnectivityIssue};
 
 /// Creates an annotation.
-#[twilio_endpoint(POST, "/v1/Voice/<CallSid>/Annotation", host = "insights", response = Annotation)]
+#[twilio_endpoint(POST, "/v1/Voice/<CallSid>/Annotation", host = "insights", helper_call = "calls(CallSid).annotation().update", response = Annotation)]
 pub struct Create {
     /// The call it belongs to.
     pub call_sid: CallSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Annotation;
 
 /// Fetches an annotation.
-#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Annotation", host = "insights", response = Annotation)]
+#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Annotation", host = "insights", helper_call = "calls(CallSid).annotation().fetch", response = Annotation)]
 pub struct Fetch {
     /// The call it belongs to.
     pub call_sid: CallSid,

@@ -7,7 +7,7 @@ use super::{Event, TwilioEdge};
 
 /// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Events", host = "insights", response = Page<Event>, paged)]
+#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Events", host = "insights", helper_call = "calls(CallSid).events.list", response = Page<Event>, paged)]
 pub struct List {
     /// The call it belongs to.
     pub call_sid: CallSid,

@@ -7,7 +7,7 @@ use super::{Metric, StreamDirection, TwilioEdge};
 
 /// Lists metrics, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Metrics", host = "insights", response = Page<Metric>, paged)]
+#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Metrics", host = "insights", helper_call = "calls(CallSid).metrics.list", response = Page<Metric>, paged)]
 pub struct List {
     /// The call it belongs to.
     pub call_sid: CallSid,

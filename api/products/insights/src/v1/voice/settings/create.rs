@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AccountSettings;
 
 /// Creates an account settings.
-#[twilio_endpoint(POST, "/v1/Voice/Settings", host = "insights", response = AccountSettings)]
+#[twilio_endpoint(POST, "/v1/Voice/Settings", host = "insights", helper_call = "settings().update", response = AccountSettings)]
 pub struct Create {
     /// `AdvancedFeatures` (form body): `true` or `false`; optional.
     pub advanced_features: Option<bool>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AccountSettings;
 
 /// Fetches an account settings.
-#[twilio_endpoint(GET, "/v1/Voice/Settings", host = "insights", response = AccountSettings)]
+#[twilio_endpoint(GET, "/v1/Voice/Settings", host = "insights", helper_call = "settings().fetch", response = AccountSettings)]
 pub struct Fetch {
     /// `SubaccountSid` (query string): text; optional. 34 characters. A SID: `AC` and 32 hex
     /// digits.

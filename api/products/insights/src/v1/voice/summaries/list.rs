@@ -7,7 +7,7 @@ use super::{AnsweredBy, CallSummaries, ProcessingStateRequest, SortBy};
 
 /// Lists call summarieses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Voice/Summaries", host = "insights", response = Page<CallSummaries>, paged)]
+#[twilio_endpoint(GET, "/v1/Voice/Summaries", host = "insights", helper_call = "call_summaries.list", response = Page<CallSummaries>, paged)]
 pub struct List {
     /// `From` (query string): text; optional.
     pub from: Option<String>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{ProcessingState, Summary};
 
 /// Fetches a summary.
-#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Summary", host = "insights", response = Summary)]
+#[twilio_endpoint(GET, "/v1/Voice/<CallSid>/Summary", host = "insights", helper_call = "calls(CallSid).summary().fetch", response = Summary)]
 pub struct Fetch {
     /// The call it belongs to.
     pub call_sid: CallSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::AccountReport;
 
 /// Fetches an account report.
-#[twilio_endpoint(GET, "/v2/Voice/Reports/<reportId>", host = "insights", response = AccountReport)]
+#[twilio_endpoint(GET, "/v2/Voice/Reports/<reportId>", host = "insights", helper_call = "reports(reportId).fetch", response = AccountReport)]
 pub struct Fetch {
     /// The report ID it belongs to.
     #[twilio(rename = "reportId")]

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::CustomOperator;
 
 /// Creates a custom operator.
-#[twilio_endpoint(POST, "/v2/Operators/Custom", host = "intelligence", response = CustomOperator, status = 202)]
+#[twilio_endpoint(POST, "/v2/Operators/Custom", host = "intelligence", helper_call = "custom_operators.create", response = CustomOperator, status = 202)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -4,7 +4,12 @@ use runtime::sid::OperatorSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a custom operator.
-#[twilio_endpoint(DELETE, "/v2/Operators/Custom/<Sid>", host = "intelligence")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Operators/Custom/<Sid>",
+    host = "intelligence",
+    helper_call = "custom_operators(Sid).delete"
+)]
 pub struct Delete {
     /// The custom operator to act on.
     pub sid: OperatorSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CustomOperator;
 
 /// Fetches a custom operator.
-#[twilio_endpoint(GET, "/v2/Operators/Custom/<Sid>", host = "intelligence", response = CustomOperator)]
+#[twilio_endpoint(GET, "/v2/Operators/Custom/<Sid>", host = "intelligence", helper_call = "custom_operators(Sid).fetch", response = CustomOperator)]
 pub struct Fetch {
     /// The custom operator to act on.
     pub sid: OperatorSid,

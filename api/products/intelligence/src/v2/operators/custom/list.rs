@@ -6,7 +6,7 @@ use super::{Availability, CustomOperator};
 
 /// Lists custom operators, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Operators/Custom", host = "intelligence", response = Page<CustomOperator>, paged)]
+#[twilio_endpoint(GET, "/v2/Operators/Custom", host = "intelligence", helper_call = "custom_operators.list", response = Page<CustomOperator>, paged)]
 pub struct List {
     /// `Availability` (query string): one of the values listed below; optional. Allowed values:
     /// `internal`, `beta`, `public`, `retired`, `general-availability`, `deprecated`.

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::CustomOperator;
 
 /// Updates a custom operator.
-#[twilio_endpoint(POST, "/v2/Operators/Custom/<Sid>", host = "intelligence", response = CustomOperator, status = 202)]
+#[twilio_endpoint(POST, "/v2/Operators/Custom/<Sid>", host = "intelligence", helper_call = "custom_operators(Sid).update", response = CustomOperator, status = 202)]
 pub struct Update {
     /// The custom operator to act on.
     pub sid: OperatorSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PrebuiltOperator;
 
 /// Fetches a prebuilt operator.
-#[twilio_endpoint(GET, "/v2/Operators/PreBuilt/<Sid>", host = "intelligence", response = PrebuiltOperator)]
+#[twilio_endpoint(GET, "/v2/Operators/PreBuilt/<Sid>", host = "intelligence", helper_call = "prebuilt_operators(Sid).fetch", response = PrebuiltOperator)]
 pub struct Fetch {
     /// The prebuilt operator to act on.
     pub sid: OperatorSid,

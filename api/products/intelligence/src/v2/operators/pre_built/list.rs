@@ -6,7 +6,7 @@ use super::{Availability, PrebuiltOperator};
 
 /// Lists prebuilt operators, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Operators/PreBuilt", host = "intelligence", response = Page<PrebuiltOperator>, paged)]
+#[twilio_endpoint(GET, "/v2/Operators/PreBuilt", host = "intelligence", helper_call = "prebuilt_operators.list", response = Page<PrebuiltOperator>, paged)]
 pub struct List {
     /// `Availability` (query string): one of the values listed below; optional. Allowed values:
     /// `internal`, `beta`, `public`, `retired`, `general-availability`.

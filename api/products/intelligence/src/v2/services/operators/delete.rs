@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Operators/<OperatorSid>",
-    host = "intelligence"
+    host = "intelligence",
+    helper_call = "operator_attachment(ServiceSid, OperatorSid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::OperatorAttachments;
 
 /// Fetches an operator attachments.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Operators", host = "intelligence", response = OperatorAttachments)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Operators", host = "intelligence", helper_call = "operator_attachments(ServiceSid).fetch", response = OperatorAttachments)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: OperatorSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::OperatorAttachment;
 
 /// Updates an operator attachment.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Operators/<OperatorSid>", host = "intelligence", response = OperatorAttachment, status = 202)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Operators/<OperatorSid>", host = "intelligence", helper_call = "operator_attachment(ServiceSid, OperatorSid).create", response = OperatorAttachment, status = 202)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: IntelligenceServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Media;
 
 /// Fetches the media.
-#[twilio_endpoint(GET, "/v2/Transcripts/<Sid>/Media", host = "intelligence", response = Media)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<Sid>/Media", host = "intelligence", helper_call = "transcripts(Sid).media().fetch", response = Media)]
 pub struct Fetch {
     /// The media to act on.
     pub sid: TranscriptSid,

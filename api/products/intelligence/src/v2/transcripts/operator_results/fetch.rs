@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::OperatorResult;
 
 /// Fetches an operator result.
-#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults/<OperatorSid>", host = "intelligence", response = OperatorResult)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults/<OperatorSid>", host = "intelligence", helper_call = "transcripts(TranscriptSid).operator_results(OperatorSid).fetch", response = OperatorResult)]
 pub struct Fetch {
     /// The transcript it belongs to.
     pub transcript_sid: TranscriptSid,

@@ -7,7 +7,7 @@ use super::OperatorResult;
 
 /// Lists operator results, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults", host = "intelligence", response = Page<OperatorResult>, paged)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults", host = "intelligence", helper_call = "transcripts(TranscriptSid).operator_results.list", response = Page<OperatorResult>, paged)]
 pub struct List {
     /// The transcript it belongs to.
     pub transcript_sid: TranscriptSid,

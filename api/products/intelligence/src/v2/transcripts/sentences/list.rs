@@ -7,7 +7,7 @@ use super::Sentence;
 
 /// Lists sentences, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/Sentences", host = "intelligence", response = Page<Sentence>, paged)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/Sentences", host = "intelligence", helper_call = "transcripts(TranscriptSid).sentences.list", response = Page<Sentence>, paged)]
 pub struct List {
     /// The transcript it belongs to.
     pub transcript_sid: TranscriptSid,

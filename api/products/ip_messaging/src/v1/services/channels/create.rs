@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Channel, ChannelType};
 
 /// Creates a channel.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels", host = "ip-messaging", response = Channel, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels", host = "ip-messaging", helper_call = "services(ServiceSid).channels.create", response = Channel, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Role, RoleType};
 
 /// Creates a role.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Roles", host = "ip-messaging", response = Role, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Roles", host = "ip-messaging", helper_call = "services(ServiceSid).roles.create", response = Role, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Updates a role.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Roles/<Sid>", host = "ip-messaging", response = Role)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Roles/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).roles(Sid).update", response = Role)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

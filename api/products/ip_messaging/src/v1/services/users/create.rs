@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Creates an user.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Users", host = "ip-messaging", response = User, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Users", host = "ip-messaging", helper_call = "services(ServiceSid).users.create", response = User, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

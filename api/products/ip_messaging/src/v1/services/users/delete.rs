@@ -4,7 +4,12 @@ use runtime::sid::ChatServiceSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an user.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Users/<Sid>", host = "ip-messaging")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Users/<Sid>",
+    host = "ip-messaging",
+    helper_call = "services(ServiceSid).users(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::User;
 
 /// Fetches an user.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Users/<Sid>", host = "ip-messaging", response = User)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Users/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).users(Sid).fetch", response = User)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Fetches a channel.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<Sid>", host = "ip-messaging", response = Channel)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(Sid).fetch", response = Channel)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

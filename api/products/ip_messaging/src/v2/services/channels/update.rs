@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Channel, WebhookEnabledType};
 
 /// Updates a channel.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<Sid>", host = "ip-messaging", response = Channel)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(Sid).update", response = Channel)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -4,7 +4,12 @@ use runtime::sid::{ChatRoleSid, ChatServiceSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a role.
-#[twilio_endpoint(DELETE, "/v2/Services/<ServiceSid>/Roles/<Sid>", host = "ip-messaging")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<ServiceSid>/Roles/<Sid>",
+    host = "ip-messaging",
+    helper_call = "services(ServiceSid).roles(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

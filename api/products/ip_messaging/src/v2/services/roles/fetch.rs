@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Role;
 
 /// Fetches a role.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Roles/<Sid>", host = "ip-messaging", response = Role)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Roles/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).roles(Sid).fetch", response = Role)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

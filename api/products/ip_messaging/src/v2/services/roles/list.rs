@@ -7,7 +7,7 @@ use super::Role;
 
 /// Lists roles, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Roles", host = "ip-messaging", response = Page<Role>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Roles", host = "ip-messaging", helper_call = "services(ServiceSid).roles.list", response = Page<Role>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Page};
 use super::LookupBatchResponse;
 
 /// Creates a lookup batch response.
-#[twilio_endpoint(POST, "/v2/batch/query", host = "lookups", body = json, json_model = "CreateBulkLookupRequest", response = Page<LookupBatchResponse>, paged)]
+#[twilio_endpoint(POST, "/v2/batch/query", host = "lookups", body = json, json_model = "LookupRequest", helper_call = "query.create", response = Page<LookupBatchResponse>, paged)]
 pub struct Create {
     /// `phone_numbers` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "phone_numbers")]

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>",
-    host = "lookups"
+    host = "lookups",
+    helper_call = "lookup_overrides(Field, PhoneNumber).delete"
 )]
 pub struct Delete {
     /// The phone number it belongs to.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::OverridesResponse;
 
 /// Fetches an overrides response.
-#[twilio_endpoint(GET, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", response = OverridesResponse)]
+#[twilio_endpoint(GET, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", helper_call = "lookup_overrides(Field, PhoneNumber).fetch", response = OverridesResponse)]
 pub struct Fetch {
     /// The phone number it belongs to.
     pub phone_number: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{LineType, OverridesResponse};
 
 /// Updates an overrides response.
-#[twilio_endpoint(POST, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", body = json, json_model = "OverridesRequest", response = OverridesResponse, status = 201)]
+#[twilio_endpoint(POST, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", body = json, json_model = "OverridesRequest", helper_call = "lookup_overrides(Field, PhoneNumber).create", response = OverridesResponse, status = 201)]
 pub struct Update {
     /// The phone number it belongs to.
     pub phone_number: String,

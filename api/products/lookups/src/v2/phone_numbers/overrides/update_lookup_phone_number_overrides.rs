@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{LineType, OverridesResponse};
 
 /// Update lookup phone number overrides (PUT on an overrides response).
-#[twilio_endpoint(PUT, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", body = json, json_model = "OverridesRequest", response = OverridesResponse)]
+#[twilio_endpoint(PUT, "/v2/PhoneNumbers/<PhoneNumber>/Overrides/<Field>", host = "lookups", body = json, json_model = "OverridesRequest", helper_call = "lookup_overrides(Field, PhoneNumber).update", response = OverridesResponse)]
 pub struct UpdateLookupPhoneNumberOverrides {
     /// The phone number it belongs to.
     pub phone_number: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Extension;
 
 /// Fetches an extension.
-#[twilio_endpoint(GET, "/v1/AvailableAddOns/<AvailableAddOnSid>/Extensions/<Sid>", host = "marketplace", response = Extension)]
+#[twilio_endpoint(GET, "/v1/AvailableAddOns/<AvailableAddOnSid>/Extensions/<Sid>", host = "marketplace", helper_call = "available_add_ons(AvailableAddOnSid).extensions(Sid).fetch", response = Extension)]
 pub struct Fetch {
     /// The available add on it belongs to.
     pub available_add_on_sid: AvailableAddOnSid,

@@ -7,7 +7,7 @@ use super::Extension;
 
 /// Lists extensions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/AvailableAddOns/<AvailableAddOnSid>/Extensions", host = "marketplace", response = Page<Extension>, paged)]
+#[twilio_endpoint(GET, "/v1/AvailableAddOns/<AvailableAddOnSid>/Extensions", host = "marketplace", helper_call = "available_add_ons(AvailableAddOnSid).extensions.list", response = Page<Extension>, paged)]
 pub struct List {
     /// The available add on it belongs to.
     pub available_add_on_sid: AvailableAddOnSid,

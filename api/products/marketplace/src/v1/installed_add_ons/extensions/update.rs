@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Extension;
 
 /// Updates an extension.
-#[twilio_endpoint(POST, "/v1/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "marketplace", response = Extension)]
+#[twilio_endpoint(POST, "/v1/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "marketplace", helper_call = "installed_add_ons(InstalledAddOnSid).extensions(Sid).update", response = Extension)]
 pub struct Update {
     /// The installed add on it belongs to.
     pub installed_add_on_sid: AddOnSid,

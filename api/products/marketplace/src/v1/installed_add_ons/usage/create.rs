@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::Usage;
 
 /// Creates an usage.
-#[twilio_endpoint(POST, "/v1/InstalledAddOns/<InstalledAddOnSid>/Usage", host = "marketplace", body = json, json_model = "MarketplaceV1InstalledAddOnInstalledAddOnUsage", response = Usage, status = 202)]
+#[twilio_endpoint(POST, "/v1/InstalledAddOns/<InstalledAddOnSid>/Usage", host = "marketplace", body = json, json_model = "MarketplaceV1InstalledAddOnInstalledAddOnUsage", helper_call = "installed_add_ons(InstalledAddOnSid).usage.create", response = Usage, status = 202)]
 pub struct Create {
     /// The installed add on it belongs to.
     pub installed_add_on_sid: AddOnSid,

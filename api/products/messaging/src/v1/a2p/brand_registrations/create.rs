@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BrandRegistrations;
 
 /// Creates a brand registrations.
-#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations", host = "messaging", response = BrandRegistrations, status = 201)]
+#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations", host = "messaging", helper_call = "brand_registrations.create", response = BrandRegistrations, status = 201)]
 pub struct Create {
     /// `CustomerProfileBundleSid` (form body): text; required. 34 characters. A SID: `BU` and 32
     /// hex digits.

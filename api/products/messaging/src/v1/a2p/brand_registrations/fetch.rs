@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BrandRegistrations;
 
 /// Fetches a brand registrations.
-#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<Sid>", host = "messaging", response = BrandRegistrations)]
+#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<Sid>", host = "messaging", helper_call = "brand_registrations(Sid).fetch", response = BrandRegistrations)]
 pub struct Fetch {
     /// The brand registrations to act on.
     pub sid: BrandRegistrationSid,

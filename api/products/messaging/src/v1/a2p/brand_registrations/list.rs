@@ -6,7 +6,7 @@ use super::BrandRegistrations;
 
 /// Lists brand registrationses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations", host = "messaging", response = Page<BrandRegistrations>, paged)]
+#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations", host = "messaging", helper_call = "brand_registrations.list", response = Page<BrandRegistrations>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

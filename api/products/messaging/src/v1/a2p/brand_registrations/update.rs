@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BrandRegistrations;
 
 /// Updates a brand registrations.
-#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<Sid>", host = "messaging", response = BrandRegistrations, status = 202)]
+#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<Sid>", host = "messaging", helper_call = "brand_registrations(Sid).update", response = BrandRegistrations, status = 202)]
 pub struct Update {
     /// The brand registrations to act on.
     pub sid: BrandRegistrationSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AlphaSender;
 
 /// Creates an alpha sender.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/AlphaSenders", host = "messaging", response = AlphaSender, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/AlphaSenders", host = "messaging", helper_call = "services(ServiceSid).alpha_senders.create", response = AlphaSender, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/AlphaSenders/<Sid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "services(ServiceSid).alpha_senders(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

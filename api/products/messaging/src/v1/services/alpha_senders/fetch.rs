@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AlphaSender;
 
 /// Fetches an alpha sender.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/AlphaSenders/<Sid>", host = "messaging", response = AlphaSender)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/AlphaSenders/<Sid>", host = "messaging", helper_call = "services(ServiceSid).alpha_senders(Sid).fetch", response = AlphaSender)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -7,7 +7,7 @@ use super::AlphaSender;
 
 /// Lists alpha senders, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/AlphaSenders", host = "messaging", response = Page<AlphaSender>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/AlphaSenders", host = "messaging", helper_call = "services(ServiceSid).alpha_senders.list", response = Page<AlphaSender>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelSender;
 
 /// Creates a channel sender.
-#[twilio_endpoint(POST, "/v1/Services/<MessagingServiceSid>/ChannelSenders", host = "messaging", response = ChannelSender, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<MessagingServiceSid>/ChannelSenders", host = "messaging", helper_call = "services(MessagingServiceSid).channel_senders.create", response = ChannelSender, status = 201)]
 pub struct Create {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<MessagingServiceSid>/ChannelSenders/<Sid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "services(MessagingServiceSid).channel_senders(Sid).delete"
 )]
 pub struct Delete {
     /// The messaging service it belongs to.

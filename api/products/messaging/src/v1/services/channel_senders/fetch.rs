@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelSender;
 
 /// Fetches a channel sender.
-#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/ChannelSenders/<Sid>", host = "messaging", response = ChannelSender)]
+#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/ChannelSenders/<Sid>", host = "messaging", helper_call = "services(MessagingServiceSid).channel_senders(Sid).fetch", response = ChannelSender)]
 pub struct Fetch {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

@@ -7,7 +7,7 @@ use super::ChannelSender;
 
 /// Lists channel senders, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/ChannelSenders", host = "messaging", response = Page<ChannelSender>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/ChannelSenders", host = "messaging", helper_call = "services(MessagingServiceSid).channel_senders.list", response = Page<ChannelSender>, paged)]
 pub struct List {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

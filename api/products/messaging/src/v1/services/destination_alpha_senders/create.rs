@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DestinationAlphaSender;
 
 /// Creates a destination alpha sender.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/DestinationAlphaSenders", host = "messaging", response = DestinationAlphaSender, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/DestinationAlphaSenders", host = "messaging", helper_call = "services(ServiceSid).destination_alpha_senders.create", response = DestinationAlphaSender, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DestinationAlphaSender;
 
 /// Fetches a destination alpha sender.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/DestinationAlphaSenders/<Sid>", host = "messaging", response = DestinationAlphaSender)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/DestinationAlphaSenders/<Sid>", host = "messaging", helper_call = "services(ServiceSid).destination_alpha_senders(Sid).fetch", response = DestinationAlphaSender)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

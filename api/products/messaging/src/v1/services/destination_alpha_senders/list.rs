@@ -7,7 +7,7 @@ use super::DestinationAlphaSender;
 
 /// Lists destination alpha senders, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/DestinationAlphaSenders", host = "messaging", response = Page<DestinationAlphaSender>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/DestinationAlphaSenders", host = "messaging", helper_call = "services(ServiceSid).destination_alpha_senders.list", response = Page<DestinationAlphaSender>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Creates a phone number resource.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "messaging", response = PhoneNumberResource)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "messaging", helper_call = "services(ServiceSid).phone_numbers.create", response = PhoneNumberResource)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

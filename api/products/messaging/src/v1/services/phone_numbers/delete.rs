@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "services(ServiceSid).phone_numbers(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

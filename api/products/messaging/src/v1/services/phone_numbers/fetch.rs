@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Fetches a phone number resource.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>", host = "messaging", response = PhoneNumberResource)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>", host = "messaging", helper_call = "services(ServiceSid).phone_numbers(Sid).fetch", response = PhoneNumberResource)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -7,7 +7,7 @@ use super::PhoneNumberResource;
 
 /// Lists phone number resources, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "messaging", response = Page<PhoneNumberResource>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "messaging", helper_call = "services(ServiceSid).phone_numbers.list", response = Page<PhoneNumberResource>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ExternalCampaign;
 
 /// Creates an external campaign.
-#[twilio_endpoint(POST, "/v1/Services/PreregisteredUsa2p", host = "messaging", response = ExternalCampaign, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/PreregisteredUsa2p", host = "messaging", helper_call = "external_campaign.create", response = ExternalCampaign, status = 201)]
 pub struct Create {
     /// `CampaignId` (form body): text; required.
     pub campaign_id: String,

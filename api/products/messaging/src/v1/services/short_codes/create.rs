@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ShortCode;
 
 /// Creates a short code.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/ShortCodes", host = "messaging", response = ShortCode)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/ShortCodes", host = "messaging", helper_call = "services(ServiceSid).short_codes.create", response = ShortCode)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

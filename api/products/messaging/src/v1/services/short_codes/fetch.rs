@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ShortCode;
 
 /// Fetches a short code.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/ShortCodes/<Sid>", host = "messaging", response = ShortCode)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/ShortCodes/<Sid>", host = "messaging", helper_call = "services(ServiceSid).short_codes(Sid).fetch", response = ShortCode)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

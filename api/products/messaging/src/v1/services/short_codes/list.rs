@@ -7,7 +7,7 @@ use super::ShortCode;
 
 /// Lists short codes, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/ShortCodes", host = "messaging", response = Page<ShortCode>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/ShortCodes", host = "messaging", helper_call = "services(ServiceSid).short_codes.list", response = Page<ShortCode>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: MessagingServiceSid,

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Usecase;
 
 /// Fetches an usecase.
-#[twilio_endpoint(GET, "/v1/Services/Usecases", host = "messaging", response = Usecase)]
+#[twilio_endpoint(GET, "/v1/Services/Usecases", host = "messaging", helper_call = "usecases.fetch", response = Usecase)]
 pub struct Fetch {}

@@ -9,7 +9,7 @@ use super::{
 };
 
 /// Creates a tollfree verification.
-#[twilio_endpoint(POST, "/v1/Tollfree/Verifications", host = "messaging", response = TollfreeVerification, status = 201)]
+#[twilio_endpoint(POST, "/v1/Tollfree/Verifications", host = "messaging", helper_call = "tollfree_verifications.create", response = TollfreeVerification, status = 201)]
 pub struct Create {
     /// `BusinessName` (form body): text; required.
     pub business_name: String,

@@ -4,7 +4,12 @@ use runtime::sid::MessagingVerificationSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a tollfree verification.
-#[twilio_endpoint(DELETE, "/v1/Tollfree/Verifications/<Sid>", host = "messaging")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Tollfree/Verifications/<Sid>",
+    host = "messaging",
+    helper_call = "tollfree_verifications(Sid).delete"
+)]
 pub struct Delete {
     /// The tollfree verification to act on.
     pub sid: MessagingVerificationSid,

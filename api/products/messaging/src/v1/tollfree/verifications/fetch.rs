@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TollfreeVerification;
 
 /// Fetches a tollfree verification.
-#[twilio_endpoint(GET, "/v1/Tollfree/Verifications/<Sid>", host = "messaging", response = TollfreeVerification)]
+#[twilio_endpoint(GET, "/v1/Tollfree/Verifications/<Sid>", host = "messaging", helper_call = "tollfree_verifications(Sid).fetch", response = TollfreeVerification)]
 pub struct Fetch {
     /// The tollfree verification to act on.
     pub sid: MessagingVerificationSid,

@@ -7,7 +7,7 @@ use super::{Status, TollfreeVerification};
 
 /// Lists tollfree verifications, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Tollfree/Verifications", host = "messaging", response = Page<TollfreeVerification>, paged)]
+#[twilio_endpoint(GET, "/v1/Tollfree/Verifications", host = "messaging", helper_call = "tollfree_verifications.list", response = Page<TollfreeVerification>, paged)]
 pub struct List {
     /// `TollfreePhoneNumberSid` (query string): text; optional. 34 characters. A SID: `PN` and 32
     /// hex digits.

@@ -9,7 +9,7 @@ use super::{
 };
 
 /// Updates a tollfree verification.
-#[twilio_endpoint(POST, "/v1/Tollfree/Verifications/<Sid>", host = "messaging", response = TollfreeVerification, status = 202)]
+#[twilio_endpoint(POST, "/v1/Tollfree/Verifications/<Sid>", host = "messaging", helper_call = "tollfree_verifications(Sid).update", response = TollfreeVerification, status = 202)]
 pub struct Update {
     /// The tollfree verification to act on.
     pub sid: MessagingVerificationSid,

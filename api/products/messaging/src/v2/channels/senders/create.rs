@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ChannelsSenderResponse;
 
 /// Creates a channels sender response.
-#[twilio_endpoint(POST, "/v2/Channels/Senders", host = "messaging", body = json, json_model = "MessagingV2ChannelsSenderRequestsCreate", response = ChannelsSenderResponse, status = 202)]
+#[twilio_endpoint(POST, "/v2/Channels/Senders", host = "messaging", body = json, json_model = "MessagingV2ChannelsSenderRequestsCreate", helper_call = "channels_senders.create", response = ChannelsSenderResponse, status = 202)]
 pub struct Create {
     /// `sender_id` (JSON body): text; required.
     #[twilio(rename = "sender_id")]

@@ -4,7 +4,12 @@ use runtime::sid::AddOnSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a channels sender response.
-#[twilio_endpoint(DELETE, "/v2/Channels/Senders/<Sid>", host = "messaging")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Channels/Senders/<Sid>",
+    host = "messaging",
+    helper_call = "channels_senders(Sid).delete"
+)]
 pub struct Delete {
     /// The channels sender response to act on.
     pub sid: AddOnSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelsSenderResponse;
 
 /// Fetches a channels sender response.
-#[twilio_endpoint(GET, "/v2/Channels/Senders/<Sid>", host = "messaging", response = ChannelsSenderResponse)]
+#[twilio_endpoint(GET, "/v2/Channels/Senders/<Sid>", host = "messaging", helper_call = "channels_senders(Sid).fetch", response = ChannelsSenderResponse)]
 pub struct Fetch {
     /// The channels sender response to act on.
     pub sid: AddOnSid,

@@ -6,7 +6,7 @@ use super::ChannelsSenderResponse;
 
 /// Lists channels sender responses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Channels/Senders", host = "messaging", response = Page<ChannelsSenderResponse>, paged)]
+#[twilio_endpoint(GET, "/v2/Channels/Senders", host = "messaging", helper_call = "channels_senders.list", response = Page<ChannelsSenderResponse>, paged)]
 pub struct List {
     /// `Channel` (query string): text; required.
     pub channel: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelsSenderResponse;
 
 /// Updates a channels sender response.
-#[twilio_endpoint(POST, "/v2/Channels/Senders/<Sid>", host = "messaging", body = json, json_model = "MessagingV2ChannelsSenderRequestsUpdate", response = ChannelsSenderResponse, status = 202)]
+#[twilio_endpoint(POST, "/v2/Channels/Senders/<Sid>", host = "messaging", body = json, json_model = "MessagingV2ChannelsSenderRequestsUpdate", helper_call = "channels_senders(Sid).update", response = ChannelsSenderResponse, status = 202)]
 pub struct Update {
     /// The channels sender response to act on.
     pub sid: AddOnSid,

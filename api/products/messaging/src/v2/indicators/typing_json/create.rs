@@ -6,7 +6,12 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Creates a typing json.
-#[twilio_endpoint(POST, "/v2/Indicators/Typing.json", host = "messaging")]
+#[twilio_endpoint(
+    POST,
+    "/v2/Indicators/Typing.json",
+    host = "messaging",
+    helper_call = "typing_indicator.create"
+)]
 pub struct Create {
     /// `channel` (form body): text; required. Allowed values: `whatsapp`.
     #[twilio(rename = "channel")]

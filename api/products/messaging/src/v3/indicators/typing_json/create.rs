@@ -3,5 +3,5 @@
 use runtime::twilio_endpoint;
 
 /// Creates a typing json.
-#[twilio_endpoint(POST, "/v3/Indicators/Typing.json", host = "messaging", body = json, json_model = "TypingIndicatorRequest")]
+#[twilio_endpoint(POST, "/v3/Indicators/Typing.json", host = "messaging", body = json, json_model = "TypingIndicatorRequest", helper_call = "typing_indicator.create")]
 pub struct Create {}

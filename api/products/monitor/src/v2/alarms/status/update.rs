@@ -3,7 +3,7 @@
 use runtime::twilio_endpoint;
 
 /// Updates a statu.
-#[twilio_endpoint(PUT, "/v2/Alarms/<Sid>/status", host = "monitor", body = json, json_model = "MonitorV2AlarmStatus", status = 204)]
+#[twilio_endpoint(PUT, "/v2/Alarms/<Sid>/status", host = "monitor", body = json, json_model = "MonitorV2AlarmStatus", helper_call = "status(Sid).update", status = 204)]
 pub struct Update {
     /// The statu to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Binding, BindingType};
 
 /// Creates a binding.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Bindings", host = "notify", response = Binding, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Bindings", host = "notify", helper_call = "services(ServiceSid).bindings.create", response = Binding, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

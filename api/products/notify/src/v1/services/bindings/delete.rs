@@ -4,7 +4,12 @@ use runtime::sid::{BindingSid, ChatServiceSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a binding.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Bindings/<Sid>", host = "notify")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Bindings/<Sid>",
+    host = "notify",
+    helper_call = "services(ServiceSid).bindings(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Binding;
 
 /// Fetches a binding.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Bindings/<Sid>", host = "notify", response = Binding)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Bindings/<Sid>", host = "notify", helper_call = "services(ServiceSid).bindings(Sid).fetch", response = Binding)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

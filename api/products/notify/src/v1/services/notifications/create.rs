@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Notification, Priority};
 
 /// Creates a notification.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Notifications", host = "notify", response = Notification, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Notifications", host = "notify", helper_call = "services(ServiceSid).notifications.create", response = Notification, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

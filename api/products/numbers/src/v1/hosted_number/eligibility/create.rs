@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::Eligibility;
 
 /// Creates an eligibility.
-#[twilio_endpoint(POST, "/v1/HostedNumber/Eligibility", host = "numbers", body = json, json_model = "CreateEligibilityRequest", response = Eligibility)]
+#[twilio_endpoint(POST, "/v1/HostedNumber/Eligibility", host = "numbers", body = json, helper_call = "eligibilities.create", response = Eligibility)]
 pub struct Create {}

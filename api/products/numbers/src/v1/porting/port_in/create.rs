@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Date};
 use super::PortingPortIn;
 
 /// Creates a porting port in.
-#[twilio_endpoint(POST, "/v1/Porting/PortIn", host = "numbers", body = json, json_model = "NumbersV1PortingPortInCreate", response = PortingPortIn, status = 202)]
+#[twilio_endpoint(POST, "/v1/Porting/PortIn", host = "numbers", body = json, json_model = "NumbersV1PortingPortInCreate", helper_call = "porting_port_ins.create", response = PortingPortIn, status = 202)]
 pub struct Create {
     /// `account_sid` (JSON body): text; required. 34 characters. A SID: `AC` and 32 hex digits.
     #[twilio(rename = "account_sid")]

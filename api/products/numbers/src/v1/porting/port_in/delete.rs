@@ -4,7 +4,12 @@ use runtime::sid::PortInRequestSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a porting port in.
-#[twilio_endpoint(DELETE, "/v1/Porting/PortIn/<PortInRequestSid>", host = "numbers")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Porting/PortIn/<PortInRequestSid>",
+    host = "numbers",
+    helper_call = "porting_port_ins(PortInRequestSid).delete"
+)]
 pub struct Delete {
     /// The port in request it belongs to.
     pub port_in_request_sid: PortInRequestSid,

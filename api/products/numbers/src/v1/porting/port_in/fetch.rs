@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PortingPortIn;
 
 /// Fetches a porting port in.
-#[twilio_endpoint(GET, "/v1/Porting/PortIn/<PortInRequestSid>", host = "numbers", response = PortingPortIn)]
+#[twilio_endpoint(GET, "/v1/Porting/PortIn/<PortInRequestSid>", host = "numbers", helper_call = "porting_port_ins(PortInRequestSid).fetch", response = PortingPortIn)]
 pub struct Fetch {
     /// The port in request it belongs to.
     pub port_in_request_sid: PortInRequestSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CreateEmbeddedSessionResponse;
 
 /// Creates a create embedded session response.
-#[twilio_endpoint(POST, "/v1/SenderIdRegistrations/<BundleSid>/EmbeddedSessions", host = "numbers", body = json, json_model = "NumbersV1CreateEmbeddedSessionRequest", response = CreateEmbeddedSessionResponse, status = 201)]
+#[twilio_endpoint(POST, "/v1/SenderIdRegistrations/<BundleSid>/EmbeddedSessions", host = "numbers", body = json, json_model = "NumbersV1CreateEmbeddedSessionRequest", helper_call = "embedded_sessions(BundleSid).create", response = CreateEmbeddedSessionResponse, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

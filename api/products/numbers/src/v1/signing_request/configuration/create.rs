@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::SigningRequestConfiguration;
 
 /// Creates a signing request configuration.
-#[twilio_endpoint(POST, "/v1/SigningRequest/Configuration", host = "numbers", body = json, json_model = "CreateSigningRequestConfigurationRequest", response = SigningRequestConfiguration, status = 201)]
+#[twilio_endpoint(POST, "/v1/SigningRequest/Configuration", host = "numbers", body = json, helper_call = "signing_request_configurations.create", response = SigningRequestConfiguration, status = 201)]
 pub struct Create {}

@@ -6,7 +6,7 @@ use super::SigningRequestConfiguration;
 
 /// Lists signing request configurations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/SigningRequest/Configuration", host = "numbers", response = Page<SigningRequestConfiguration>, paged)]
+#[twilio_endpoint(GET, "/v1/SigningRequest/Configuration", host = "numbers", helper_call = "signing_request_configurations.list", response = Page<SigningRequestConfiguration>, paged)]
 pub struct List {
     /// `Country` (query string): text; optional.
     pub country: Option<String>,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, PhoneNumber};
 use super::AuthorizationDocument;
 
 /// Creates an authorization document.
-#[twilio_endpoint(POST, "/v2/HostedNumber/AuthorizationDocuments", host = "numbers", response = AuthorizationDocument, status = 201)]
+#[twilio_endpoint(POST, "/v2/HostedNumber/AuthorizationDocuments", host = "numbers", helper_call = "authorization_documents.create", response = AuthorizationDocument, status = 201)]
 pub struct Create {
     /// `AddressSid` (form body): text; required. 34 characters. A SID: `AD` and 32 hex digits.
     pub address_sid: AddressSid,

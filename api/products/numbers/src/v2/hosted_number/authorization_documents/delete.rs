@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/HostedNumber/AuthorizationDocuments/<Sid>",
-    host = "numbers"
+    host = "numbers",
+    helper_call = "authorization_documents(Sid).delete"
 )]
 pub struct Delete {
     /// The authorization document to act on.

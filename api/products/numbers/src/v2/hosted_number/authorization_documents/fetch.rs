@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AuthorizationDocument;
 
 /// Fetches an authorization document.
-#[twilio_endpoint(GET, "/v2/HostedNumber/AuthorizationDocuments/<Sid>", host = "numbers", response = AuthorizationDocument)]
+#[twilio_endpoint(GET, "/v2/HostedNumber/AuthorizationDocuments/<Sid>", host = "numbers", helper_call = "authorization_documents(Sid).fetch", response = AuthorizationDocument)]
 pub struct Fetch {
     /// The authorization document to act on.
     pub sid: SigningDocumentSid,

@@ -6,7 +6,7 @@ use super::{AuthorizationDocument, Status};
 
 /// Lists authorization documents, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/HostedNumber/AuthorizationDocuments", host = "numbers", response = Page<AuthorizationDocument>, paged)]
+#[twilio_endpoint(GET, "/v2/HostedNumber/AuthorizationDocuments", host = "numbers", helper_call = "authorization_documents.list", response = Page<AuthorizationDocument>, paged)]
 pub struct List {
     /// `Email` (query string): text; optional.
     pub email: Option<String>,

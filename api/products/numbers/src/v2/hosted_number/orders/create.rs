@@ -7,7 +7,7 @@ use super::HostedNumberOrder;
 use crate::HttpMethod;
 
 /// Creates a hosted number order.
-#[twilio_endpoint(POST, "/v2/HostedNumber/Orders", host = "numbers", response = HostedNumberOrder, status = 201)]
+#[twilio_endpoint(POST, "/v2/HostedNumber/Orders", host = "numbers", helper_call = "hosted_number_orders.create", response = HostedNumberOrder, status = 201)]
 pub struct Create {
     /// `PhoneNumber` (form body): text, format `phone-number`; required.
     pub phone_number: PhoneNumber,

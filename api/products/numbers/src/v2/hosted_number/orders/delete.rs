@@ -4,7 +4,12 @@ use runtime::sid::HostedNumberOrderSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a hosted number order.
-#[twilio_endpoint(DELETE, "/v2/HostedNumber/Orders/<Sid>", host = "numbers")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/HostedNumber/Orders/<Sid>",
+    host = "numbers",
+    helper_call = "hosted_number_orders(Sid).delete"
+)]
 pub struct Delete {
     /// The hosted number order to act on.
     pub sid: HostedNumberOrderSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::HostedNumberOrder;
 
 /// Fetches a hosted number order.
-#[twilio_endpoint(GET, "/v2/HostedNumber/Orders/<Sid>", host = "numbers", response = HostedNumberOrder)]
+#[twilio_endpoint(GET, "/v2/HostedNumber/Orders/<Sid>", host = "numbers", helper_call = "hosted_number_orders(Sid).fetch", response = HostedNumberOrder)]
 pub struct Fetch {
     /// The hosted number order to act on.
     pub sid: HostedNumberOrderSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{Bundle, BundleEnumEndUserType};
 
 /// Creates a bundle.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles", host = "numbers", response = Bundle, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles", host = "numbers", helper_call = "regulatory_compliance.bundles.create", response = Bundle, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

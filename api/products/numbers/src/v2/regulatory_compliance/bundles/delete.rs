@@ -4,7 +4,12 @@ use runtime::sid::BundleSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a bundle.
-#[twilio_endpoint(DELETE, "/v2/RegulatoryCompliance/Bundles/<Sid>", host = "numbers")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/RegulatoryCompliance/Bundles/<Sid>",
+    host = "numbers",
+    helper_call = "regulatory_compliance.bundles(Sid).delete"
+)]
 pub struct Delete {
     /// The bundle to act on.
     pub sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Bundle;
 
 /// Fetches a bundle.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<Sid>", host = "numbers", response = Bundle)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<Sid>", host = "numbers", helper_call = "regulatory_compliance.bundles(Sid).fetch", response = Bundle)]
 pub struct Fetch {
     /// The bundle to act on.
     pub sid: BundleSid,

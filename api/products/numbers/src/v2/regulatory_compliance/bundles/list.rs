@@ -7,7 +7,7 @@ use super::{Bundle, EndUserType, SortBy, SortDirection, Status};
 
 /// Lists bundles, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles", host = "numbers", response = Page<Bundle>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles", host = "numbers", helper_call = "regulatory_compliance.bundles.list", response = Page<Bundle>, paged)]
 pub struct List {
     /// `Status` (query string): one of the values listed below; optional. Allowed values: `draft`,
     /// `pending-review`, `in-review`, `twilio-rejected`, `twilio-approved`,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::{Bundle, Status};
 
 /// Updates a bundle.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<Sid>", host = "numbers", response = Bundle)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<Sid>", host = "numbers", helper_call = "regulatory_compliance.bundles(Sid).update", response = Bundle)]
 pub struct Update {
     /// The bundle to act on.
     pub sid: BundleSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::EndUserType;
 
 /// Fetches an end user type.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUserTypes/<Sid>", host = "numbers", response = EndUserType)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUserTypes/<Sid>", host = "numbers", helper_call = "regulatory_compliance.end_user_types(Sid).fetch", response = EndUserType)]
 pub struct Fetch {
     /// The end user type to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::EndUserType;
 
 /// Lists end user types, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUserTypes", host = "numbers", response = Page<EndUserType>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUserTypes", host = "numbers", helper_call = "regulatory_compliance.end_user_types.list", response = Page<EndUserType>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

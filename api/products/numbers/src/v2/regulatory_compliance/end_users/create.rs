@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{EndUser, Type};
 
 /// Creates an end user.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/EndUsers", host = "numbers", response = EndUser, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/EndUsers", host = "numbers", helper_call = "regulatory_compliance.end_users.create", response = EndUser, status = 201)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

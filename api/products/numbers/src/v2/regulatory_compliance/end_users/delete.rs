@@ -4,7 +4,12 @@ use runtime::sid::EndUserSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an end user.
-#[twilio_endpoint(DELETE, "/v2/RegulatoryCompliance/EndUsers/<Sid>", host = "numbers")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/RegulatoryCompliance/EndUsers/<Sid>",
+    host = "numbers",
+    helper_call = "regulatory_compliance.end_users(Sid).delete"
+)]
 pub struct Delete {
     /// The end user to act on.
     pub sid: EndUserSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EndUser;
 
 /// Fetches an end user.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUsers/<Sid>", host = "numbers", response = EndUser)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUsers/<Sid>", host = "numbers", helper_call = "regulatory_compliance.end_users(Sid).fetch", response = EndUser)]
 pub struct Fetch {
     /// The end user to act on.
     pub sid: EndUserSid,

@@ -6,7 +6,7 @@ use super::EndUser;
 
 /// Lists end users, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUsers", host = "numbers", response = Page<EndUser>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/EndUsers", host = "numbers", helper_call = "regulatory_compliance.end_users.list", response = Page<EndUser>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

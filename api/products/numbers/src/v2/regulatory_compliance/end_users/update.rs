@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::EndUser;
 
 /// Updates an end user.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/EndUsers/<Sid>", host = "numbers", response = EndUser)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/EndUsers/<Sid>", host = "numbers", helper_call = "regulatory_compliance.end_users(Sid).update", response = EndUser)]
 pub struct Update {
     /// The end user to act on.
     pub sid: EndUserSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Regulation;
 
 /// Fetches a regulation.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Regulations/<Sid>", host = "numbers", response = Regulation)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Regulations/<Sid>", host = "numbers", helper_call = "regulatory_compliance.regulations(Sid).fetch", response = Regulation)]
 pub struct Fetch {
     /// The regulation to act on.
     pub sid: PolicySid,

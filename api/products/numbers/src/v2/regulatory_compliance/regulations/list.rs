@@ -6,7 +6,7 @@ use super::{EndUserType, Regulation};
 
 /// Lists regulations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Regulations", host = "numbers", response = Page<Regulation>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Regulations", host = "numbers", helper_call = "regulatory_compliance.regulations.list", response = Page<Regulation>, paged)]
 pub struct List {
     /// `EndUserType` (query string): one of the values listed below; optional. Allowed values:
     /// `individual`, `business`.

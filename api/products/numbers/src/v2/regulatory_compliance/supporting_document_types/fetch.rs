@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SupportingDocumentType;
 
 /// Fetches a supporting document type.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocumentTypes/<Sid>", host = "numbers", response = SupportingDocumentType)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocumentTypes/<Sid>", host = "numbers", helper_call = "regulatory_compliance.supporting_document_types(Sid).fetch", response = SupportingDocumentType)]
 pub struct Fetch {
     /// The supporting document type to act on.
     pub sid: String,

@@ -6,7 +6,7 @@ use super::SupportingDocumentType;
 
 /// Lists supporting document types, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocumentTypes", host = "numbers", response = Page<SupportingDocumentType>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocumentTypes", host = "numbers", helper_call = "regulatory_compliance.supporting_document_types.list", response = Page<SupportingDocumentType>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

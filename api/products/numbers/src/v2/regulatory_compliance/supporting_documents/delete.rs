@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/RegulatoryCompliance/SupportingDocuments/<Sid>",
-    host = "numbers"
+    host = "numbers",
+    helper_call = "regulatory_compliance.supporting_documents(Sid).delete"
 )]
 pub struct Delete {
     /// The supporting document to act on.

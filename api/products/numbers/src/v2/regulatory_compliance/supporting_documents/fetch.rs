@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SupportingDocument;
 
 /// Fetches a supporting document.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocuments/<Sid>", host = "numbers", response = SupportingDocument)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocuments/<Sid>", host = "numbers", helper_call = "regulatory_compliance.supporting_documents(Sid).fetch", response = SupportingDocument)]
 pub struct Fetch {
     /// The supporting document to act on.
     pub sid: SupportingDocumentSid,

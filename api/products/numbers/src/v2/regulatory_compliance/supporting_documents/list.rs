@@ -6,7 +6,7 @@ use super::SupportingDocument;
 
 /// Lists supporting documents, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocuments", host = "numbers", response = Page<SupportingDocument>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/SupportingDocuments", host = "numbers", helper_call = "regulatory_compliance.supporting_documents.list", response = Page<SupportingDocument>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::SupportingDocument;
 
 /// Updates a supporting document.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/SupportingDocuments/<Sid>", host = "numbers", response = SupportingDocument)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/SupportingDocuments/<Sid>", host = "numbers", helper_call = "regulatory_compliance.supporting_documents(Sid).update", response = SupportingDocument)]
 pub struct Update {
     /// The supporting document to act on.
     pub sid: SupportingDocumentSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CreateShortCodeApplicationResponse;
 
 /// Creates a create short code application response.
-#[twilio_endpoint(POST, "/v2/ShortCodes/Applications", host = "numbers", body = json, json_model = "CreateShortCodeApplicationRequest", response = CreateShortCodeApplicationResponse, status = 201)]
+#[twilio_endpoint(POST, "/v2/ShortCodes/Applications", host = "numbers", body = json, json_model = "CreateShortCodeApplicationRequest", helper_call = "applications.create", response = CreateShortCodeApplicationResponse, status = 201)]
 pub struct Create {
     /// `friendly_name` (JSON body): text; required.
     #[twilio(rename = "friendly_name")]

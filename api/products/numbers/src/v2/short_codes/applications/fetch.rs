@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ShortCodeApplicationResponsePage;
 
 /// Fetches a short code application response page.
-#[twilio_endpoint(GET, "/v2/ShortCodes/Applications", host = "numbers", response = ShortCodeApplicationResponsePage)]
+#[twilio_endpoint(GET, "/v2/ShortCodes/Applications", host = "numbers", helper_call = "applications.list", response = ShortCodeApplicationResponsePage)]
 pub struct Fetch {
     /// `AccountSid` (query string): text; optional.
     pub account_sid: Option<String>,

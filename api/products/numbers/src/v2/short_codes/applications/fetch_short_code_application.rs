@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ShortCodeApplication;
 
 /// Fetch short code application (GET on a short code application).
-#[twilio_endpoint(GET, "/v2/ShortCodes/Applications/<sid>", host = "numbers", response = ShortCodeApplication)]
+#[twilio_endpoint(GET, "/v2/ShortCodes/Applications/<sid>", host = "numbers", helper_call = "applications(sid).fetch", response = ShortCodeApplication)]
 pub struct FetchShortCodeApplication {
     /// The SID it belongs to.
     #[twilio(rename = "sid")]

@@ -7,7 +7,7 @@ use super::{HostedNumberOrder, HostedNumberOrderEnumVerificationType};
 use crate::HttpMethod;
 
 /// Creates a hosted number order.
-#[twilio_endpoint(POST, "/v3/HostedNumbers/HostedNumberOrders", host = "numbers", response = HostedNumberOrder, status = 201)]
+#[twilio_endpoint(POST, "/v3/HostedNumbers/HostedNumberOrders", host = "numbers", helper_call = "hosted_number_orders.create", response = HostedNumberOrder, status = 201)]
 pub struct Create {
     /// `phoneNumber` (form body): text, format `phone-number`; required.
     #[twilio(rename = "phoneNumber")]

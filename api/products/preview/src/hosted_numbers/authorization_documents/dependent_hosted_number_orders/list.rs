@@ -7,7 +7,7 @@ use super::{DependentHostedNumberOrder, Status};
 
 /// Lists dependent hosted number orders, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/HostedNumbers/AuthorizationDocuments/<SigningDocumentSid>/DependentHostedNumberOrders", host = "preview", response = Page<DependentHostedNumberOrder>, paged)]
+#[twilio_endpoint(GET, "/HostedNumbers/AuthorizationDocuments/<SigningDocumentSid>/DependentHostedNumberOrders", host = "preview", helper_call = "authorization_documents(SigningDocumentSid).dependent_hosted_number_orders.list", response = Page<DependentHostedNumberOrder>, paged)]
 pub struct List {
     /// The signing document it belongs to.
     pub signing_document_sid: SigningDocumentSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Extension;
 
 /// Fetches an extension.
-#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "preview", response = Extension)]
+#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "preview", helper_call = "installed_add_ons(InstalledAddOnSid).extensions(Sid).fetch", response = Extension)]
 pub struct Fetch {
     /// The installed add on it belongs to.
     pub installed_add_on_sid: AddOnSid,

@@ -7,7 +7,7 @@ use super::Extension;
 
 /// Lists extensions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions", host = "preview", response = Page<Extension>, paged)]
+#[twilio_endpoint(GET, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions", host = "preview", helper_call = "installed_add_ons(InstalledAddOnSid).extensions.list", response = Page<Extension>, paged)]
 pub struct List {
     /// The installed add on it belongs to.
     pub installed_add_on_sid: AddOnSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Extension;
 
 /// Updates an extension.
-#[twilio_endpoint(POST, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "preview", response = Extension)]
+#[twilio_endpoint(POST, "/marketplace/InstalledAddOns/<InstalledAddOnSid>/Extensions/<Sid>", host = "preview", helper_call = "installed_add_ons(InstalledAddOnSid).extensions(Sid).update", response = Extension)]
 pub struct Update {
     /// The installed add on it belongs to.
     pub installed_add_on_sid: AddOnSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Usage;
 
 /// Fetches an usage.
-#[twilio_endpoint(GET, "/wireless/Sims/<SimSid>/Usage", host = "preview", response = Usage)]
+#[twilio_endpoint(GET, "/wireless/Sims/<SimSid>/Usage", host = "preview", helper_call = "sims(SimSid).usage().fetch", response = Usage)]
 pub struct Fetch {
     /// The sim it belongs to.
     pub sim_sid: String,

@@ -6,7 +6,7 @@ use super::Country;
 
 /// Lists countries, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Messaging/Countries", host = "pricing", response = Page<Country>, paged)]
+#[twilio_endpoint(GET, "/v1/Messaging/Countries", host = "pricing", helper_call = "messaging.countries.list", response = Page<Country>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

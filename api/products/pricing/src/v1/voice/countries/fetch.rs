@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CountryDetails;
 
 /// Fetches a country details.
-#[twilio_endpoint(GET, "/v1/Voice/Countries/<IsoCountry>", host = "pricing", response = CountryDetails)]
+#[twilio_endpoint(GET, "/v1/Voice/Countries/<IsoCountry>", host = "pricing", helper_call = "voice.countries(IsoCountry).fetch", response = CountryDetails)]
 pub struct Fetch {
     /// The ISO country it belongs to.
     pub iso_country: String,

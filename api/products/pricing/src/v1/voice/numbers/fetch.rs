@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Number;
 
 /// Fetches a number.
-#[twilio_endpoint(GET, "/v1/Voice/Numbers/<Number>", host = "pricing", response = Number)]
+#[twilio_endpoint(GET, "/v1/Voice/Numbers/<Number>", host = "pricing", helper_call = "voice.numbers(Number).fetch", response = Number)]
 pub struct Fetch {
     /// The number it belongs to.
     pub number: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::TrunkingCountryDetails;
 
 /// Fetches a trunking country details.
-#[twilio_endpoint(GET, "/v2/Trunking/Countries/<IsoCountry>", host = "pricing", response = TrunkingCountryDetails)]
+#[twilio_endpoint(GET, "/v2/Trunking/Countries/<IsoCountry>", host = "pricing", helper_call = "countries(IsoCountry).fetch", response = TrunkingCountryDetails)]
 pub struct Fetch {
     /// The ISO country it belongs to.
     pub iso_country: String,

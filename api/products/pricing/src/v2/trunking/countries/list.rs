@@ -6,7 +6,7 @@ use super::TrunkingCountry;
 
 /// Lists trunking countries, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Trunking/Countries", host = "pricing", response = Page<TrunkingCountry>, paged)]
+#[twilio_endpoint(GET, "/v2/Trunking/Countries", host = "pricing", helper_call = "countries.list", response = Page<TrunkingCountry>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

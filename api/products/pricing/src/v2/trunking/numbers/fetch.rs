@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, PhoneNumber};
 use super::TrunkingNumber;
 
 /// Fetches a trunking number.
-#[twilio_endpoint(GET, "/v2/Trunking/Numbers/<DestinationNumber>", host = "pricing", response = TrunkingNumber)]
+#[twilio_endpoint(GET, "/v2/Trunking/Numbers/<DestinationNumber>", host = "pricing", helper_call = "numbers(DestinationNumber).fetch", response = TrunkingNumber)]
 pub struct Fetch {
     /// The destination number it belongs to.
     pub destination_number: String,

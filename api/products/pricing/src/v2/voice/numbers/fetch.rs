@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, PhoneNumber};
 use super::Number;
 
 /// Fetches a number.
-#[twilio_endpoint(GET, "/v2/Voice/Numbers/<DestinationNumber>", host = "pricing", response = Number)]
+#[twilio_endpoint(GET, "/v2/Voice/Numbers/<DestinationNumber>", host = "pricing", helper_call = "voice.numbers(DestinationNumber).fetch", response = Number)]
 pub struct Fetch {
     /// The destination number it belongs to.
     pub destination_number: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, PhoneNumber};
 use super::PhoneNumberResource;
 
 /// Creates a phone number resource.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "proxy", response = PhoneNumberResource, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers", host = "proxy", helper_call = "services(ServiceSid).phone_numbers.create", response = PhoneNumberResource, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -4,7 +4,12 @@ use runtime::sid::{PhoneNumberSid, ProxyServiceSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a phone number resource.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>", host = "proxy")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>",
+    host = "proxy",
+    helper_call = "services(ServiceSid).phone_numbers(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

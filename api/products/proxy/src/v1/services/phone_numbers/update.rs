@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Updates a phone number resource.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>", host = "proxy", response = PhoneNumberResource)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/PhoneNumbers/<Sid>", host = "proxy", helper_call = "services(ServiceSid).phone_numbers(Sid).update", response = PhoneNumberResource)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, JsonObject};
 use super::{Mode, Session, Status};
 
 /// Creates a session.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions", host = "proxy", response = Session, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions", host = "proxy", helper_call = "services(ServiceSid).sessions.create", response = Session, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

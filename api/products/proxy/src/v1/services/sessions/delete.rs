@@ -4,7 +4,12 @@ use runtime::sid::{ProxyServiceSid, SessionSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a session.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Sessions/<Sid>", host = "proxy")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Sessions/<Sid>",
+    host = "proxy",
+    helper_call = "services(ServiceSid).sessions(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Session;
 
 /// Fetches a session.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<Sid>", host = "proxy", response = Session)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<Sid>", host = "proxy", helper_call = "services(ServiceSid).sessions(Sid).fetch", response = Session)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

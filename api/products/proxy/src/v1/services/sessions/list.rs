@@ -7,7 +7,7 @@ use super::Session;
 
 /// Lists sessions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions", host = "proxy", response = Page<Session>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions", host = "proxy", helper_call = "services(ServiceSid).sessions.list", response = Page<Session>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

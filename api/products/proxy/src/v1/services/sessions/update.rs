@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Session, Status};
 
 /// Updates a session.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<Sid>", host = "proxy", response = Session)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<Sid>", host = "proxy", helper_call = "services(ServiceSid).sessions(Sid).update", response = Session)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

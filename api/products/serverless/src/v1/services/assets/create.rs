@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Asset;
 
 /// Creates an asset.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Assets", host = "serverless", response = Asset, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Assets", host = "serverless", helper_call = "services(ServiceSid).assets.create", response = Asset, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

@@ -4,7 +4,12 @@ use runtime::sid::FunctionSid;
 use runtime::twilio_endpoint;
 
 /// Deletes an asset.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Assets/<Sid>", host = "serverless")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Assets/<Sid>",
+    host = "serverless",
+    helper_call = "services(ServiceSid).assets(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: String,

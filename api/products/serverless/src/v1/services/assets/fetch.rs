@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Asset;
 
 /// Fetches an asset.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets/<Sid>", host = "serverless", response = Asset)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets/<Sid>", host = "serverless", helper_call = "services(ServiceSid).assets(Sid).fetch", response = Asset)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::Asset;
 
 /// Lists assets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets", host = "serverless", response = Page<Asset>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets", host = "serverless", helper_call = "services(ServiceSid).assets.list", response = Page<Asset>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Asset;
 
 /// Updates an asset.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Assets/<Sid>", host = "serverless", response = Asset)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Assets/<Sid>", host = "serverless", helper_call = "services(ServiceSid).assets(Sid).update", response = Asset)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

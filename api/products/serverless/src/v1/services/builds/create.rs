@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Build;
 
 /// Creates a build.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Builds", host = "serverless", response = Build, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Builds", host = "serverless", helper_call = "services(ServiceSid).builds.create", response = Build, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

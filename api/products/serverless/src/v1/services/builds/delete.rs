@@ -4,7 +4,12 @@ use runtime::sid::BuildSid;
 use runtime::twilio_endpoint;
 
 /// Deletes a build.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Builds/<Sid>", host = "serverless")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Builds/<Sid>",
+    host = "serverless",
+    helper_call = "services(ServiceSid).builds(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: String,

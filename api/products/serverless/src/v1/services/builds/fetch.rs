@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Build;
 
 /// Fetches a build.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds/<Sid>", host = "serverless", response = Build)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds/<Sid>", host = "serverless", helper_call = "services(ServiceSid).builds(Sid).fetch", response = Build)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::Build;
 
 /// Lists builds, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds", host = "serverless", response = Page<Build>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds", host = "serverless", helper_call = "services(ServiceSid).builds.list", response = Page<Build>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

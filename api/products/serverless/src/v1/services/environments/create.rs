@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Environment;
 
 /// Creates an environment.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments", host = "serverless", response = Environment, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments", host = "serverless", helper_call = "services(ServiceSid).environments.create", response = Environment, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Environment;
 
 /// Fetches an environment.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<Sid>", host = "serverless", response = Environment)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<Sid>", host = "serverless", helper_call = "services(ServiceSid).environments(Sid).fetch", response = Environment)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

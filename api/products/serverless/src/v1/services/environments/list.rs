@@ -6,7 +6,7 @@ use super::Environment;
 
 /// Lists environments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments", host = "serverless", response = Page<Environment>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments", host = "serverless", helper_call = "services(ServiceSid).environments.list", response = Page<Environment>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

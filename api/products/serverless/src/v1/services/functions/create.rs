@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Function;
 
 /// Creates a function.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Functions", host = "serverless", response = Function, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Functions", host = "serverless", helper_call = "services(ServiceSid).functions.create", response = Function, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

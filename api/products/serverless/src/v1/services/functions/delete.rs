@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Functions/<Sid>",
-    host = "serverless"
+    host = "serverless",
+    helper_call = "services(ServiceSid).functions(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Function;
 
 /// Fetches a function.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<Sid>", host = "serverless", response = Function)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<Sid>", host = "serverless", helper_call = "services(ServiceSid).functions(Sid).fetch", response = Function)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

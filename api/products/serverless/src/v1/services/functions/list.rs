@@ -6,7 +6,7 @@ use super::Function;
 
 /// Lists functions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions", host = "serverless", response = Page<Function>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions", host = "serverless", helper_call = "services(ServiceSid).functions.list", response = Page<Function>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Function;
 
 /// Updates a function.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Functions/<Sid>", host = "serverless", response = Function)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Functions/<Sid>", host = "serverless", helper_call = "services(ServiceSid).functions(Sid).update", response = Function)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject, PhoneNumber};
 use super::Engagement;
 
 /// Creates an engagement.
-#[twilio_endpoint(POST, "/v1/Flows/<FlowSid>/Engagements", host = "studio", response = Engagement)]
+#[twilio_endpoint(POST, "/v1/Flows/<FlowSid>/Engagements", host = "studio", helper_call = "flows(FlowSid).engagements.create", response = Engagement)]
 pub struct Create {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

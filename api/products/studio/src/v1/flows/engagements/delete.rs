@@ -4,7 +4,12 @@ use runtime::sid::{FlowSid, StudioExecutionSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an engagement.
-#[twilio_endpoint(DELETE, "/v1/Flows/<FlowSid>/Engagements/<Sid>", host = "studio")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Flows/<FlowSid>/Engagements/<Sid>",
+    host = "studio",
+    helper_call = "flows(FlowSid).engagements(Sid).delete"
+)]
 pub struct Delete {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

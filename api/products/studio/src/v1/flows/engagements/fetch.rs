@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Engagement;
 
 /// Fetches an engagement.
-#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements/<Sid>", host = "studio", response = Engagement)]
+#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements/<Sid>", host = "studio", helper_call = "flows(FlowSid).engagements(Sid).fetch", response = Engagement)]
 pub struct Fetch {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

@@ -7,7 +7,7 @@ use super::Engagement;
 
 /// Lists engagements, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements", host = "studio", response = Page<Engagement>, paged)]
+#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements", host = "studio", helper_call = "flows(FlowSid).engagements.list", response = Page<Engagement>, paged)]
 pub struct List {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

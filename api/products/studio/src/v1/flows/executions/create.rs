@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject, PhoneNumber};
 use super::Execution;
 
 /// Creates an execution.
-#[twilio_endpoint(POST, "/v1/Flows/<FlowSid>/Executions", host = "studio", response = Execution)]
+#[twilio_endpoint(POST, "/v1/Flows/<FlowSid>/Executions", host = "studio", helper_call = "flows(FlowSid).executions.create", response = Execution)]
 pub struct Create {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

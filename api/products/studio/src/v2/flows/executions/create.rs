@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject, PhoneNumber};
 use super::Execution;
 
 /// Creates an execution.
-#[twilio_endpoint(POST, "/v2/Flows/<FlowSid>/Executions", host = "studio", response = Execution, status = 201)]
+#[twilio_endpoint(POST, "/v2/Flows/<FlowSid>/Executions", host = "studio", helper_call = "flows(FlowSid).executions.create", response = Execution, status = 201)]
 pub struct Create {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

@@ -4,7 +4,12 @@ use runtime::sid::{FlowSid, StudioExecutionSid};
 use runtime::twilio_endpoint;
 
 /// Deletes an execution.
-#[twilio_endpoint(DELETE, "/v2/Flows/<FlowSid>/Executions/<Sid>", host = "studio")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Flows/<FlowSid>/Executions/<Sid>",
+    host = "studio",
+    helper_call = "flows(FlowSid).executions(Sid).delete"
+)]
 pub struct Delete {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

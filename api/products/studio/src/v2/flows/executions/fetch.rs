@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Execution;
 
 /// Fetches an execution.
-#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<Sid>", host = "studio", response = Execution)]
+#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<Sid>", host = "studio", helper_call = "flows(FlowSid).executions(Sid).fetch", response = Execution)]
 pub struct Fetch {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

@@ -7,7 +7,7 @@ use super::{Execution, Status};
 
 /// Lists executions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions", host = "studio", response = Page<Execution>, paged)]
+#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions", host = "studio", helper_call = "flows(FlowSid).executions.list", response = Page<Execution>, paged)]
 pub struct List {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

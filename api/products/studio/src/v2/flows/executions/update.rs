@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Execution, Status};
 
 /// Updates an execution.
-#[twilio_endpoint(POST, "/v2/Flows/<FlowSid>/Executions/<Sid>", host = "studio", response = Execution)]
+#[twilio_endpoint(POST, "/v2/Flows/<FlowSid>/Executions/<Sid>", host = "studio", helper_call = "flows(FlowSid).executions(Sid).update", response = Execution)]
 pub struct Update {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

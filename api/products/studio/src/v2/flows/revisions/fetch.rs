@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Revision;
 
 /// Fetches a revision.
-#[twilio_endpoint(GET, "/v2/Flows/<Sid>/Revisions/<Revision>", host = "studio", response = Revision)]
+#[twilio_endpoint(GET, "/v2/Flows/<Sid>/Revisions/<Revision>", host = "studio", helper_call = "flows(Sid).revisions(Revision).fetch", response = Revision)]
 pub struct Fetch {
     /// The revision to act on.
     pub sid: FlowSid,

@@ -7,7 +7,7 @@ use super::Revision;
 
 /// Lists revisions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Flows/<Sid>/Revisions", host = "studio", response = Page<Revision>, paged)]
+#[twilio_endpoint(GET, "/v2/Flows/<Sid>/Revisions", host = "studio", helper_call = "flows(Sid).revisions.list", response = Page<Revision>, paged)]
 pub struct List {
     /// The revision to act on.
     pub sid: FlowSid,

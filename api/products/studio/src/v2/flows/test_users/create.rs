@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TestUser;
 
 /// Creates a test user.
-#[twilio_endpoint(POST, "/v2/Flows/<Sid>/TestUsers", host = "studio", response = TestUser)]
+#[twilio_endpoint(POST, "/v2/Flows/<Sid>/TestUsers", host = "studio", helper_call = "flows(Sid).test_users().update", response = TestUser)]
 pub struct Create {
     /// The test user to act on.
     pub sid: FlowSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TestUser;
 
 /// Fetches a test user.
-#[twilio_endpoint(GET, "/v2/Flows/<Sid>/TestUsers", host = "studio", response = TestUser)]
+#[twilio_endpoint(GET, "/v2/Flows/<Sid>/TestUsers", host = "studio", helper_call = "flows(Sid).test_users().fetch", response = TestUser)]
 pub struct Fetch {
     /// The test user to act on.
     pub sid: FlowSid,

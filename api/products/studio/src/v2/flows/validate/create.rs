@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{FlowValidate, Status};
 
 /// Creates a flow validate.
-#[twilio_endpoint(POST, "/v2/Flows/Validate", host = "studio", response = FlowValidate)]
+#[twilio_endpoint(POST, "/v2/Flows/Validate", host = "studio", helper_call = "flow_validate.update", response = FlowValidate)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Network;
 
 /// Creates a network.
-#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks", host = "supersim", response = Network, status = 201)]
+#[twilio_endpoint(POST, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks", host = "supersim", helper_call = "network_access_profiles(NetworkAccessProfileSid).networks.create", response = Network, status = 201)]
 pub struct Create {
     /// The network access profile it belongs to.
     pub network_access_profile_sid: String,

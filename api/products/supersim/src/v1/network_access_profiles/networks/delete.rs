@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks/<Sid>",
-    host = "supersim"
+    host = "supersim",
+    helper_call = "network_access_profiles(NetworkAccessProfileSid).networks(Sid).delete"
 )]
 pub struct Delete {
     /// The network access profile it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Network;
 
 /// Fetches a network.
-#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks/<Sid>", host = "supersim", response = Network)]
+#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks/<Sid>", host = "supersim", helper_call = "network_access_profiles(NetworkAccessProfileSid).networks(Sid).fetch", response = Network)]
 pub struct Fetch {
     /// The network access profile it belongs to.
     pub network_access_profile_sid: String,

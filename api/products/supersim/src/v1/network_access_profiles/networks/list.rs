@@ -6,7 +6,7 @@ use super::Network;
 
 /// Lists networks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks", host = "supersim", response = Page<Network>, paged)]
+#[twilio_endpoint(GET, "/v1/NetworkAccessProfiles/<NetworkAccessProfileSid>/Networks", host = "supersim", helper_call = "network_access_profiles(NetworkAccessProfileSid).networks.list", response = Page<Network>, paged)]
 pub struct List {
     /// The network access profile it belongs to.
     pub network_access_profile_sid: String,

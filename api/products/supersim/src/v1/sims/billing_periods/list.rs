@@ -6,7 +6,7 @@ use super::BillingPeriod;
 
 /// Lists billing periods, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/BillingPeriods", host = "supersim", response = Page<BillingPeriod>, paged)]
+#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/BillingPeriods", host = "supersim", helper_call = "sims(SimSid).billing_periods.list", response = Page<BillingPeriod>, paged)]
 pub struct List {
     /// The sim it belongs to.
     pub sim_sid: String,

@@ -6,7 +6,7 @@ use super::IpAddress;
 
 /// Lists IP addresses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/IpAddresses", host = "supersim", response = Page<IpAddress>, paged)]
+#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/IpAddresses", host = "supersim", helper_call = "sims(SimSid).sim_ip_addresses.list", response = Page<IpAddress>, paged)]
 pub struct List {
     /// The sim it belongs to.
     pub sim_sid: String,

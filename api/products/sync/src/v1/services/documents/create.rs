@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Document;
 
 /// Creates a document.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Documents", host = "sync", response = Document, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Documents", host = "sync", helper_call = "services(ServiceSid).documents.create", response = Document, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a document.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Documents/<Sid>", host = "sync")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Documents/<Sid>",
+    host = "sync",
+    helper_call = "services(ServiceSid).documents(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Document;
 
 /// Fetches a document.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Documents/<Sid>", host = "sync", response = Document)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Documents/<Sid>", host = "sync", helper_call = "services(ServiceSid).documents(Sid).fetch", response = Document)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::Document;
 
 /// Lists documents, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Documents", host = "sync", response = Page<Document>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Documents", host = "sync", helper_call = "services(ServiceSid).documents.list", response = Page<Document>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

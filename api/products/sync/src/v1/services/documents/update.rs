@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Document;
 
 /// Updates a document.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Documents/<Sid>", host = "sync", response = Document)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Documents/<Sid>", host = "sync", helper_call = "services(ServiceSid).documents(Sid).update", response = Document)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

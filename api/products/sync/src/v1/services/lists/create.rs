@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncList;
 
 /// Creates a sync list.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists", host = "sync", response = SyncList, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists", host = "sync", helper_call = "services(ServiceSid).sync_lists.create", response = SyncList, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

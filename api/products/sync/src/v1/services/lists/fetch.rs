@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncList;
 
 /// Fetches a sync list.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<Sid>", host = "sync", response = SyncList)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_lists(Sid).fetch", response = SyncList)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::SyncList;
 
 /// Lists sync lists, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists", host = "sync", response = Page<SyncList>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists", host = "sync", helper_call = "services(ServiceSid).sync_lists.list", response = Page<SyncList>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

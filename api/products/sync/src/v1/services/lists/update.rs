@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncList;
 
 /// Updates a sync list.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<Sid>", host = "sync", response = SyncList)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_lists(Sid).update", response = SyncList)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

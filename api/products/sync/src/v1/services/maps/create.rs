@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncMap;
 
 /// Creates a sync map.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Maps", host = "sync", response = SyncMap, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Maps", host = "sync", helper_call = "services(ServiceSid).sync_maps.create", response = SyncMap, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

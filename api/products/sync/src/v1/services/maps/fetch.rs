@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncMap;
 
 /// Fetches a sync map.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<Sid>", host = "sync", response = SyncMap)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_maps(Sid).fetch", response = SyncMap)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

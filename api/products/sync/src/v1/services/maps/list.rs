@@ -6,7 +6,7 @@ use super::SyncMap;
 
 /// Lists sync maps, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps", host = "sync", response = Page<SyncMap>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps", host = "sync", helper_call = "services(ServiceSid).sync_maps.list", response = Page<SyncMap>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

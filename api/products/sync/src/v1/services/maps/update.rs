@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncMap;
 
 /// Updates a sync map.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Maps/<Sid>", host = "sync", response = SyncMap)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Maps/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_maps(Sid).update", response = SyncMap)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

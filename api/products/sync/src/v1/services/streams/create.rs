@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncStream;
 
 /// Creates a sync stream.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams", host = "sync", response = SyncStream, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams", host = "sync", helper_call = "services(ServiceSid).sync_streams.create", response = SyncStream, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

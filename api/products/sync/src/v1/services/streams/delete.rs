@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a sync stream.
-#[twilio_endpoint(DELETE, "/v1/Services/<ServiceSid>/Streams/<Sid>", host = "sync")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Services/<ServiceSid>/Streams/<Sid>",
+    host = "sync",
+    helper_call = "services(ServiceSid).sync_streams(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncStream;
 
 /// Fetches a sync stream.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Streams/<Sid>", host = "sync", response = SyncStream)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Streams/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_streams(Sid).fetch", response = SyncStream)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::SyncStream;
 
 /// Lists sync streams, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Streams", host = "sync", response = Page<SyncStream>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Streams", host = "sync", helper_call = "services(ServiceSid).sync_streams.list", response = Page<SyncStream>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

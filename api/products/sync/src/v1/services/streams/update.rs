@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SyncStream;
 
 /// Updates a sync stream.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams/<Sid>", host = "sync", response = SyncStream)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams/<Sid>", host = "sync", helper_call = "services(ServiceSid).sync_streams(Sid).update", response = SyncStream)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Activity;
 
 /// Creates an activity.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Activities", host = "taskrouter", response = Activity, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Activities", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).activities.create", response = Activity, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Activity;
 
 /// Fetches an activity.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Activities/<Sid>", host = "taskrouter", response = Activity)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Activities/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).activities(Sid).fetch", response = Activity)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -7,7 +7,7 @@ use super::Activity;
 
 /// Lists activities, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Activities", host = "taskrouter", response = Page<Activity>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Activities", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).activities.list", response = Page<Activity>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Activity;
 
 /// Updates an activity.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Activities/<Sid>", host = "taskrouter", response = Activity)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Activities/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).activities(Sid).update", response = Activity)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

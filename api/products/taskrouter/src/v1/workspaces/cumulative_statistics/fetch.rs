@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::CumulativeStatistics;
 
 /// Fetches a cumulative statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/CumulativeStatistics", host = "taskrouter", response = CumulativeStatistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/CumulativeStatistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).cumulative_statistics().fetch", response = CumulativeStatistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

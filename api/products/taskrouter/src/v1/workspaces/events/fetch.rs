@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Event;
 
 /// Fetches an event.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Events/<Sid>", host = "taskrouter", response = Event)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Events/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).events(Sid).fetch", response = Event)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

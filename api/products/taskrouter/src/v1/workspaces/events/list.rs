@@ -9,7 +9,7 @@ use super::Event;
 
 /// Lists events, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Events", host = "taskrouter", response = Page<Event>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Events", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).events.list", response = Page<Event>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TaskChannel;
 
 /// Creates a task channel.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskChannels", host = "taskrouter", response = TaskChannel, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskChannels", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_channels.create", response = TaskChannel, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

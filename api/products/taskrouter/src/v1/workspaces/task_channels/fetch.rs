@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TaskChannel;
 
 /// Fetches a task channel.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskChannels/<Sid>", host = "taskrouter", response = TaskChannel)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskChannels/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_channels(Sid).fetch", response = TaskChannel)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

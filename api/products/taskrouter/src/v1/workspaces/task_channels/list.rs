@@ -7,7 +7,7 @@ use super::TaskChannel;
 
 /// Lists task channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskChannels", host = "taskrouter", response = Page<TaskChannel>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskChannels", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_channels.list", response = Page<TaskChannel>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TaskChannel;
 
 /// Updates a task channel.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskChannels/<Sid>", host = "taskrouter", response = TaskChannel)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskChannels/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_channels(Sid).update", response = TaskChannel)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

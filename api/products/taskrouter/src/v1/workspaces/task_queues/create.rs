@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{TaskOrder, TaskQueue};
 
 /// Creates a task queue.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues", host = "taskrouter", response = TaskQueue, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues.create", response = TaskQueue, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::TaskQueue;
 
 /// Fetches a task queue.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<Sid>", host = "taskrouter", response = TaskQueue)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues(Sid).fetch", response = TaskQueue)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

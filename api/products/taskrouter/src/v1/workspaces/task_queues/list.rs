@@ -7,7 +7,7 @@ use super::TaskQueue;
 
 /// Lists task queues, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues", host = "taskrouter", response = Page<TaskQueue>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues.list", response = Page<TaskQueue>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{TaskOrder, TaskQueue};
 
 /// Updates a task queue.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<Sid>", host = "taskrouter", response = TaskQueue)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues(Sid).update", response = TaskQueue)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::Task;
 
 /// Creates a task.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks", host = "taskrouter", response = Task, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).tasks.create", response = Task, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Workspaces/<WorkspaceSid>/Tasks/<Sid>",
-    host = "taskrouter"
+    host = "taskrouter",
+    helper_call = "workspaces(WorkspaceSid).tasks(Sid).delete"
 )]
 pub struct Delete {
     /// The workspace it belongs to.

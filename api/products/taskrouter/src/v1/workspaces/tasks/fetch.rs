@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Task;
 
 /// Fetches a task.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Tasks/<Sid>", host = "taskrouter", response = Task)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Tasks/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).tasks(Sid).fetch", response = Task)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

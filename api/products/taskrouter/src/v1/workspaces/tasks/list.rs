@@ -7,7 +7,7 @@ use super::Task;
 
 /// Lists tasks, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Tasks", host = "taskrouter", response = Page<Task>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Tasks", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).tasks.list", response = Page<Task>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Status, Task};
 
 /// Updates a task.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks/<Sid>", host = "taskrouter", response = Task)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).tasks(Sid).update", response = Task)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

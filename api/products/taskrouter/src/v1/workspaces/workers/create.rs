@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Worker;
 
 /// Creates a worker.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers", host = "taskrouter", response = Worker, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers.create", response = Worker, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

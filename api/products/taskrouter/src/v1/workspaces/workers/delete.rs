@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Workspaces/<WorkspaceSid>/Workers/<Sid>",
-    host = "taskrouter"
+    host = "taskrouter",
+    helper_call = "workspaces(WorkspaceSid).workers(Sid).delete"
 )]
 pub struct Delete {
     /// The workspace it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Worker;
 
 /// Fetches a worker.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<Sid>", host = "taskrouter", response = Worker)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(Sid).fetch", response = Worker)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

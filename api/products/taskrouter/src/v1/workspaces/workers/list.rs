@@ -7,7 +7,7 @@ use super::Worker;
 
 /// Lists workers, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers", host = "taskrouter", response = Page<Worker>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers.list", response = Page<Worker>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

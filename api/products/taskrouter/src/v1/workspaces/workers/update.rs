@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Worker;
 
 /// Updates a worker.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<Sid>", host = "taskrouter", response = Worker)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(Sid).update", response = Worker)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

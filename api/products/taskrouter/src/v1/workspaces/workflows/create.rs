@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Workflow;
 
 /// Creates a workflow.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workflows", host = "taskrouter", response = Workflow, status = 201)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workflows", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workflows.create", response = Workflow, status = 201)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Workflow;
 
 /// Fetches a workflow.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows/<Sid>", host = "taskrouter", response = Workflow)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workflows(Sid).fetch", response = Workflow)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

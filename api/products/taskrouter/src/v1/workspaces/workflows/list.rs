@@ -7,7 +7,7 @@ use super::Workflow;
 
 /// Lists workflows, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows", host = "taskrouter", response = Page<Workflow>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workflows.list", response = Page<Workflow>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Workflow;
 
 /// Updates a workflow.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workflows/<Sid>", host = "taskrouter", response = Workflow)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workflows/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workflows(Sid).update", response = Workflow)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

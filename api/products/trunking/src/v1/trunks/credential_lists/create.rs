@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialList;
 
 /// Creates a credential list.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/CredentialLists", host = "trunking", response = CredentialList, status = 201)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/CredentialLists", host = "trunking", helper_call = "trunks(TrunkSid).credentials_lists.create", response = CredentialList, status = 201)]
 pub struct Create {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialList;
 
 /// Fetches a credential list.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/CredentialLists/<Sid>", host = "trunking", response = CredentialList)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/CredentialLists/<Sid>", host = "trunking", helper_call = "trunks(TrunkSid).credentials_lists(Sid).fetch", response = CredentialList)]
 pub struct Fetch {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -7,7 +7,7 @@ use super::CredentialList;
 
 /// Lists credential lists, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/CredentialLists", host = "trunking", response = Page<CredentialList>, paged)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/CredentialLists", host = "trunking", helper_call = "trunks(TrunkSid).credentials_lists.list", response = Page<CredentialList>, paged)]
 pub struct List {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlList;
 
 /// Creates a IP access control list.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/IpAccessControlLists", host = "trunking", response = IpAccessControlList, status = 201)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/IpAccessControlLists", host = "trunking", helper_call = "trunks(TrunkSid).ip_access_control_lists.create", response = IpAccessControlList, status = 201)]
 pub struct Create {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlList;
 
 /// Fetches a IP access control list.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/IpAccessControlLists/<Sid>", host = "trunking", response = IpAccessControlList)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/IpAccessControlLists/<Sid>", host = "trunking", helper_call = "trunks(TrunkSid).ip_access_control_lists(Sid).fetch", response = IpAccessControlList)]
 pub struct Fetch {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -7,7 +7,7 @@ use super::IpAccessControlList;
 
 /// Lists IP access control lists, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/IpAccessControlLists", host = "trunking", response = Page<IpAccessControlList>, paged)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/IpAccessControlLists", host = "trunking", helper_call = "trunks(TrunkSid).ip_access_control_lists.list", response = Page<IpAccessControlList>, paged)]
 pub struct List {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

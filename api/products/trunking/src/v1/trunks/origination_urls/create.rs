@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::OriginationUrl;
 
 /// Creates an origination URL.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/OriginationUrls", host = "trunking", response = OriginationUrl, status = 201)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/OriginationUrls", host = "trunking", helper_call = "trunks(TrunkSid).origination_urls.create", response = OriginationUrl, status = 201)]
 pub struct Create {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

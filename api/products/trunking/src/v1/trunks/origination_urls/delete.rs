@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Trunks/<TrunkSid>/OriginationUrls/<Sid>",
-    host = "trunking"
+    host = "trunking",
+    helper_call = "trunks(TrunkSid).origination_urls(Sid).delete"
 )]
 pub struct Delete {
     /// The trunk it belongs to.

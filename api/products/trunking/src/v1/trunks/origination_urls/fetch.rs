@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::OriginationUrl;
 
 /// Fetches an origination URL.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/OriginationUrls/<Sid>", host = "trunking", response = OriginationUrl)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/OriginationUrls/<Sid>", host = "trunking", helper_call = "trunks(TrunkSid).origination_urls(Sid).fetch", response = OriginationUrl)]
 pub struct Fetch {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

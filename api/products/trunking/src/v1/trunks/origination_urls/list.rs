@@ -7,7 +7,7 @@ use super::OriginationUrl;
 
 /// Lists origination URLs, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/OriginationUrls", host = "trunking", response = Page<OriginationUrl>, paged)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/OriginationUrls", host = "trunking", helper_call = "trunks(TrunkSid).origination_urls.list", response = Page<OriginationUrl>, paged)]
 pub struct List {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::OriginationUrl;
 
 /// Updates an origination URL.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/OriginationUrls/<Sid>", host = "trunking", response = OriginationUrl)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/OriginationUrls/<Sid>", host = "trunking", helper_call = "trunks(TrunkSid).origination_urls(Sid).update", response = OriginationUrl)]
 pub struct Update {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Creates a phone number resource.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/PhoneNumbers", host = "trunking", response = PhoneNumberResource, status = 201)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/PhoneNumbers", host = "trunking", helper_call = "trunks(TrunkSid).phone_numbers.create", response = PhoneNumberResource, status = 201)]
 pub struct Create {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

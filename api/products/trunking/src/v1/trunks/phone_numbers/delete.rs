@@ -4,7 +4,12 @@ use runtime::sid::{PhoneNumberSid, TrunkSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a phone number resource.
-#[twilio_endpoint(DELETE, "/v1/Trunks/<TrunkSid>/PhoneNumbers/<Sid>", host = "trunking")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Trunks/<TrunkSid>/PhoneNumbers/<Sid>",
+    host = "trunking",
+    helper_call = "trunks(TrunkSid).phone_numbers(Sid).delete"
+)]
 pub struct Delete {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PhoneNumberResource;
 
 /// Fetches a phone number resource.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/PhoneNumbers/<Sid>", host = "trunking", response = PhoneNumberResource)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/PhoneNumbers/<Sid>", host = "trunking", helper_call = "trunks(TrunkSid).phone_numbers(Sid).fetch", response = PhoneNumberResource)]
 pub struct Fetch {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -7,7 +7,7 @@ use super::PhoneNumberResource;
 
 /// Lists phone number resources, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/PhoneNumbers", host = "trunking", response = Page<PhoneNumberResource>, paged)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/PhoneNumbers", host = "trunking", helper_call = "trunks(TrunkSid).phone_numbers.list", response = Page<PhoneNumberResource>, paged)]
 pub struct List {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

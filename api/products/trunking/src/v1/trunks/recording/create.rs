@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Recording, RecordingMode, RecordingTrim};
 
 /// Creates a recording.
-#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/Recording", host = "trunking", response = Recording)]
+#[twilio_endpoint(POST, "/v1/Trunks/<TrunkSid>/Recording", host = "trunking", helper_call = "trunks(TrunkSid).recordings().update", response = Recording)]
 pub struct Create {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

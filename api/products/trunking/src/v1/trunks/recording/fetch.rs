@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Recording;
 
 /// Fetches a recording.
-#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/Recording", host = "trunking", response = Recording)]
+#[twilio_endpoint(GET, "/v1/Trunks/<TrunkSid>/Recording", host = "trunking", helper_call = "trunks(TrunkSid).recordings().fetch", response = Recording)]
 pub struct Fetch {
     /// The trunk it belongs to.
     pub trunk_sid: TrunkSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelEndpointAssignment;
 
 /// Creates a channel endpoint assignment.
-#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments", host = "trusthub", response = ChannelEndpointAssignment, status = 201)]
+#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_channel_endpoint_assignment.create", response = ChannelEndpointAssignment, status = 201)]
 pub struct Create {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

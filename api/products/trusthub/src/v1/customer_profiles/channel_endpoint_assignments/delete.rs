@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments/<Sid>",
-    host = "trusthub"
+    host = "trusthub",
+    helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_channel_endpoint_assignment(Sid).delete"
 )]
 pub struct Delete {
     /// The customer profile it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelEndpointAssignment;
 
 /// Fetches a channel endpoint assignment.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments/<Sid>", host = "trusthub", response = ChannelEndpointAssignment)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments/<Sid>", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_channel_endpoint_assignment(Sid).fetch", response = ChannelEndpointAssignment)]
 pub struct Fetch {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::ChannelEndpointAssignment;
 
 /// Lists channel endpoint assignments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments", host = "trusthub", response = Page<ChannelEndpointAssignment>, paged)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/ChannelEndpointAssignments", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_channel_endpoint_assignment.list", response = Page<ChannelEndpointAssignment>, paged)]
 pub struct List {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

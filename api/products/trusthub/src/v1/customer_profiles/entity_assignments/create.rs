@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EntityAssignment;
 
 /// Creates an entity assignment.
-#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments", host = "trusthub", response = EntityAssignment, status = 201)]
+#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_entity_assignments.create", response = EntityAssignment, status = 201)]
 pub struct Create {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EntityAssignment;
 
 /// Fetches an entity assignment.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments/<Sid>", host = "trusthub", response = EntityAssignment)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments/<Sid>", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_entity_assignments(Sid).fetch", response = EntityAssignment)]
 pub struct Fetch {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::EntityAssignment;
 
 /// Lists entity assignments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments", host = "trusthub", response = Page<EntityAssignment>, paged)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/EntityAssignments", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_entity_assignments.list", response = Page<EntityAssignment>, paged)]
 pub struct List {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Creates an evaluation.
-#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations", host = "trusthub", response = Evaluation, status = 201)]
+#[twilio_endpoint(POST, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_evaluations.create", response = Evaluation, status = 201)]
 pub struct Create {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

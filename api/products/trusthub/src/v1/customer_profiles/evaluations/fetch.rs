@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Fetches an evaluation.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations/<Sid>", host = "trusthub", response = Evaluation)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations/<Sid>", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_evaluations(Sid).fetch", response = Evaluation)]
 pub struct Fetch {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::Evaluation;
 
 /// Lists evaluations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations", host = "trusthub", response = Page<Evaluation>, paged)]
+#[twilio_endpoint(GET, "/v1/CustomerProfiles/<CustomerProfileSid>/Evaluations", host = "trusthub", helper_call = "customer_profiles(CustomerProfileSid).customer_profiles_evaluations.list", response = Page<Evaluation>, paged)]
 pub struct List {
     /// The customer profile it belongs to.
     pub customer_profile_sid: BundleSid,

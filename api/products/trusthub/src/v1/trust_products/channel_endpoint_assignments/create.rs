@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelEndpointAssignment;
 
 /// Creates a channel endpoint assignment.
-#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments", host = "trusthub", response = ChannelEndpointAssignment, status = 201)]
+#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_channel_endpoint_assignment.create", response = ChannelEndpointAssignment, status = 201)]
 pub struct Create {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

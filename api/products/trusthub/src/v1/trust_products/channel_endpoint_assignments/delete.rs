@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments/<Sid>",
-    host = "trusthub"
+    host = "trusthub",
+    helper_call = "trust_products(TrustProductSid).trust_products_channel_endpoint_assignment(Sid).delete"
 )]
 pub struct Delete {
     /// The trust product it belongs to.

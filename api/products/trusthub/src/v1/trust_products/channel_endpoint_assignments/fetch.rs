@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ChannelEndpointAssignment;
 
 /// Fetches a channel endpoint assignment.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments/<Sid>", host = "trusthub", response = ChannelEndpointAssignment)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments/<Sid>", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_channel_endpoint_assignment(Sid).fetch", response = ChannelEndpointAssignment)]
 pub struct Fetch {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

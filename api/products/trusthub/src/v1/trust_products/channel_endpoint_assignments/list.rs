@@ -7,7 +7,7 @@ use super::ChannelEndpointAssignment;
 
 /// Lists channel endpoint assignments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments", host = "trusthub", response = Page<ChannelEndpointAssignment>, paged)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/ChannelEndpointAssignments", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_channel_endpoint_assignment.list", response = Page<ChannelEndpointAssignment>, paged)]
 pub struct List {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EntityAssignment;
 
 /// Creates an entity assignment.
-#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments", host = "trusthub", response = EntityAssignment, status = 201)]
+#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_entity_assignments.create", response = EntityAssignment, status = 201)]
 pub struct Create {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

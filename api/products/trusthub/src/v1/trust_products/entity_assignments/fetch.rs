@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EntityAssignment;
 
 /// Fetches an entity assignment.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments/<Sid>", host = "trusthub", response = EntityAssignment)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments/<Sid>", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_entity_assignments(Sid).fetch", response = EntityAssignment)]
 pub struct Fetch {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

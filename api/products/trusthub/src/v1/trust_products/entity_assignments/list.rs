@@ -7,7 +7,7 @@ use super::EntityAssignment;
 
 /// Lists entity assignments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments", host = "trusthub", response = Page<EntityAssignment>, paged)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/EntityAssignments", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_entity_assignments.list", response = Page<EntityAssignment>, paged)]
 pub struct List {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Creates an evaluation.
-#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/Evaluations", host = "trusthub", response = Evaluation, status = 201)]
+#[twilio_endpoint(POST, "/v1/TrustProducts/<TrustProductSid>/Evaluations", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_evaluations.create", response = Evaluation, status = 201)]
 pub struct Create {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Fetches an evaluation.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/Evaluations/<Sid>", host = "trusthub", response = Evaluation)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/Evaluations/<Sid>", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_evaluations(Sid).fetch", response = Evaluation)]
 pub struct Fetch {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::Evaluation;
 
 /// Lists evaluations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/Evaluations", host = "trusthub", response = Page<Evaluation>, paged)]
+#[twilio_endpoint(GET, "/v1/TrustProducts/<TrustProductSid>/Evaluations", host = "trusthub", helper_call = "trust_products(TrustProductSid).trust_products_evaluations.list", response = Page<Evaluation>, paged)]
 pub struct List {
     /// The trust product it belongs to.
     pub trust_product_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Channels, VerificationAttemptsSummary};
 
 /// Fetches a verification attempts summary.
-#[twilio_endpoint(GET, "/v2/Attempts/Summary", host = "verify", response = VerificationAttemptsSummary)]
+#[twilio_endpoint(GET, "/v2/Attempts/Summary", host = "verify", helper_call = "verification_attempts_summary().fetch", response = VerificationAttemptsSummary)]
 pub struct Fetch {
     /// `VerifyServiceSid` (query string): text; optional. 34 characters. A SID: `VA` and 32 hex
     /// digits.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Safelist;
 
 /// Creates a safelist.
-#[twilio_endpoint(POST, "/v2/SafeList/Numbers", host = "verify", response = Safelist, status = 201)]
+#[twilio_endpoint(POST, "/v2/SafeList/Numbers", host = "verify", helper_call = "safelist.create", response = Safelist, status = 201)]
 pub struct Create {
     /// `PhoneNumber` (form body): text; required.
     pub phone_number: String,

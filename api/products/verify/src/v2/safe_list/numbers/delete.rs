@@ -3,7 +3,12 @@
 use runtime::twilio_endpoint;
 
 /// Deletes a safelist.
-#[twilio_endpoint(DELETE, "/v2/SafeList/Numbers/<PhoneNumber>", host = "verify")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/SafeList/Numbers/<PhoneNumber>",
+    host = "verify",
+    helper_call = "safelist(PhoneNumber).delete"
+)]
 pub struct Delete {
     /// The phone number it belongs to.
     pub phone_number: String,

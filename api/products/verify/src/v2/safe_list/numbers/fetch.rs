@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Safelist;
 
 /// Fetches a safelist.
-#[twilio_endpoint(GET, "/v2/SafeList/Numbers/<PhoneNumber>", host = "verify", response = Safelist)]
+#[twilio_endpoint(GET, "/v2/SafeList/Numbers/<PhoneNumber>", host = "verify", helper_call = "safelist(PhoneNumber).fetch", response = Safelist)]
 pub struct Fetch {
     /// The phone number it belongs to.
     pub phone_number: String,

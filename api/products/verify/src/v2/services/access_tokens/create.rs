@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AccessToken, FactorTypes};
 
 /// Creates an access token.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/AccessTokens", host = "verify", response = AccessToken)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/AccessTokens", host = "verify", helper_call = "services(ServiceSid).access_tokens.create", response = AccessToken)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::AccessToken;
 
 /// Fetches an access token.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/AccessTokens/<Sid>", host = "verify", response = AccessToken)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/AccessTokens/<Sid>", host = "verify", helper_call = "services(ServiceSid).access_tokens(Sid).fetch", response = AccessToken)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Entity;
 
 /// Creates an entity.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities", host = "verify", response = Entity, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities", host = "verify", helper_call = "services(ServiceSid).entities.create", response = Entity, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Entity;
 
 /// Fetches an entity.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>", host = "verify", response = Entity)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>", host = "verify", helper_call = "services(ServiceSid).entities(Identity).fetch", response = Entity)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -7,7 +7,7 @@ use super::Entity;
 
 /// Lists entities, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities", host = "verify", response = Page<Entity>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities", host = "verify", helper_call = "services(ServiceSid).entities.list", response = Page<Entity>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

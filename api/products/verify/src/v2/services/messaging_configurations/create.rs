@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::MessagingConfiguration;
 
 /// Creates a messaging configuration.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/MessagingConfigurations", host = "verify", response = MessagingConfiguration, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/MessagingConfigurations", host = "verify", helper_call = "services(ServiceSid).messaging_configurations.create", response = MessagingConfiguration, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/MessagingConfigurations/<Country>",
-    host = "verify"
+    host = "verify",
+    helper_call = "services(ServiceSid).messaging_configurations(Country).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

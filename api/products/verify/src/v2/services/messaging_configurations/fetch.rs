@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::MessagingConfiguration;
 
 /// Fetches a messaging configuration.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/MessagingConfigurations/<Country>", host = "verify", response = MessagingConfiguration)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/MessagingConfigurations/<Country>", host = "verify", helper_call = "services(ServiceSid).messaging_configurations(Country).fetch", response = MessagingConfiguration)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

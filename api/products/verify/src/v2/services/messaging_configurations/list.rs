@@ -7,7 +7,7 @@ use super::MessagingConfiguration;
 
 /// Lists messaging configurations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/MessagingConfigurations", host = "verify", response = Page<MessagingConfiguration>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/MessagingConfigurations", host = "verify", helper_call = "services(ServiceSid).messaging_configurations.list", response = Page<MessagingConfiguration>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::MessagingConfiguration;
 
 /// Updates a messaging configuration.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/MessagingConfigurations/<Country>", host = "verify", response = MessagingConfiguration)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/MessagingConfigurations/<Country>", host = "verify", helper_call = "services(ServiceSid).messaging_configurations(Country).update", response = MessagingConfiguration)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::RateLimit;
 
 /// Creates a rate limit.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits", host = "verify", response = RateLimit, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits", host = "verify", helper_call = "services(ServiceSid).rate_limits.create", response = RateLimit, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -4,7 +4,12 @@ use runtime::sid::{RateLimitSid, VerifyServiceSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a rate limit.
-#[twilio_endpoint(DELETE, "/v2/Services/<ServiceSid>/RateLimits/<Sid>", host = "verify")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<ServiceSid>/RateLimits/<Sid>",
+    host = "verify",
+    helper_call = "services(ServiceSid).rate_limits(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

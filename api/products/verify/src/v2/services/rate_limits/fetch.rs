@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::RateLimit;
 
 /// Fetches a rate limit.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<Sid>", host = "verify", response = RateLimit)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<Sid>", host = "verify", helper_call = "services(ServiceSid).rate_limits(Sid).fetch", response = RateLimit)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

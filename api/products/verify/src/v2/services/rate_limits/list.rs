@@ -7,7 +7,7 @@ use super::RateLimit;
 
 /// Lists rate limits, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits", host = "verify", response = Page<RateLimit>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits", host = "verify", helper_call = "services(ServiceSid).rate_limits.list", response = Page<RateLimit>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::RateLimit;
 
 /// Updates a rate limit.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<Sid>", host = "verify", response = RateLimit)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<Sid>", host = "verify", helper_call = "services(ServiceSid).rate_limits(Sid).update", response = RateLimit)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

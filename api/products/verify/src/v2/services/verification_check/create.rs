@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::VerificationCheck;
 
 /// Creates a verification check.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/VerificationCheck", host = "verify", response = VerificationCheck)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/VerificationCheck", host = "verify", helper_call = "services(ServiceSid).verification_checks.create", response = VerificationCheck)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{RiskCheck, Verification};
 
 /// Creates a verification.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Verifications", host = "verify", response = Verification, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Verifications", host = "verify", helper_call = "services(ServiceSid).verifications.create", response = Verification, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Verification;
 
 /// Fetches a verification.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Verifications/<Sid>", host = "verify", response = Verification)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Verifications/<Sid>", host = "verify", helper_call = "services(ServiceSid).verifications(Sid).fetch", response = Verification)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

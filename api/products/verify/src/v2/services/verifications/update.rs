@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Status, Verification};
 
 /// Updates a verification.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Verifications/<Sid>", host = "verify", response = Verification)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Verifications/<Sid>", host = "verify", helper_call = "services(ServiceSid).verifications(Sid).update", response = Verification)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Status, Version, Webhook};
 
 /// Creates a webhook.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Webhooks", host = "verify", response = Webhook, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Webhooks", host = "verify", helper_call = "services(ServiceSid).webhooks.create", response = Webhook, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

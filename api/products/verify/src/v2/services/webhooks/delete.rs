@@ -4,7 +4,12 @@ use runtime::sid::{VerifyServiceSid, VerifyWebhookSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a webhook.
-#[twilio_endpoint(DELETE, "/v2/Services/<ServiceSid>/Webhooks/<Sid>", host = "verify")]
+#[twilio_endpoint(
+    DELETE,
+    "/v2/Services/<ServiceSid>/Webhooks/<Sid>",
+    host = "verify",
+    helper_call = "services(ServiceSid).webhooks(Sid).delete"
+)]
 pub struct Delete {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

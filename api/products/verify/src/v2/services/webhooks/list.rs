@@ -7,7 +7,7 @@ use super::Webhook;
 
 /// Lists webhooks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Webhooks", host = "verify", response = Page<Webhook>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Webhooks", host = "verify", helper_call = "services(ServiceSid).webhooks.list", response = Page<Webhook>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

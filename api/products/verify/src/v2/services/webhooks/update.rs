@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Status, Version, Webhook};
 
 /// Updates a webhook.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Webhooks/<Sid>", host = "verify", response = Webhook)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Webhooks/<Sid>", host = "verify", helper_call = "services(ServiceSid).webhooks(Sid).update", response = Webhook)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::CompositionSettings;
 
 /// Creates a composition settings.
-#[twilio_endpoint(POST, "/v1/CompositionSettings/Default", host = "video", response = CompositionSettings)]
+#[twilio_endpoint(POST, "/v1/CompositionSettings/Default", host = "video", helper_call = "composition_settings().create", response = CompositionSettings)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

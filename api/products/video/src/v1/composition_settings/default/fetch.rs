@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::CompositionSettings;
 
 /// Fetches a composition settings.
-#[twilio_endpoint(GET, "/v1/CompositionSettings/Default", host = "video", response = CompositionSettings)]
+#[twilio_endpoint(GET, "/v1/CompositionSettings/Default", host = "video", helper_call = "composition_settings().fetch", response = CompositionSettings)]
 pub struct Fetch {}

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::RecordingSettings;
 
 /// Creates a recording settings.
-#[twilio_endpoint(POST, "/v1/RecordingSettings/Default", host = "video", response = RecordingSettings)]
+#[twilio_endpoint(POST, "/v1/RecordingSettings/Default", host = "video", helper_call = "recording_settings().create", response = RecordingSettings)]
 pub struct Create {
     /// `FriendlyName` (form body): text; required.
     pub friendly_name: String,

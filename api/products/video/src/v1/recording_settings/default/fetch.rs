@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::RecordingSettings;
 
 /// Fetches a recording settings.
-#[twilio_endpoint(GET, "/v1/RecordingSettings/Default", host = "video", response = RecordingSettings)]
+#[twilio_endpoint(GET, "/v1/RecordingSettings/Default", host = "video", helper_call = "recording_settings().fetch", response = RecordingSettings)]
 pub struct Fetch {}

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<Sid>", host = "video", response = Participant)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<Sid>", host = "video", helper_call = "rooms(RoomSid).participants(Sid).fetch", response = Participant)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

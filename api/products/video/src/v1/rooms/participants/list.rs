@@ -6,7 +6,7 @@ use super::{Participant, Status};
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants", host = "video", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants", host = "video", helper_call = "rooms(RoomSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::{Participant, Status};
 
 /// Updates a participant.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<Sid>", host = "video", response = Participant, status = 202)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<Sid>", host = "video", helper_call = "rooms(RoomSid).participants(Sid).update", response = Participant, status = 202)]
 pub struct Update {
     /// The room it belongs to.
     pub room_sid: String,

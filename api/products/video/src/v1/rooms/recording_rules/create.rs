@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::RecordingRule;
 
 /// Creates a recording rule.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/RecordingRules", host = "video", response = RecordingRule)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/RecordingRules", host = "video", helper_call = "rooms(RoomSid).recording_rules.update", response = RecordingRule)]
 pub struct Create {
     /// The room it belongs to.
     pub room_sid: String,

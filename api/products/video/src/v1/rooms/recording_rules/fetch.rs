@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::RecordingRule;
 
 /// Fetches a recording rule.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/RecordingRules", host = "video", response = RecordingRule)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/RecordingRules", host = "video", helper_call = "rooms(RoomSid).recording_rules.fetch", response = RecordingRule)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

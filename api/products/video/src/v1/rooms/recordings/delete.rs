@@ -4,7 +4,12 @@ use runtime::sid::{RoomSid, VideoRecordingSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a recording.
-#[twilio_endpoint(DELETE, "/v1/Rooms/<RoomSid>/Recordings/<Sid>", host = "video")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Rooms/<RoomSid>/Recordings/<Sid>",
+    host = "video",
+    helper_call = "rooms(RoomSid).recordings(Sid).delete"
+)]
 pub struct Delete {
     /// The room it belongs to.
     pub room_sid: RoomSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Recording;
 
 /// Fetches a recording.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Recordings/<Sid>", host = "video", response = Recording)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Recordings/<Sid>", host = "video", helper_call = "rooms(RoomSid).recordings(Sid).fetch", response = Recording)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: RoomSid,

@@ -7,7 +7,7 @@ use super::{Recording, Status};
 
 /// Lists recordings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Recordings", host = "video", response = Page<Recording>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Recordings", host = "video", helper_call = "rooms(RoomSid).recordings.list", response = Page<Recording>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: RoomSid,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Transcriptions;
 
 /// Creates a transcriptions.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Transcriptions", host = "video", response = Transcriptions, status = 202)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Transcriptions", host = "video", helper_call = "rooms(RoomSid).transcriptions.create", response = Transcriptions, status = 202)]
 pub struct Create {
     /// The room it belongs to.
     pub room_sid: String,

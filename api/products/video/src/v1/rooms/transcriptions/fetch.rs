@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Transcriptions;
 
 /// Fetches a transcriptions.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Transcriptions/<Ttid>", host = "video", response = Transcriptions)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Transcriptions/<Ttid>", host = "video", helper_call = "rooms(RoomSid).transcriptions(Ttid).fetch", response = Transcriptions)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

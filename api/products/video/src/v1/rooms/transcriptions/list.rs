@@ -6,7 +6,7 @@ use super::Transcriptions;
 
 /// Lists transcriptionses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Transcriptions", host = "video", response = Page<Transcriptions>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Transcriptions", host = "video", helper_call = "rooms(RoomSid).transcriptions.list", response = Page<Transcriptions>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Status, Transcriptions};
 
 /// Updates a transcriptions.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Transcriptions/<Ttid>", host = "video", response = Transcriptions, status = 202)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Transcriptions/<Ttid>", host = "video", helper_call = "rooms(RoomSid).transcriptions(Ttid).update", response = Transcriptions, status = 202)]
 pub struct Update {
     /// The room it belongs to.
     pub room_sid: String,

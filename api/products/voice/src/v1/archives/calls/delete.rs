@@ -4,7 +4,12 @@ use runtime::sid::CallSid;
 use runtime::{twilio_endpoint, Date};
 
 /// Deletes a call.
-#[twilio_endpoint(DELETE, "/v1/Archives/<Date>/Calls/<Sid>", host = "voice")]
+#[twilio_endpoint(
+    DELETE,
+    "/v1/Archives/<Date>/Calls/<Sid>",
+    host = "voice",
+    helper_call = "archived_calls(Date, Sid).delete"
+)]
 pub struct Delete {
     /// The date it belongs to.
     pub date: Date,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Target;
 
 /// Creates a target.
-#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets", host = "voice", response = Target, status = 201)]
+#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets", host = "voice", helper_call = "connection_policies(ConnectionPolicySid).targets.create", response = Target, status = 201)]
 pub struct Create {
     /// The connection policy it belongs to.
     pub connection_policy_sid: ConnectionPolicySid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets/<Sid>",
-    host = "voice"
+    host = "voice",
+    helper_call = "connection_policies(ConnectionPolicySid).targets(Sid).delete"
 )]
 pub struct Delete {
     /// The connection policy it belongs to.

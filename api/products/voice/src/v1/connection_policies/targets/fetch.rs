@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Target;
 
 /// Fetches a target.
-#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets/<Sid>", host = "voice", response = Target)]
+#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets/<Sid>", host = "voice", helper_call = "connection_policies(ConnectionPolicySid).targets(Sid).fetch", response = Target)]
 pub struct Fetch {
     /// The connection policy it belongs to.
     pub connection_policy_sid: ConnectionPolicySid,

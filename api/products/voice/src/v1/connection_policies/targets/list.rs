@@ -7,7 +7,7 @@ use super::Target;
 
 /// Lists targets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets", host = "voice", response = Page<Target>, paged)]
+#[twilio_endpoint(GET, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets", host = "voice", helper_call = "connection_policies(ConnectionPolicySid).targets.list", response = Page<Target>, paged)]
 pub struct List {
     /// The connection policy it belongs to.
     pub connection_policy_sid: ConnectionPolicySid,

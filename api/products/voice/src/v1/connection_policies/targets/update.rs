@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Target;
 
 /// Updates a target.
-#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets/<Sid>", host = "voice", response = Target)]
+#[twilio_endpoint(POST, "/v1/ConnectionPolicies/<ConnectionPolicySid>/Targets/<Sid>", host = "voice", helper_call = "connection_policies(ConnectionPolicySid).targets(Sid).update", response = Target)]
 pub struct Update {
     /// The connection policy it belongs to.
     pub connection_policy_sid: ConnectionPolicySid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CountryBulkUpdate;
 
 /// Creates a country bulk update.
-#[twilio_endpoint(POST, "/v1/DialingPermissions/BulkCountryUpdates", host = "voice", response = CountryBulkUpdate, status = 201)]
+#[twilio_endpoint(POST, "/v1/DialingPermissions/BulkCountryUpdates", host = "voice", helper_call = "dialing_permissions.bulk_country_updates.create", response = CountryBulkUpdate, status = 201)]
 pub struct Create {
     /// `UpdateRequest` (form body): text; required.
     pub update_request: String,

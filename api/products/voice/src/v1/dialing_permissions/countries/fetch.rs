@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CountryDetails;
 
 /// Fetches a country details.
-#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries/<IsoCode>", host = "voice", response = CountryDetails)]
+#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries/<IsoCode>", host = "voice", helper_call = "dialing_permissions.countries(IsoCode).fetch", response = CountryDetails)]
 pub struct Fetch {
     /// The ISO code it belongs to.
     pub iso_code: String,

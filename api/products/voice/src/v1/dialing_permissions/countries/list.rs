@@ -6,7 +6,7 @@ use super::Country;
 
 /// Lists countries, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries", host = "voice", response = Page<Country>, paged)]
+#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries", host = "voice", helper_call = "dialing_permissions.countries.list", response = Page<Country>, paged)]
 pub struct List {
     /// `IsoCode` (query string): text, format `iso-country-code`; optional.
     pub iso_code: Option<String>,

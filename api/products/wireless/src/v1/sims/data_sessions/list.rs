@@ -6,7 +6,7 @@ use super::DataSession;
 
 /// Lists data sessions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/DataSessions", host = "wireless", response = Page<DataSession>, paged)]
+#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/DataSessions", host = "wireless", helper_call = "sims(SimSid).data_sessions.list", response = Page<DataSession>, paged)]
 pub struct List {
     /// The sim it belongs to.
     pub sim_sid: String,

@@ -6,7 +6,7 @@ use super::{Granularity, Record};
 
 /// Lists records, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/UsageRecords", host = "wireless", response = Page<Record>, paged)]
+#[twilio_endpoint(GET, "/v1/Sims/<SimSid>/UsageRecords", host = "wireless", helper_call = "sims(SimSid).usage_records.list", response = Page<Record>, paged)]
 pub struct List {
     /// The sim it belongs to.
     pub sim_sid: String,

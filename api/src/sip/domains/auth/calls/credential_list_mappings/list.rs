@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Page};
 use super::CredentialListMapping;
 
 /// Lists credential list mappings, one page per request; [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/CredentialListMappings.json", response = Page<CredentialListMapping>, paged)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/CredentialListMappings.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.calls.credential_list_mappings.list", response = Page<CredentialListMapping>, paged)]
 pub struct List {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlListMapping;
 
 /// Creates a IP access control list mapping.
-#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings.json", response = IpAccessControlListMapping, status = 201)]
+#[twilio_endpoint(POST, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.calls.ip_access_control_list_mappings.create", response = IpAccessControlListMapping, status = 201)]
 pub struct Create {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

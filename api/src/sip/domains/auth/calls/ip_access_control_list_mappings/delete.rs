@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, IpAccessControlListSid, SipDomainSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a IP access control list mapping.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.calls.ip_access_control_list_mappings(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

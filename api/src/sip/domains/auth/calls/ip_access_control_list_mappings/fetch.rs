@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::IpAccessControlListMapping;
 
 /// Fetches a IP access control list mapping.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings/<Sid>.json", response = IpAccessControlListMapping)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Calls/IpAccessControlListMappings/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.calls.ip_access_control_list_mappings(Sid).fetch", response = IpAccessControlListMapping)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -4,7 +4,7 @@ use runtime::sid::{AccountSid, CredentialListSid, SipDomainSid};
 use runtime::twilio_endpoint;
 
 /// Deletes a credential list mapping.
-#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Registrations/CredentialListMappings/<Sid>.json")]
+#[twilio_endpoint(DELETE, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Registrations/CredentialListMappings/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.registrations.credential_list_mappings(Sid).delete")]
 pub struct Delete {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::CredentialListMapping;
 
 /// Fetches a credential list mapping.
-#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Registrations/CredentialListMappings/<Sid>.json", response = CredentialListMapping)]
+#[twilio_endpoint(GET, "/2010-04-01/Accounts/<AccountSid>/SIP/Domains/<DomainSid>/Auth/Registrations/CredentialListMappings/<Sid>.json", helper_call = "accounts(AccountSid).sip.domains(DomainSid).auth.registrations.credential_list_mappings(Sid).fetch", response = CredentialListMapping)]
 pub struct Fetch {
     /// The account; the client's own unless set (subaccounts).
     pub account_sid: Option<AccountSid>,

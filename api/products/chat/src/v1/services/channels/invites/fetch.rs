@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Invite;
 
 /// Fetches an invite.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Invites/<Sid>", host = "chat", response = Invite)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Invites/<Sid>", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).invites(Sid).fetch", response = Invite)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

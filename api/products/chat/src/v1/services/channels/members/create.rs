@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Member;
 
 /// Creates a member.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "chat", response = Member, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).members.create", response = Member, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Message;
 
 /// Creates a message.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "chat", response = Message, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).messages.create", response = Message, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

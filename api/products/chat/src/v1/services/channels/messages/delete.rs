@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>",
-    host = "chat"
+    host = "chat",
+    helper_call = "services(ServiceSid).channels(ChannelSid).messages(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -7,7 +7,7 @@ use super::Invite;
 
 /// Lists invites, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Invites", host = "chat", response = Page<Invite>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Invites", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).invites.list", response = Page<Invite>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

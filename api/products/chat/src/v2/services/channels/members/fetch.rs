@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Member;
 
 /// Fetches a member.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "chat", response = Member)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).members(Sid).fetch", response = Member)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

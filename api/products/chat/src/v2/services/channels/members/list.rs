@@ -7,7 +7,7 @@ use super::Member;
 
 /// Lists members, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "chat", response = Page<Member>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).members.list", response = Page<Member>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Member, WebhookEnabledType};
 
 /// Updates a member.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "chat", response = Member)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).members(Sid).update", response = Member)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -9,7 +9,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>",
-    host = "chat"
+    host = "chat",
+    helper_call = "services(ServiceSid).channels(ChannelSid).messages(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -7,7 +7,7 @@ use super::{Message, OrderType};
 
 /// Lists messages, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "chat", response = Page<Message>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).messages.list", response = Page<Message>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::Webhook;
 
 /// Lists webhooks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks", host = "chat", response = Page<Webhook>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).webhooks.list", response = Page<Webhook>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

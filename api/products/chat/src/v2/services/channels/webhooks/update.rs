@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Method, Webhook};
 
 /// Updates a webhook.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks/<Sid>", host = "chat", response = Webhook)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks/<Sid>", host = "chat", helper_call = "services(ServiceSid).channels(ChannelSid).webhooks(Sid).update", response = Webhook)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

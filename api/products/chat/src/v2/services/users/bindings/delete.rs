@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Users/<UserSid>/Bindings/<Sid>",
-    host = "chat"
+    host = "chat",
+    helper_call = "services(ServiceSid).users(UserSid).user_bindings(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Binding;
 
 /// Fetches a binding.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users/<UserSid>/Bindings/<Sid>", host = "chat", response = Binding)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users/<UserSid>/Bindings/<Sid>", host = "chat", helper_call = "services(ServiceSid).users(UserSid).user_bindings(Sid).fetch", response = Binding)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

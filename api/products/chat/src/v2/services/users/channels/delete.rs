@@ -9,7 +9,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Users/<UserSid>/Channels/<ChannelSid>",
-    host = "chat"
+    host = "chat",
+    helper_call = "services(ServiceSid).users(UserSid).user_channels(ChannelSid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

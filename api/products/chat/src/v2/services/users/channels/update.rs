@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Channel, NotificationLevel};
 
 /// Updates a channel.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Users/<UserSid>/Channels/<ChannelSid>", host = "chat", response = Channel)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Users/<UserSid>/Channels/<ChannelSid>", host = "chat", helper_call = "services(ServiceSid).users(UserSid).user_channels(ChannelSid).update", response = Channel)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

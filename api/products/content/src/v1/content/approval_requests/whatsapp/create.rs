@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ApprovalCreate;
 
 /// Creates an approval create.
-#[twilio_endpoint(POST, "/v1/Content/<ContentSid>/ApprovalRequests/whatsapp", host = "content", body = json, json_model = "ContentApprovalRequest", response = ApprovalCreate, status = 201)]
+#[twilio_endpoint(POST, "/v1/Content/<ContentSid>/ApprovalRequests/whatsapp", host = "content", body = json, json_model = "ContentApprovalRequest", helper_call = "contents(ContentSid).approval_create.create", response = ApprovalCreate, status = 201)]
 pub struct Create {
     /// The content it belongs to.
     pub content_sid: ContentSid,

@@ -7,7 +7,7 @@ use super::Receipt;
 
 /// Lists receipts, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts", host = "conversations", response = Page<Receipt>, paged)]
+#[twilio_endpoint(GET, "/v1/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts", host = "conversations", helper_call = "conversations(ConversationSid).messages(MessageSid).delivery_receipts.list", response = Page<Receipt>, paged)]
 pub struct List {
     /// The conversation it belongs to.
     pub conversation_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Notification;
 
 /// Creates a notification.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration/Notifications", host = "conversations", response = Notification)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration/Notifications", host = "conversations", helper_call = "services(ChatServiceSid).configuration.notifications().update", response = Notification)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Notification;
 
 /// Fetches a notification.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration/Notifications", host = "conversations", response = Notification)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration/Notifications", host = "conversations", helper_call = "services(ChatServiceSid).configuration.notifications().fetch", response = Notification)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::WebhookConfiguration;
 
 /// Creates a webhook configuration.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration/Webhooks", host = "conversations", response = WebhookConfiguration)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Configuration/Webhooks", host = "conversations", helper_call = "services(ChatServiceSid).configuration.webhooks().update", response = WebhookConfiguration)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::WebhookConfiguration;
 
 /// Fetches a webhook configuration.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration/Webhooks", host = "conversations", response = WebhookConfiguration)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Configuration/Webhooks", host = "conversations", helper_call = "services(ChatServiceSid).configuration.webhooks().fetch", response = WebhookConfiguration)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

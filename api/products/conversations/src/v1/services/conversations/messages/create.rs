@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Creates a message.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages", host = "conversations", response = Message, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages.create", response = Message, status = 201)]
 pub struct Create {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

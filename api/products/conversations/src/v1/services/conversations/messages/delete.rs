@@ -9,7 +9,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<Sid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages(Sid).delete"
 )]
 pub struct Delete {
     /// The chat service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Message;
 
 /// Fetches a message.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", response = Message)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages(Sid).fetch", response = Message)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

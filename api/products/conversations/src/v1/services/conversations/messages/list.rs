@@ -7,7 +7,7 @@ use super::{Message, OrderType};
 
 /// Lists messages, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages", host = "conversations", response = Page<Message>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages.list", response = Page<Message>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

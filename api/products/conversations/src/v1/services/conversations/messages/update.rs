@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Updates a message.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", response = Message)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages(Sid).update", response = Message)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

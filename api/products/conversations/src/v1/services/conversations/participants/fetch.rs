@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", response = Participant)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Participants/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).participants(Sid).fetch", response = Participant)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::Participant;
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Participants", host = "conversations", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Participants", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ScopedWebhook;
 
 /// Fetches a scoped webhook.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", response = ScopedWebhook)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).webhooks(Sid).fetch", response = ScopedWebhook)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::ScopedWebhook;
 
 /// Lists scoped webhooks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks", host = "conversations", response = Page<ScopedWebhook>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).webhooks.list", response = Page<ScopedWebhook>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Method, ScopedWebhook};
 
 /// Updates a scoped webhook.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", response = ScopedWebhook)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Webhooks/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).webhooks(Sid).update", response = ScopedWebhook)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

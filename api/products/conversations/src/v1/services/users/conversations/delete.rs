@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations/<ConversationSid>",
-    host = "conversations"
+    host = "conversations",
+    helper_call = "services(ChatServiceSid).users(UserSid).user_conversations(ConversationSid).delete"
 )]
 pub struct Delete {
     /// The chat service it belongs to.

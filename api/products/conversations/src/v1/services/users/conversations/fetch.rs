@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Conversation;
 
 /// Fetches a conversation.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", helper_call = "services(ChatServiceSid).users(UserSid).user_conversations(ConversationSid).fetch", response = Conversation)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

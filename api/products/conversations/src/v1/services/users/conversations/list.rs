@@ -7,7 +7,7 @@ use super::Conversation;
 
 /// Lists conversations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations", host = "conversations", response = Page<Conversation>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations", host = "conversations", helper_call = "services(ChatServiceSid).users(UserSid).user_conversations.list", response = Page<Conversation>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

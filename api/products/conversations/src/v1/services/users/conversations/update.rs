@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Conversation, NotificationLevel};
 
 /// Updates a conversation.
-#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", response = Conversation)]
+#[twilio_endpoint(POST, "/v1/Services/<ChatServiceSid>/Users/<UserSid>/Conversations/<ConversationSid>", host = "conversations", helper_call = "services(ChatServiceSid).users(UserSid).user_conversations(ConversationSid).update", response = Conversation)]
 pub struct Update {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::ProvisioningStatus;
 
 /// Fetches a provisioning status.
-#[twilio_endpoint(GET, "/v1/account/provision/status", host = "flex-api", response = ProvisioningStatus)]
+#[twilio_endpoint(GET, "/v1/account/provision/status", host = "flex-api", helper_call = "provisioning_status().fetch", response = ProvisioningStatus)]
 pub struct Fetch {}

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::InsightsAssessments;
 
 /// Creates an insights assessments.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments", host = "flex-api", response = InsightsAssessments, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments", host = "flex-api", helper_call = "assessments.create", response = InsightsAssessments, status = 201)]
 pub struct Create {
     /// `CategorySid` (form body): text; required. 34 characters. A SID: `FY` and 32 hex digits.
     pub category_sid: CategorySid,

@@ -6,7 +6,7 @@ use super::InsightsAssessments;
 
 /// Lists insights assessmentses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments", host = "flex-api", response = Page<InsightsAssessments>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments", host = "flex-api", helper_call = "assessments.list", response = Page<InsightsAssessments>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.
     pub segment_id: Option<String>,

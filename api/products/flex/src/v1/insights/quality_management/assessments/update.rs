@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::InsightsAssessments;
 
 /// Updates an insights assessments.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments/<AssessmentSid>", host = "flex-api", response = InsightsAssessments)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments/<AssessmentSid>", host = "flex-api", helper_call = "assessments(AssessmentSid).update", response = InsightsAssessments)]
 pub struct Update {
     /// The assessment it belongs to.
     pub assessment_sid: AssessmentSid,

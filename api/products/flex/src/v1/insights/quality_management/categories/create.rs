@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnairesCategory;
 
 /// Creates an insights questionnaires category.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Categories", host = "flex-api", response = InsightsQuestionnairesCategory, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Categories", host = "flex-api", helper_call = "insights_questionnaires_category.create", response = InsightsQuestionnairesCategory, status = 201)]
 pub struct Create {
     /// `Name` (form body): text; required.
     pub name: String,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Insights/QualityManagement/Categories/<CategorySid>",
-    host = "flex-api"
+    host = "flex-api",
+    helper_call = "insights_questionnaires_category(CategorySid).delete"
 )]
 pub struct Delete {
     /// The category it belongs to.

@@ -6,7 +6,7 @@ use super::InsightsQuestionnairesCategory;
 
 /// Lists insights questionnaires categories, one page per request (pages in Twilio's `meta`
 /// envelope); [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Categories", host = "flex-api", response = Page<InsightsQuestionnairesCategory>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Categories", host = "flex-api", helper_call = "insights_questionnaires_category.list", response = Page<InsightsQuestionnairesCategory>, paged)]
 pub struct List {
     /// How many items each page holds; `PageSize` (query string): an integer, format `int64`;
     /// optional. From 1 to 1000.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnairesCategory;
 
 /// Updates an insights questionnaires category.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Categories/<CategorySid>", host = "flex-api", response = InsightsQuestionnairesCategory)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Categories/<CategorySid>", host = "flex-api", helper_call = "insights_questionnaires_category(CategorySid).update", response = InsightsQuestionnairesCategory)]
 pub struct Update {
     /// The category it belongs to.
     pub category_sid: CategorySid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnaires;
 
 /// Creates an insights questionnaires.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questionnaires", host = "flex-api", response = InsightsQuestionnaires, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questionnaires", host = "flex-api", helper_call = "insights_questionnaires.create", response = InsightsQuestionnaires, status = 201)]
 pub struct Create {
     /// `Name` (form body): text; required.
     pub name: String,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Insights/QualityManagement/Questionnaires/<QuestionnaireSid>",
-    host = "flex-api"
+    host = "flex-api",
+    helper_call = "insights_questionnaires(QuestionnaireSid).delete"
 )]
 pub struct Delete {
     /// The questionnaire it belongs to.

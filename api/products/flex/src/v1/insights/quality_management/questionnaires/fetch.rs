@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnaires;
 
 /// Fetches an insights questionnaires.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questionnaires/<QuestionnaireSid>", host = "flex-api", response = InsightsQuestionnaires)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questionnaires/<QuestionnaireSid>", host = "flex-api", helper_call = "insights_questionnaires(QuestionnaireSid).fetch", response = InsightsQuestionnaires)]
 pub struct Fetch {
     /// The questionnaire it belongs to.
     pub questionnaire_sid: QuestionnaireSid,

@@ -6,7 +6,7 @@ use super::InsightsQuestionnaires;
 
 /// Lists insights questionnaireses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questionnaires", host = "flex-api", response = Page<InsightsQuestionnaires>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questionnaires", host = "flex-api", helper_call = "insights_questionnaires.list", response = Page<InsightsQuestionnaires>, paged)]
 pub struct List {
     /// `IncludeInactive` (query string): `true` or `false`; optional.
     pub include_inactive: Option<bool>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnaires;
 
 /// Updates an insights questionnaires.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questionnaires/<QuestionnaireSid>", host = "flex-api", response = InsightsQuestionnaires)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questionnaires/<QuestionnaireSid>", host = "flex-api", helper_call = "insights_questionnaires(QuestionnaireSid).update", response = InsightsQuestionnaires)]
 pub struct Update {
     /// The questionnaire it belongs to.
     pub questionnaire_sid: QuestionnaireSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnairesQuestion;
 
 /// Creates an insights questionnaires question.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questions", host = "flex-api", response = InsightsQuestionnairesQuestion, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questions", host = "flex-api", helper_call = "insights_questionnaires_question.create", response = InsightsQuestionnairesQuestion, status = 201)]
 pub struct Create {
     /// `CategorySid` (form body): text; required. 34 characters. A SID: `FY` and 32 hex digits.
     pub category_sid: CategorySid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Insights/QualityManagement/Questions/<QuestionSid>",
-    host = "flex-api"
+    host = "flex-api",
+    helper_call = "insights_questionnaires_question(QuestionSid).delete"
 )]
 pub struct Delete {
     /// The question it belongs to.

@@ -7,7 +7,7 @@ use super::InsightsQuestionnairesQuestion;
 
 /// Lists insights questionnaires questions, one page per request (pages in Twilio's `meta`
 /// envelope); [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questions", host = "flex-api", response = Page<InsightsQuestionnairesQuestion>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Questions", host = "flex-api", helper_call = "insights_questionnaires_question.list", response = Page<InsightsQuestionnairesQuestion>, paged)]
 pub struct List {
     /// `CategorySid` (query string): a list of text; optional.
     pub category_sid: Option<Vec<CategorySid>>,

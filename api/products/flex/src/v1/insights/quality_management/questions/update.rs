@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::InsightsQuestionnairesQuestion;
 
 /// Updates an insights questionnaires question.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questions/<QuestionSid>", host = "flex-api", response = InsightsQuestionnairesQuestion)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Questions/<QuestionSid>", host = "flex-api", helper_call = "insights_questionnaires_question(QuestionSid).update", response = InsightsQuestionnairesQuestion)]
 pub struct Update {
     /// The question it belongs to.
     pub question_sid: QuestionSid,

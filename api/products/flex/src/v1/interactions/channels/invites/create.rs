@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Invite;
 
 /// Creates an invite.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Invites", host = "flex-api", response = Invite)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Invites", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).invites.create", response = Invite)]
 pub struct Create {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

@@ -7,7 +7,7 @@ use super::Invite;
 
 /// Lists invites, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Invites", host = "flex-api", response = Page<Invite>, paged)]
+#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Invites", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).invites.list", response = Page<Invite>, paged)]
 pub struct List {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Participant, Type};
 
 /// Creates a participant.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants", host = "flex-api", response = Participant)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).participants.create", response = Participant)]
 pub struct Create {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

@@ -7,7 +7,7 @@ use super::Participant;
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants", host = "flex-api", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

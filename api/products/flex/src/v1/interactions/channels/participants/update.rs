@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Participant, Status};
 
 /// Updates a participant.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants/<Sid>", host = "flex-api", response = Participant)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Participants/<Sid>", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).participants(Sid).update", response = Participant)]
 pub struct Update {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Transfer;
 
 /// Creates a transfer.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers", host = "flex-api", body = json, json_model = "CreateInteractionTransferRequest", response = Transfer, status = 201)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers", host = "flex-api", body = json, helper_call = "interaction(InteractionSid).channels(ChannelSid).transfers.create", response = Transfer, status = 201)]
 pub struct Create {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Transfer;
 
 /// Fetches a transfer.
-#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers/<Sid>", host = "flex-api", response = Transfer)]
+#[twilio_endpoint(GET, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers/<Sid>", host = "flex-api", helper_call = "interaction(InteractionSid).channels(ChannelSid).transfers(Sid).fetch", response = Transfer)]
 pub struct Fetch {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

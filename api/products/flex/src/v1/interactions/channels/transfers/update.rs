@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Transfer;
 
 /// Updates a transfer.
-#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers/<Sid>", host = "flex-api", body = json, json_model = "UpdateInteractionTransferRequest", response = Transfer)]
+#[twilio_endpoint(POST, "/v1/Interactions/<InteractionSid>/Channels/<ChannelSid>/Transfers/<Sid>", host = "flex-api", body = json, helper_call = "interaction(InteractionSid).channels(ChannelSid).transfers(Sid).update", response = Transfer)]
 pub struct Update {
     /// The interaction it belongs to.
     pub interaction_sid: FlexInteractionSid,

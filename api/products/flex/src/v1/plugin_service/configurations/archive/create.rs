@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PluginConfigurationArchive;
 
 /// Creates a plugin configuration archive.
-#[twilio_endpoint(POST, "/v1/PluginService/Configurations/<Sid>/Archive", host = "flex-api", response = PluginConfigurationArchive)]
+#[twilio_endpoint(POST, "/v1/PluginService/Configurations/<Sid>/Archive", host = "flex-api", helper_call = "plugin_configuration_archive(Sid).update", response = PluginConfigurationArchive)]
 pub struct Create {
     /// The plugin configuration archive to act on.
     pub sid: ConfigurationSid,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ConfiguredPlugin;
 
 /// Fetches a configured plugin.
-#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<ConfigurationSid>/Plugins/<PluginSid>", host = "flex-api", response = ConfiguredPlugin)]
+#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<ConfigurationSid>/Plugins/<PluginSid>", host = "flex-api", helper_call = "plugin_configurations(ConfigurationSid).plugins(PluginSid).fetch", response = ConfiguredPlugin)]
 pub struct Fetch {
     /// The configuration it belongs to.
     pub configuration_sid: String,

@@ -6,7 +6,7 @@ use super::ConfiguredPlugin;
 
 /// Lists configured plugins, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<ConfigurationSid>/Plugins", host = "flex-api", response = Page<ConfiguredPlugin>, paged)]
+#[twilio_endpoint(GET, "/v1/PluginService/Configurations/<ConfigurationSid>/Plugins", host = "flex-api", helper_call = "plugin_configurations(ConfigurationSid).plugins.list", response = Page<ConfiguredPlugin>, paged)]
 pub struct List {
     /// The configuration it belongs to.
     pub configuration_sid: String,

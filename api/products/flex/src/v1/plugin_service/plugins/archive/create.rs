@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PluginArchive;
 
 /// Creates a plugin archive.
-#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<Sid>/Archive", host = "flex-api", response = PluginArchive)]
+#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<Sid>/Archive", host = "flex-api", helper_call = "plugin_archive(Sid).update", response = PluginArchive)]
 pub struct Create {
     /// The plugin archive to act on.
     pub sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::Version;
 
 /// Creates a version.
-#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<PluginSid>/Versions", host = "flex-api", response = Version, status = 201)]
+#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<PluginSid>/Versions", host = "flex-api", helper_call = "plugins(PluginSid).plugin_versions.create", response = Version, status = 201)]
 pub struct Create {
     /// The plugin it belongs to.
     pub plugin_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Version;
 
 /// Fetches a version.
-#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<PluginSid>/Versions/<Sid>", host = "flex-api", response = Version)]
+#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<PluginSid>/Versions/<Sid>", host = "flex-api", helper_call = "plugins(PluginSid).plugin_versions(Sid).fetch", response = Version)]
 pub struct Fetch {
     /// The plugin it belongs to.
     pub plugin_sid: String,

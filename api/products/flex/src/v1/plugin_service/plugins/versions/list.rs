@@ -6,7 +6,7 @@ use super::Version;
 
 /// Lists versions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<PluginSid>/Versions", host = "flex-api", response = Page<Version>, paged)]
+#[twilio_endpoint(GET, "/v1/PluginService/Plugins/<PluginSid>/Versions", host = "flex-api", helper_call = "plugins(PluginSid).plugin_versions.list", response = Page<Version>, paged)]
 pub struct List {
     /// The plugin it belongs to.
     pub plugin_sid: String,

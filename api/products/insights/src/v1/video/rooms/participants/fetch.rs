@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::VideoParticipantSummary;
 
 /// Fetches a video participant summary.
-#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>/Participants/<ParticipantSid>", host = "insights", response = VideoParticipantSummary)]
+#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>/Participants/<ParticipantSid>", host = "insights", helper_call = "rooms(RoomSid).participants(ParticipantSid).fetch", response = VideoParticipantSummary)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

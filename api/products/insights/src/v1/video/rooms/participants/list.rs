@@ -6,7 +6,7 @@ use super::VideoParticipantSummary;
 
 /// Lists video participant summaries, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>/Participants", host = "insights", response = Page<VideoParticipantSummary>, paged)]
+#[twilio_endpoint(GET, "/v1/Video/Rooms/<RoomSid>/Participants", host = "insights", helper_call = "rooms(RoomSid).participants.list", response = Page<VideoParticipantSummary>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: String,

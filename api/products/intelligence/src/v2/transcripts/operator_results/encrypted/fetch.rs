@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EncryptedOperatorResults;
 
 /// Fetches an encrypted operator results.
-#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults/Encrypted", host = "intelligence", response = EncryptedOperatorResults)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/OperatorResults/Encrypted", host = "intelligence", helper_call = "transcripts(TranscriptSid).encrypted_operator_results().fetch", response = EncryptedOperatorResults)]
 pub struct Fetch {
     /// The transcript it belongs to.
     pub transcript_sid: TranscriptSid,

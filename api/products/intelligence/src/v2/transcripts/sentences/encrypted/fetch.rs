@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::EncryptedSentences;
 
 /// Fetches an encrypted sentences.
-#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/Sentences/Encrypted", host = "intelligence", response = EncryptedSentences)]
+#[twilio_endpoint(GET, "/v2/Transcripts/<TranscriptSid>/Sentences/Encrypted", host = "intelligence", helper_call = "transcripts(TranscriptSid).encrypted_sentences().fetch", response = EncryptedSentences)]
 pub struct Fetch {
     /// The transcript it belongs to.
     pub transcript_sid: TranscriptSid,

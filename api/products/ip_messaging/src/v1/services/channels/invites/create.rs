@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Invite;
 
 /// Creates an invite.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Invites", host = "ip-messaging", response = Invite, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Invites", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).invites.create", response = Invite, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

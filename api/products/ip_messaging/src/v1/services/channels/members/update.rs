@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Member;
 
 /// Updates a member.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "ip-messaging", response = Member)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).members(Sid).update", response = Member)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Message;
 
 /// Fetches a message.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>", host = "ip-messaging", response = Message)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).messages(Sid).fetch", response = Message)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

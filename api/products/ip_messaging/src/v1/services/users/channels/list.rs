@@ -7,7 +7,7 @@ use super::Channel;
 
 /// Lists channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Users/<UserSid>/Channels", host = "ip-messaging", response = Page<Channel>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Users/<UserSid>/Channels", host = "ip-messaging", helper_call = "services(ServiceSid).users(UserSid).user_channels.list", response = Page<Channel>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Invite;
 
 /// Fetches an invite.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Invites/<Sid>", host = "ip-messaging", response = Invite)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Invites/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).invites(Sid).fetch", response = Invite)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Member, WebhookEnabledType};
 
 /// Creates a member.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "ip-messaging", response = Member, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).members.create", response = Member, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

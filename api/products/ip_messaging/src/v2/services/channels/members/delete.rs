@@ -9,7 +9,8 @@ use super::WebhookEnabledType;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Members/<Sid>",
-    host = "ip-messaging"
+    host = "ip-messaging",
+    helper_call = "services(ServiceSid).channels(ChannelSid).members(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Creates a message.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "ip-messaging", response = Message, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).messages.create", response = Message, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

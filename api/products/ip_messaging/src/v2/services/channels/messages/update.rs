@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::{Message, WebhookEnabledType};
 
 /// Updates a message.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>", host = "ip-messaging", response = Message)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Messages/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).messages(Sid).update", response = Message)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

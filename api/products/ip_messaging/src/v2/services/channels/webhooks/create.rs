@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Method, Type, Webhook};
 
 /// Creates a webhook.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks", host = "ip-messaging", response = Webhook, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).webhooks.create", response = Webhook, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks/<Sid>",
-    host = "ip-messaging"
+    host = "ip-messaging",
+    helper_call = "services(ServiceSid).channels(ChannelSid).webhooks(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

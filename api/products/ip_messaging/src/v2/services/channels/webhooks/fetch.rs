@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Webhook;
 
 /// Fetches a webhook.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks/<Sid>", host = "ip-messaging", response = Webhook)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Channels/<ChannelSid>/Webhooks/<Sid>", host = "ip-messaging", helper_call = "services(ServiceSid).channels(ChannelSid).webhooks(Sid).fetch", response = Webhook)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -7,7 +7,7 @@ use super::{Binding, BindingType};
 
 /// Lists bindings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users/<UserSid>/Bindings", host = "ip-messaging", response = Page<Binding>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Users/<UserSid>/Bindings", host = "ip-messaging", helper_call = "services(ServiceSid).users(UserSid).user_bindings.list", response = Page<Binding>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ChatServiceSid,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/RateLimits/Fields/<Field>/Bucket/<Bucket>",
-    host = "lookups"
+    host = "lookups",
+    helper_call = "bucket(Field, Bucket).delete"
 )]
 pub struct Delete {
     /// The field it belongs to.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v2::rate_limits::RateLimitResponse;
 
 /// Fetches a rate limit response.
-#[twilio_endpoint(GET, "/v2/RateLimits/Fields/<Field>/Bucket/<Bucket>", host = "lookups", response = RateLimitResponse)]
+#[twilio_endpoint(GET, "/v2/RateLimits/Fields/<Field>/Bucket/<Bucket>", host = "lookups", helper_call = "bucket(Field, Bucket).fetch", response = RateLimitResponse)]
 pub struct Fetch {
     /// The field it belongs to.
     pub field: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v2::rate_limits::RateLimitResponse;
 
 /// Updates a rate limit response.
-#[twilio_endpoint(PUT, "/v2/RateLimits/Fields/<Field>/Bucket/<Bucket>", host = "lookups", body = json, json_model = "RateLimitRequest", response = RateLimitResponse)]
+#[twilio_endpoint(PUT, "/v2/RateLimits/Fields/<Field>/Bucket/<Bucket>", host = "lookups", body = json, json_model = "RateLimitRequest", helper_call = "bucket(Field, Bucket).update", response = RateLimitResponse)]
 pub struct Update {
     /// The field it belongs to.
     pub field: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BrandRegistrationOtp;
 
 /// Creates a brand registration otp.
-#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<BrandRegistrationSid>/SmsOtp", host = "messaging", response = BrandRegistrationOtp, status = 201)]
+#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<BrandRegistrationSid>/SmsOtp", host = "messaging", helper_call = "brand_registrations(BrandRegistrationSid).brand_registration_otps.create", response = BrandRegistrationOtp, status = 201)]
 pub struct Create {
     /// The brand registration it belongs to.
     pub brand_registration_sid: BrandRegistrationSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{BrandVetting, VettingProvider};
 
 /// Creates a brand vetting.
-#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings", host = "messaging", response = BrandVetting, status = 201)]
+#[twilio_endpoint(POST, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings", host = "messaging", helper_call = "brand_registrations(BrandSid).brand_vettings.create", response = BrandVetting, status = 201)]
 pub struct Create {
     /// The brand it belongs to.
     pub brand_sid: BrandRegistrationSid,

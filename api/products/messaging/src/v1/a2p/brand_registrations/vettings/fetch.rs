@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BrandVetting;
 
 /// Fetches a brand vetting.
-#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings/<BrandVettingSid>", host = "messaging", response = BrandVetting)]
+#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings/<BrandVettingSid>", host = "messaging", helper_call = "brand_registrations(BrandSid).brand_vettings(BrandVettingSid).fetch", response = BrandVetting)]
 pub struct Fetch {
     /// The brand it belongs to.
     pub brand_sid: BrandRegistrationSid,

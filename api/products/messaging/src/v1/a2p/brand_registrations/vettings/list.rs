@@ -7,7 +7,7 @@ use super::{BrandVetting, VettingProvider};
 
 /// Lists brand vettings, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings", host = "messaging", response = Page<BrandVetting>, paged)]
+#[twilio_endpoint(GET, "/v1/a2p/BrandRegistrations/<BrandSid>/Vettings", host = "messaging", helper_call = "brand_registrations(BrandSid).brand_vettings.list", response = Page<BrandVetting>, paged)]
 pub struct List {
     /// The brand it belongs to.
     pub brand_sid: BrandRegistrationSid,

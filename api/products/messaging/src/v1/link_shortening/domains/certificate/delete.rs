@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/LinkShortening/Domains/<DomainSid>/Certificate",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "domain_certs(DomainSid).delete"
 )]
 pub struct Delete {
     /// The domain it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DomainCertV4;
 
 /// Fetches a domain cert v4.
-#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/Certificate", host = "messaging", response = DomainCertV4)]
+#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/Certificate", host = "messaging", helper_call = "domain_certs(DomainSid).fetch", response = DomainCertV4)]
 pub struct Fetch {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::DomainConfig;
 
 /// Creates a domain config.
-#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/Config", host = "messaging", response = DomainConfig)]
+#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/Config", host = "messaging", helper_call = "domain_config(DomainSid).update", response = DomainConfig)]
 pub struct Create {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

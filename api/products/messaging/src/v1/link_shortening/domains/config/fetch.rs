@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DomainConfig;
 
 /// Fetches a domain config.
-#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/Config", host = "messaging", response = DomainConfig)]
+#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/Config", host = "messaging", helper_call = "domain_config(DomainSid).fetch", response = DomainConfig)]
 pub struct Fetch {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

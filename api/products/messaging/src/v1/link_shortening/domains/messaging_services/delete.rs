@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/LinkShortening/Domains/<DomainSid>/MessagingServices/<MessagingServiceSid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "linkshortening_messaging_service(DomainSid, MessagingServiceSid).delete"
 )]
 pub struct Delete {
     /// The domain it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::LinkshorteningMessagingService;
 
 /// Updates a linkshortening messaging service.
-#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/MessagingServices/<MessagingServiceSid>", host = "messaging", response = LinkshorteningMessagingService, status = 201)]
+#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/MessagingServices/<MessagingServiceSid>", host = "messaging", helper_call = "linkshortening_messaging_service(DomainSid, MessagingServiceSid).create", response = LinkshorteningMessagingService, status = 201)]
 pub struct Update {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

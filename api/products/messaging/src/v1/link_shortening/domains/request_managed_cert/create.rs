@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::RequestManagedCert;
 
 /// Creates a request managed cert.
-#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/RequestManagedCert", host = "messaging", response = RequestManagedCert)]
+#[twilio_endpoint(POST, "/v1/LinkShortening/Domains/<DomainSid>/RequestManagedCert", host = "messaging", helper_call = "request_managed_cert(DomainSid).update", response = RequestManagedCert)]
 pub struct Create {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

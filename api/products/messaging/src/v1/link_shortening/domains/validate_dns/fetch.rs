@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DomainDnsValidation;
 
 /// Fetches a domain dns validation.
-#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/ValidateDns", host = "messaging", response = DomainDnsValidation)]
+#[twilio_endpoint(GET, "/v1/LinkShortening/Domains/<DomainSid>/ValidateDns", host = "messaging", helper_call = "domain_validate_dns(DomainSid).fetch", response = DomainDnsValidation)]
 pub struct Fetch {
     /// The domain it belongs to.
     pub domain_sid: DomainSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::DomainConfigMessagingService;
 
 /// Fetches a domain config messaging service.
-#[twilio_endpoint(GET, "/v1/LinkShortening/MessagingService/<MessagingServiceSid>/DomainConfig", host = "messaging", response = DomainConfigMessagingService)]
+#[twilio_endpoint(GET, "/v1/LinkShortening/MessagingService/<MessagingServiceSid>/DomainConfig", host = "messaging", helper_call = "domain_config_messaging_service(MessagingServiceSid).fetch", response = DomainConfigMessagingService)]
 pub struct Fetch {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::LinkshorteningMessagingServiceDomainAssociation;
 
 /// Fetches a linkshortening messaging service domain association.
-#[twilio_endpoint(GET, "/v1/LinkShortening/MessagingServices/<MessagingServiceSid>/Domain", host = "messaging", response = LinkshorteningMessagingServiceDomainAssociation)]
+#[twilio_endpoint(GET, "/v1/LinkShortening/MessagingServices/<MessagingServiceSid>/Domain", host = "messaging", helper_call = "linkshortening_messaging_service_domain_association(MessagingServiceSid).fetch", response = LinkshorteningMessagingServiceDomainAssociation)]
 pub struct Fetch {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

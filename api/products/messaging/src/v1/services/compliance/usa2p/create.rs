@@ -8,6 +8,7 @@ use runtime::{twilio_endpoint, Uri};
     POST,
     "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p",
     host = "messaging",
+    helper_call = "services(MessagingServiceSid).us_app_to_person.create",
     status = 201
 )]
 pub struct Create {

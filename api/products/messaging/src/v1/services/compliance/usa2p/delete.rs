@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p/<Sid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "services(MessagingServiceSid).us_app_to_person(Sid).delete"
 )]
 pub struct Delete {
     /// The messaging service it belongs to.

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     GET,
     "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p/<Sid>",
-    host = "messaging"
+    host = "messaging",
+    helper_call = "services(MessagingServiceSid).us_app_to_person(Sid).fetch"
 )]
 pub struct Fetch {
     /// The messaging service it belongs to.

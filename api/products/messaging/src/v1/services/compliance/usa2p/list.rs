@@ -7,7 +7,7 @@ use super::UsAppToPersonResponse;
 
 /// Lists us app to person responses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p", host = "messaging", response = Page<UsAppToPersonResponse>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p", host = "messaging", helper_call = "services(MessagingServiceSid).us_app_to_person.list", response = Page<UsAppToPersonResponse>, paged)]
 pub struct List {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::BulkEligibility;
 
 /// Creates a bulk eligibility.
-#[twilio_endpoint(POST, "/v1/HostedNumber/Eligibility/Bulk", host = "numbers", body = json, json_model = "CreateBulkEligibilityRequest", response = BulkEligibility, status = 202)]
+#[twilio_endpoint(POST, "/v1/HostedNumber/Eligibility/Bulk", host = "numbers", body = json, helper_call = "bulk_eligibilities.create", response = BulkEligibility, status = 202)]
 pub struct Create {}

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::BulkEligibility;
 
 /// Fetches a bulk eligibility.
-#[twilio_endpoint(GET, "/v1/HostedNumber/Eligibility/Bulk/<RequestId>", host = "numbers", response = BulkEligibility)]
+#[twilio_endpoint(GET, "/v1/HostedNumber/Eligibility/Bulk/<RequestId>", host = "numbers", helper_call = "bulk_eligibilities(RequestId).fetch", response = BulkEligibility)]
 pub struct Fetch {
     /// The request ID it belongs to.
     pub request_id: String,

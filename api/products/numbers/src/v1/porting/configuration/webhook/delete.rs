@@ -8,7 +8,8 @@ use super::WebhookType;
 #[twilio_endpoint(
     DELETE,
     "/v1/Porting/Configuration/Webhook/<WebhookType>",
-    host = "numbers"
+    host = "numbers",
+    helper_call = "porting_webhook_configurations_delete(WebhookType).delete"
 )]
 pub struct Delete {
     /// The webhook type it belongs to.

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::PortingWebhookConfigurationFetch;
 
 /// Fetches a porting webhook configuration fetch.
-#[twilio_endpoint(GET, "/v1/Porting/Configuration/Webhook", host = "numbers", response = PortingWebhookConfigurationFetch)]
+#[twilio_endpoint(GET, "/v1/Porting/Configuration/Webhook", host = "numbers", helper_call = "webhook.fetch", response = PortingWebhookConfigurationFetch)]
 pub struct Fetch {}

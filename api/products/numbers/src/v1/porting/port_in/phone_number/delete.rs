@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Porting/PortIn/<PortInRequestSid>/PhoneNumber/<PhoneNumberSid>",
-    host = "numbers"
+    host = "numbers",
+    helper_call = "porting_port_in_phone_number(PortInRequestSid, PhoneNumberSid).delete"
 )]
 pub struct Delete {
     /// The port in request it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PortingPortInPhoneNumber;
 
 /// Fetches a porting port in phone number.
-#[twilio_endpoint(GET, "/v1/Porting/PortIn/<PortInRequestSid>/PhoneNumber/<PhoneNumberSid>", host = "numbers", response = PortingPortInPhoneNumber)]
+#[twilio_endpoint(GET, "/v1/Porting/PortIn/<PortInRequestSid>/PhoneNumber/<PhoneNumberSid>", host = "numbers", helper_call = "porting_port_in_phone_number(PortInRequestSid, PhoneNumberSid).fetch", response = PortingPortInPhoneNumber)]
 pub struct Fetch {
     /// The port in request it belongs to.
     pub port_in_request_sid: PortInRequestSid,

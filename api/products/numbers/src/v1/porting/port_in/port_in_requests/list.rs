@@ -6,7 +6,7 @@ use super::PortInRequestList;
 
 /// Lists port in request lists, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Porting/PortIn/PortInRequests", host = "numbers", response = Page<PortInRequestList>, paged)]
+#[twilio_endpoint(GET, "/v1/Porting/PortIn/PortInRequests", host = "numbers", helper_call = "porting_all_port_ins.list", response = Page<PortInRequestList>, paged)]
 pub struct List {
     /// `Token` (query string): text; optional.
     pub token: Option<String>,

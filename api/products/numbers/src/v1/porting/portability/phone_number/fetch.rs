@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::PortingPortability;
 
 /// Fetches a porting portability.
-#[twilio_endpoint(GET, "/v1/Porting/Portability/PhoneNumber/<PhoneNumber>", host = "numbers", response = PortingPortability)]
+#[twilio_endpoint(GET, "/v1/Porting/Portability/PhoneNumber/<PhoneNumber>", host = "numbers", helper_call = "porting_portabilities(PhoneNumber).fetch", response = PortingPortability)]
 pub struct Fetch {
     /// The phone number it belongs to.
     pub phone_number: String,

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::BulkHostedNumberOrder;
 
 /// Creates a bulk hosted number order.
-#[twilio_endpoint(POST, "/v2/HostedNumber/Orders/Bulk", host = "numbers", body = json, json_model = "CreateBulkHostedNumberOrderRequest", response = BulkHostedNumberOrder, status = 202)]
+#[twilio_endpoint(POST, "/v2/HostedNumber/Orders/Bulk", host = "numbers", body = json, helper_call = "bulk_hosted_number_orders.create", response = BulkHostedNumberOrder, status = 202)]
 pub struct Create {}

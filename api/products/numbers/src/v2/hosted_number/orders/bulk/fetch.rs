@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BulkHostedNumberOrder;
 
 /// Fetches a bulk hosted number order.
-#[twilio_endpoint(GET, "/v2/HostedNumber/Orders/Bulk/<BulkHostingSid>", host = "numbers", response = BulkHostedNumberOrder)]
+#[twilio_endpoint(GET, "/v2/HostedNumber/Orders/Bulk/<BulkHostingSid>", host = "numbers", helper_call = "bulk_hosted_number_orders(BulkHostingSid).fetch", response = BulkHostedNumberOrder)]
 pub struct Fetch {
     /// The bulk hosting it belongs to.
     pub bulk_hosting_sid: BulkHostingRequestSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BundleClone;
 
 /// Creates a bundle clone.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Clones", host = "numbers", response = BundleClone, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Clones", host = "numbers", helper_call = "bundle_clone(BundleSid).create", response = BundleClone, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Copy;
 
 /// Creates a copy.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Copies", host = "numbers", response = Copy, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Copies", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).bundle_copies.create", response = Copy, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

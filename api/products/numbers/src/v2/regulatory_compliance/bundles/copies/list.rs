@@ -7,7 +7,7 @@ use super::Copy;
 
 /// Lists copies, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Copies", host = "numbers", response = Page<Copy>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Copies", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).bundle_copies.list", response = Page<Copy>, paged)]
 pub struct List {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Creates an evaluation.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations", host = "numbers", response = Evaluation, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).evaluations.create", response = Evaluation, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Evaluation;
 
 /// Fetches an evaluation.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations/<Sid>", host = "numbers", response = Evaluation)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations/<Sid>", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).evaluations(Sid).fetch", response = Evaluation)]
 pub struct Fetch {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::Evaluation;
 
 /// Lists evaluations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations", host = "numbers", response = Page<Evaluation>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/Evaluations", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).evaluations.list", response = Page<Evaluation>, paged)]
 pub struct List {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

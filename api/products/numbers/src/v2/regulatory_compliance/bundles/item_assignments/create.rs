@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ItemAssignment;
 
 /// Creates an item assignment.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments", host = "numbers", response = ItemAssignment, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).item_assignments.create", response = ItemAssignment, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments/<Sid>",
-    host = "numbers"
+    host = "numbers",
+    helper_call = "regulatory_compliance.bundles(BundleSid).item_assignments(Sid).delete"
 )]
 pub struct Delete {
     /// The bundle it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ItemAssignment;
 
 /// Fetches an item assignment.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments/<Sid>", host = "numbers", response = ItemAssignment)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments/<Sid>", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).item_assignments(Sid).fetch", response = ItemAssignment)]
 pub struct Fetch {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -7,7 +7,7 @@ use super::ItemAssignment;
 
 /// Lists item assignments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments", host = "numbers", response = Page<ItemAssignment>, paged)]
+#[twilio_endpoint(GET, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ItemAssignments", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).item_assignments.list", response = Page<ItemAssignment>, paged)]
 pub struct List {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ReplaceItems;
 
 /// Creates a replace items.
-#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ReplaceItems", host = "numbers", response = ReplaceItems, status = 201)]
+#[twilio_endpoint(POST, "/v2/RegulatoryCompliance/Bundles/<BundleSid>/ReplaceItems", host = "numbers", helper_call = "regulatory_compliance.bundles(BundleSid).replace_items.create", response = ReplaceItems, status = 201)]
 pub struct Create {
     /// The bundle it belongs to.
     pub bundle_sid: BundleSid,

@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Interactions/<Sid>",
-    host = "proxy"
+    host = "proxy",
+    helper_call = "services(ServiceSid).sessions(SessionSid).interactions(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

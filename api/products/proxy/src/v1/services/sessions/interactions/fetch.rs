@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Interaction;
 
 /// Fetches an interaction.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Interactions/<Sid>", host = "proxy", response = Interaction)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Interactions/<Sid>", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).interactions(Sid).fetch", response = Interaction)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

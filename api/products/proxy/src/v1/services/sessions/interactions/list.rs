@@ -7,7 +7,7 @@ use super::Interaction;
 
 /// Lists interactions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Interactions", host = "proxy", response = Page<Interaction>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Interactions", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).interactions.list", response = Page<Interaction>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Creates a participant.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants", host = "proxy", response = Participant, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants.create", response = Participant, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

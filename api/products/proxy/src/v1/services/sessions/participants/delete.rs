@@ -8,6 +8,7 @@ use runtime::twilio_endpoint;
     DELETE,
     "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<Sid>",
     host = "proxy",
+    helper_call = "services(ServiceSid).sessions(SessionSid).participants(Sid).delete",
     status = 200
 )]
 pub struct Delete {

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Participant;
 
 /// Fetches a participant.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<Sid>", host = "proxy", response = Participant)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<Sid>", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants(Sid).fetch", response = Participant)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -7,7 +7,7 @@ use super::Participant;
 
 /// Lists participants, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants", host = "proxy", response = Page<Participant>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants.list", response = Page<Participant>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

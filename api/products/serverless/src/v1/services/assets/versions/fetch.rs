@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Version;
 
 /// Fetches a version.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets/<AssetSid>/Versions/<Sid>", host = "serverless", response = Version)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Assets/<AssetSid>/Versions/<Sid>", host = "serverless", helper_call = "services(ServiceSid).assets(AssetSid).asset_versions(Sid).fetch", response = Version)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

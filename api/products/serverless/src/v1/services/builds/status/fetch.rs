@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Status2;
 
 /// Fetches a status2.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds/<Sid>/Status", host = "serverless", response = Status2)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Builds/<Sid>/Status", host = "serverless", helper_call = "services(ServiceSid).builds(Sid).build_status().fetch", response = Status2)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

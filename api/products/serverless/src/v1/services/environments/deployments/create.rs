@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Deployment;
 
 /// Creates a deployment.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments", host = "serverless", response = Deployment, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).deployments.create", response = Deployment, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

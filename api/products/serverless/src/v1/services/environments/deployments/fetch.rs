@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Deployment;
 
 /// Fetches a deployment.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments/<Sid>", host = "serverless", response = Deployment)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments/<Sid>", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).deployments(Sid).fetch", response = Deployment)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -7,7 +7,7 @@ use super::Deployment;
 
 /// Lists deployments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments", host = "serverless", response = Page<Deployment>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Deployments", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).deployments.list", response = Page<Deployment>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Log;
 
 /// Fetches a log.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Logs/<Sid>", host = "serverless", response = Log)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Logs/<Sid>", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).logs(Sid).fetch", response = Log)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -7,7 +7,7 @@ use super::Log;
 
 /// Lists logs, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Logs", host = "serverless", response = Page<Log>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Logs", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).logs.list", response = Page<Log>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Variable;
 
 /// Creates a variable.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables", host = "serverless", response = Variable, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).variables.create", response = Variable, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

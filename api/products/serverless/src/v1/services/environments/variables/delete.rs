@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables/<Sid>",
-    host = "serverless"
+    host = "serverless",
+    helper_call = "services(ServiceSid).environments(EnvironmentSid).variables(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

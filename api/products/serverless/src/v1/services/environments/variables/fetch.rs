@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Variable;
 
 /// Fetches a variable.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables/<Sid>", host = "serverless", response = Variable)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables/<Sid>", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).variables(Sid).fetch", response = Variable)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

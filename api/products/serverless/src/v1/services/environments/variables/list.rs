@@ -7,7 +7,7 @@ use super::Variable;
 
 /// Lists variables, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables", host = "serverless", response = Page<Variable>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).variables.list", response = Page<Variable>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

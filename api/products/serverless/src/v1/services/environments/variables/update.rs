@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Variable;
 
 /// Updates a variable.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables/<Sid>", host = "serverless", response = Variable)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Environments/<EnvironmentSid>/Variables/<Sid>", host = "serverless", helper_call = "services(ServiceSid).environments(EnvironmentSid).variables(Sid).update", response = Variable)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

@@ -7,7 +7,7 @@ use super::Version;
 
 /// Lists versions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<FunctionSid>/Versions", host = "serverless", response = Page<Version>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<FunctionSid>/Versions", host = "serverless", helper_call = "services(ServiceSid).functions(FunctionSid).function_versions.list", response = Page<Version>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Step;
 
 /// Fetches a step.
-#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements/<EngagementSid>/Steps/<Sid>", host = "studio", response = Step)]
+#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Engagements/<EngagementSid>/Steps/<Sid>", host = "studio", helper_call = "flows(FlowSid).engagements(EngagementSid).steps(Sid).fetch", response = Step)]
 pub struct Fetch {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

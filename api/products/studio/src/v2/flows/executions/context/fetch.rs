@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Context;
 
 /// Fetches a context.
-#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<ExecutionSid>/Context", host = "studio", response = Context)]
+#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<ExecutionSid>/Context", host = "studio", helper_call = "flows(FlowSid).executions(ExecutionSid).execution_context().fetch", response = Context)]
 pub struct Fetch {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

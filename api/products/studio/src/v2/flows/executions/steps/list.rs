@@ -7,7 +7,7 @@ use super::Step;
 
 /// Lists steps, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<ExecutionSid>/Steps", host = "studio", response = Page<Step>, paged)]
+#[twilio_endpoint(GET, "/v2/Flows/<FlowSid>/Executions/<ExecutionSid>/Steps", host = "studio", helper_call = "flows(FlowSid).executions(ExecutionSid).steps.list", response = Page<Step>, paged)]
 pub struct List {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

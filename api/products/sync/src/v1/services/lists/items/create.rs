@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Item;
 
 /// Creates an item.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items", host = "sync", response = Item, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items", host = "sync", helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_items.create", response = Item, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

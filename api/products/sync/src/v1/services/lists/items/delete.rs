@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items/<Index>",
-    host = "sync"
+    host = "sync",
+    helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_items(Index).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

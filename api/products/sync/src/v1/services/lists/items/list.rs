@@ -6,7 +6,7 @@ use super::{Item, QueryFromBoundType, QueryResultOrder};
 
 /// Lists items, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items", host = "sync", response = Page<Item>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items", host = "sync", helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_items.list", response = Page<Item>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

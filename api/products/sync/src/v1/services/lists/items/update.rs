@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Item;
 
 /// Updates an item.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items/<Index>", host = "sync", response = Item)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Items/<Index>", host = "sync", helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_items(Index).update", response = Item)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions/<Identity>",
-    host = "sync"
+    host = "sync",
+    helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_permissions(Identity).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

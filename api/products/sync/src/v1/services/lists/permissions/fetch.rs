@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Permission;
 
 /// Fetches a permission.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions/<Identity>", host = "sync", response = Permission)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions/<Identity>", host = "sync", helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_permissions(Identity).fetch", response = Permission)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

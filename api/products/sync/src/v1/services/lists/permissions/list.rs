@@ -6,7 +6,7 @@ use super::Permission;
 
 /// Lists permissions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions", host = "sync", response = Page<Permission>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Lists/<ListSid>/Permissions", host = "sync", helper_call = "services(ServiceSid).sync_lists(ListSid).sync_list_permissions.list", response = Page<Permission>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

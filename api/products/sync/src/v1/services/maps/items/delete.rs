@@ -6,7 +6,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v1/Services/<ServiceSid>/Maps/<MapSid>/Items/<Key>",
-    host = "sync"
+    host = "sync",
+    helper_call = "services(ServiceSid).sync_maps(MapSid).sync_map_items(Key).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

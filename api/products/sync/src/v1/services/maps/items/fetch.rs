@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Item;
 
 /// Fetches an item.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Items/<Key>", host = "sync", response = Item)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Items/<Key>", host = "sync", helper_call = "services(ServiceSid).sync_maps(MapSid).sync_map_items(Key).fetch", response = Item)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::{Item, QueryFromBoundType, QueryResultOrder};
 
 /// Lists items, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Items", host = "sync", response = Page<Item>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Items", host = "sync", helper_call = "services(ServiceSid).sync_maps(MapSid).sync_map_items.list", response = Page<Item>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use super::Permission;
 
 /// Lists permissions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Permissions", host = "sync", response = Page<Permission>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Maps/<MapSid>/Permissions", host = "sync", helper_call = "services(ServiceSid).sync_maps(MapSid).sync_map_permissions.list", response = Page<Permission>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: String,

@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::StreamMessage;
 
 /// Creates a stream message.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams/<StreamSid>/Messages", host = "sync", response = StreamMessage, status = 201)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Streams/<StreamSid>/Messages", host = "sync", helper_call = "services(ServiceSid).sync_streams(StreamSid).stream_messages.create", response = StreamMessage, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: String,

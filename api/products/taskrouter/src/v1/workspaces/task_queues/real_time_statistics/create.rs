@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::BulkRealTimeStatistics;
 
 /// Creates a bulk real time statistics.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/RealTimeStatistics", host = "taskrouter", body = json, json_model = "CreateTaskQueueBulkRealTimeStatisticsRequest", response = BulkRealTimeStatistics)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/RealTimeStatistics", host = "taskrouter", body = json, helper_call = "workspaces(WorkspaceSid).task_queues.bulk_real_time_statistics.create", response = BulkRealTimeStatistics)]
 pub struct Create {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

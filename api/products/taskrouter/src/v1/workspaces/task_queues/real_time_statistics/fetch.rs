@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::RealTimeStatistics;
 
 /// Fetches a real time statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<TaskQueueSid>/RealTimeStatistics", host = "taskrouter", response = RealTimeStatistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<TaskQueueSid>/RealTimeStatistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues(TaskQueueSid).real_time_statistics().fetch", response = RealTimeStatistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

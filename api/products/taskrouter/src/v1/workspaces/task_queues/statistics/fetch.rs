@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::Statistics;
 
 /// Fetches a statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<TaskQueueSid>/Statistics", host = "taskrouter", response = Statistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/<TaskQueueSid>/Statistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues(TaskQueueSid).statistics().fetch", response = Statistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -7,7 +7,7 @@ use super::TaskQueuesStatistics;
 
 /// Lists task queues statisticses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/Statistics", host = "taskrouter", response = Page<TaskQueuesStatistics>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/TaskQueues/Statistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).task_queues.statistics.list", response = Page<TaskQueuesStatistics>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

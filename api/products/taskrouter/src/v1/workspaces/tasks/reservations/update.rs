@@ -7,7 +7,7 @@ use super::{CallStatus, ConferenceEvent, Reservation, Status, SupervisorMode};
 use crate::HttpMethod;
 
 /// Updates a reservation.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks/<TaskSid>/Reservations/<Sid>", host = "taskrouter", response = Reservation)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Tasks/<TaskSid>/Reservations/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).tasks(TaskSid).reservations(Sid).update", response = Reservation)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

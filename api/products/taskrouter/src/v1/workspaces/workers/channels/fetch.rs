@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Fetches a channel.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels/<Sid>", host = "taskrouter", response = Channel)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).worker_channels(Sid).fetch", response = Channel)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -7,7 +7,7 @@ use super::Channel;
 
 /// Lists channels, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels", host = "taskrouter", response = Page<Channel>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).worker_channels.list", response = Page<Channel>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

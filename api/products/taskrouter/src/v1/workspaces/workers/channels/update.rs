@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Channel;
 
 /// Updates a channel.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels/<Sid>", host = "taskrouter", response = Channel)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Channels/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).worker_channels(Sid).update", response = Channel)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

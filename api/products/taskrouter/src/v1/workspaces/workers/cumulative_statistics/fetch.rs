@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::WorkersCumulativeStatistics;
 
 /// Fetches a workers cumulative statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/CumulativeStatistics", host = "taskrouter", response = WorkersCumulativeStatistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/CumulativeStatistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers.cumulative_statistics().fetch", response = WorkersCumulativeStatistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::WorkersRealTimeStatistics;
 
 /// Fetches a workers real time statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/RealTimeStatistics", host = "taskrouter", response = WorkersRealTimeStatistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/RealTimeStatistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers.real_time_statistics().fetch", response = WorkersRealTimeStatistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Reservation;
 
 /// Fetches a reservation.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations/<Sid>", host = "taskrouter", response = Reservation)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).reservations(Sid).fetch", response = Reservation)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -7,7 +7,7 @@ use super::{Reservation, Status};
 
 /// Lists reservations, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations", host = "taskrouter", response = Page<Reservation>, paged)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).reservations.list", response = Page<Reservation>, paged)]
 pub struct List {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

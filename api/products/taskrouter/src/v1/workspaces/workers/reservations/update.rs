@@ -7,7 +7,7 @@ use super::{CallStatus, ConferenceEvent, Reservation, Status};
 use crate::HttpMethod;
 
 /// Updates a reservation.
-#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations/<Sid>", host = "taskrouter", response = Reservation)]
+#[twilio_endpoint(POST, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Reservations/<Sid>", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).reservations(Sid).update", response = Reservation)]
 pub struct Update {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

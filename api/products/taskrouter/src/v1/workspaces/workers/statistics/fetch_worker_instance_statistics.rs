@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::InstanceStatistics;
 
 /// Fetch worker instance statistics (GET on an instance statistics).
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Statistics", host = "taskrouter", response = InstanceStatistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workers/<WorkerSid>/Statistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workers(WorkerSid).statistics().fetch", response = InstanceStatistics)]
 pub struct FetchWorkerInstanceStatistics {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime};
 use super::Statistics;
 
 /// Fetches a statistics.
-#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows/<WorkflowSid>/Statistics", host = "taskrouter", response = Statistics)]
+#[twilio_endpoint(GET, "/v1/Workspaces/<WorkspaceSid>/Workflows/<WorkflowSid>/Statistics", host = "taskrouter", helper_call = "workspaces(WorkspaceSid).workflows(WorkflowSid).statistics().fetch", response = Statistics)]
 pub struct Fetch {
     /// The workspace it belongs to.
     pub workspace_sid: WorkspaceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ComplianceInquiry;
 
 /// Creates a compliance inquiry.
-#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Customers/Initialize", host = "trusthub", response = ComplianceInquiry, status = 201)]
+#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Customers/Initialize", host = "trusthub", helper_call = "compliance_inquiries.create", response = ComplianceInquiry, status = 201)]
 pub struct Create {
     /// `NotificationEmail` (form body): text; optional.
     pub notification_email: Option<String>,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::ComplianceInquiry;
 
 /// Update compliance inquiry (POST on a compliance inquiry).
-#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Customers/<CustomerId>/Initialize", host = "trusthub", response = ComplianceInquiry)]
+#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Customers/<CustomerId>/Initialize", host = "trusthub", helper_call = "compliance_inquiries(CustomerId).update", response = ComplianceInquiry)]
 pub struct UpdateComplianceInquiry {
     /// The customer ID it belongs to.
     pub customer_id: String,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, PhoneNumber};
 use super::{BusinessType, ComplianceTollfreeInquiry, OptInType};
 
 /// Creates a compliance tollfree inquiry.
-#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Tollfree/Initialize", host = "trusthub", response = ComplianceTollfreeInquiry, status = 201)]
+#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Tollfree/Initialize", host = "trusthub", helper_call = "compliance_tollfree_inquiries.create", response = ComplianceTollfreeInquiry, status = 201)]
 pub struct Create {
     /// `TollfreePhoneNumber` (form body): text, format `phone-number`; required.
     pub tollfree_phone_number: PhoneNumber,

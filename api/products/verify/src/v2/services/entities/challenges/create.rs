@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, DateTime, JsonObject};
 use super::Challenge;
 
 /// Creates a challenge.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges", host = "verify", response = Challenge, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges", host = "verify", helper_call = "services(ServiceSid).entities(Identity).challenges.create", response = Challenge, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

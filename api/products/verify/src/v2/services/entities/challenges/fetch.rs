@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Challenge;
 
 /// Fetches a challenge.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<Sid>", host = "verify", response = Challenge)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<Sid>", host = "verify", helper_call = "services(ServiceSid).entities(Identity).challenges(Sid).fetch", response = Challenge)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

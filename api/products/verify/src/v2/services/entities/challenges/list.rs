@@ -7,7 +7,7 @@ use super::{Challenge, ChallengeStatuses, ListOrders};
 
 /// Lists challenges, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges", host = "verify", response = Page<Challenge>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges", host = "verify", helper_call = "services(ServiceSid).entities(Identity).challenges.list", response = Page<Challenge>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::Challenge;
 
 /// Updates a challenge.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<Sid>", host = "verify", response = Challenge)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<Sid>", host = "verify", helper_call = "services(ServiceSid).entities(Identity).challenges(Sid).update", response = Challenge)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{NewFactor, NewFactorEnumFactorTypes, NotificationPlatforms, TotpAlgorithms};
 
 /// Creates a new factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors", host = "verify", response = NewFactor, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors", host = "verify", helper_call = "services(ServiceSid).entities(Identity).new_factors.create", response = NewFactor, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Factor;
 
 /// Fetches a factor.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors/<Sid>", host = "verify", response = Factor)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors/<Sid>", host = "verify", helper_call = "services(ServiceSid).entities(Identity).factors(Sid).fetch", response = Factor)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

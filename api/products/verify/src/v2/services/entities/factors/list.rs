@@ -7,7 +7,7 @@ use super::Factor;
 
 /// Lists factors, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors", host = "verify", response = Page<Factor>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors", host = "verify", helper_call = "services(ServiceSid).entities(Identity).factors.list", response = Page<Factor>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{Factor, FactorEnumTotpAlgorithms};
 
 /// Updates a factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors/<Sid>", host = "verify", response = Factor)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Factors/<Sid>", host = "verify", helper_call = "services(ServiceSid).entities(Identity).factors(Sid).update", response = Factor)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

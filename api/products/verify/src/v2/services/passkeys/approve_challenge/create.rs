@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AuthenticatorAttachment, Type};
 
 /// Creates an approve challenge.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/ApproveChallenge", host = "verify", body = json, json_model = "UpdateChallengePasskeysRequest")]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/ApproveChallenge", host = "verify", body = json, json_model = "ApprovePasskeysChallengeRequest", helper_call = "services(ServiceSid).approve_challenge.update")]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Bucket;
 
 /// Creates a bucket.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets", host = "verify", response = Bucket, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets", host = "verify", helper_call = "services(ServiceSid).rate_limits(RateLimitSid).buckets.create", response = Bucket, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

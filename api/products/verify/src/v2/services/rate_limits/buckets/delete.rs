@@ -7,7 +7,8 @@ use runtime::twilio_endpoint;
 #[twilio_endpoint(
     DELETE,
     "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets/<Sid>",
-    host = "verify"
+    host = "verify",
+    helper_call = "services(ServiceSid).rate_limits(RateLimitSid).buckets(Sid).delete"
 )]
 pub struct Delete {
     /// The service it belongs to.

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Bucket;
 
 /// Fetches a bucket.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets/<Sid>", host = "verify", response = Bucket)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets/<Sid>", host = "verify", helper_call = "services(ServiceSid).rate_limits(RateLimitSid).buckets(Sid).fetch", response = Bucket)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -7,7 +7,7 @@ use super::Bucket;
 
 /// Lists buckets, one page per request (pages in Twilio's `meta` envelope); [`ListRequest::stream`]
 /// walks every page.
-#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets", host = "verify", response = Page<Bucket>, paged)]
+#[twilio_endpoint(GET, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets", host = "verify", helper_call = "services(ServiceSid).rate_limits(RateLimitSid).buckets.list", response = Page<Bucket>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

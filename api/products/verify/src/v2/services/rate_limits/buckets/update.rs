@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Bucket;
 
 /// Updates a bucket.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets/<Sid>", host = "verify", response = Bucket)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/RateLimits/<RateLimitSid>/Buckets/<Sid>", host = "verify", helper_call = "services(ServiceSid).rate_limits(RateLimitSid).buckets(Sid).update", response = Bucket)]
 pub struct Update {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

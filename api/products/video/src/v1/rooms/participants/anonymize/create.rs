@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::Anonymize;
 
 /// Creates an anonymize.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<Sid>/Anonymize", host = "video", response = Anonymize)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<Sid>/Anonymize", host = "video", helper_call = "rooms(RoomSid).participants(Sid).anonymize().update", response = Anonymize)]
 pub struct Create {
     /// The room it belongs to.
     pub room_sid: String,

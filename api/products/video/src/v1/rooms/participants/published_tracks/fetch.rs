@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PublishedTrack;
 
 /// Fetches a published track.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/PublishedTracks/<Sid>", host = "video", response = PublishedTrack)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/PublishedTracks/<Sid>", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).published_tracks(Sid).fetch", response = PublishedTrack)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

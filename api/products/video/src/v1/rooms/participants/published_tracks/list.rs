@@ -6,7 +6,7 @@ use super::PublishedTrack;
 
 /// Lists published tracks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/PublishedTracks", host = "video", response = Page<PublishedTrack>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/PublishedTracks", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).published_tracks.list", response = Page<PublishedTrack>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: String,

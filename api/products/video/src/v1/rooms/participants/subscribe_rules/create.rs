@@ -5,7 +5,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::SubscribeRule;
 
 /// Creates a subscribe rule.
-#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribeRules", host = "video", response = SubscribeRule)]
+#[twilio_endpoint(POST, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribeRules", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).subscribe_rules.update", response = SubscribeRule)]
 pub struct Create {
     /// The room it belongs to.
     pub room_sid: String,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::SubscribeRule;
 
 /// Fetches a subscribe rule.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribeRules", host = "video", response = SubscribeRule)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribeRules", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).subscribe_rules.fetch", response = SubscribeRule)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

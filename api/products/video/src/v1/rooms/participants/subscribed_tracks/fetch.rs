@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::SubscribedTrack;
 
 /// Fetches a subscribed track.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribedTracks/<Sid>", host = "video", response = SubscribedTrack)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribedTracks/<Sid>", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).subscribed_tracks(Sid).fetch", response = SubscribedTrack)]
 pub struct Fetch {
     /// The room it belongs to.
     pub room_sid: String,

@@ -6,7 +6,7 @@ use super::SubscribedTrack;
 
 /// Lists subscribed tracks, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribedTracks", host = "video", response = Page<SubscribedTrack>, paged)]
+#[twilio_endpoint(GET, "/v1/Rooms/<RoomSid>/Participants/<ParticipantSid>/SubscribedTracks", host = "video", helper_call = "rooms(RoomSid).participants(ParticipantSid).subscribed_tracks.list", response = Page<SubscribedTrack>, paged)]
 pub struct List {
     /// The room it belongs to.
     pub room_sid: String,

@@ -6,7 +6,7 @@ use super::HrsPrefixes;
 
 /// Lists hrs prefixeses, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries/<IsoCode>/HighRiskSpecialPrefixes", host = "voice", response = Page<HrsPrefixes>, paged)]
+#[twilio_endpoint(GET, "/v1/DialingPermissions/Countries/<IsoCode>/HighRiskSpecialPrefixes", host = "voice", helper_call = "dialing_permissions.countries(IsoCode).highrisk_special_prefixes.list", response = Page<HrsPrefixes>, paged)]
 pub struct List {
     /// The ISO code it belongs to.
     pub iso_code: String,

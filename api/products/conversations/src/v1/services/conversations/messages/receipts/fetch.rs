@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Receipt;
 
 /// Fetches a receipt.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts/<Sid>", host = "conversations", response = Receipt)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts/<Sid>", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages(MessageSid).delivery_receipts(Sid).fetch", response = Receipt)]
 pub struct Fetch {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

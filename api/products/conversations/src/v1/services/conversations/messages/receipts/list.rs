@@ -7,7 +7,7 @@ use super::Receipt;
 
 /// Lists receipts, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts", host = "conversations", response = Page<Receipt>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ChatServiceSid>/Conversations/<ConversationSid>/Messages/<MessageSid>/Receipts", host = "conversations", helper_call = "services(ChatServiceSid).conversations(ConversationSid).messages(MessageSid).delivery_receipts.list", response = Page<Receipt>, paged)]
 pub struct List {
     /// The chat service it belongs to.
     pub chat_service_sid: ChatServiceSid,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::InsightsAssessmentsComment;
 
 /// Creates an insights assessments comment.
-#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments/Comments", host = "flex-api", response = InsightsAssessmentsComment, status = 201)]
+#[twilio_endpoint(POST, "/v1/Insights/QualityManagement/Assessments/Comments", host = "flex-api", helper_call = "insights_assessments_comment.create", response = InsightsAssessmentsComment, status = 201)]
 pub struct Create {
     /// `CategoryId` (form body): text; required.
     pub category_id: String,

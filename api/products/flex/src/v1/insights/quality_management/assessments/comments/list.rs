@@ -6,7 +6,7 @@ use super::InsightsAssessmentsComment;
 
 /// Lists insights assessments comments, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments/Comments", host = "flex-api", response = Page<InsightsAssessmentsComment>, paged)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Assessments/Comments", host = "flex-api", helper_call = "insights_assessments_comment.list", response = Page<InsightsAssessmentsComment>, paged)]
 pub struct List {
     /// `SegmentId` (query string): text; optional.
     pub segment_id: Option<String>,

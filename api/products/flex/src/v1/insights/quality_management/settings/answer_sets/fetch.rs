@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::InsightsSettingsAnswersets;
 
 /// Fetches an insights settings answersets.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Settings/AnswerSets", host = "flex-api", response = InsightsSettingsAnswersets)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Settings/AnswerSets", host = "flex-api", helper_call = "insights_settings_answer_sets.fetch", response = InsightsSettingsAnswersets)]
 pub struct Fetch {}

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::InsightsSettingsComment;
 
 /// Fetches an insights settings comment.
-#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Settings/CommentTags", host = "flex-api", response = InsightsSettingsComment)]
+#[twilio_endpoint(GET, "/v1/Insights/QualityManagement/Settings/CommentTags", host = "flex-api", helper_call = "insights_settings_comment.fetch", response = InsightsSettingsComment)]
 pub struct Fetch {}

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::PluginVersionArchive;
 
 /// Creates a plugin version archive.
-#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<PluginSid>/Versions/<Sid>/Archive", host = "flex-api", response = PluginVersionArchive)]
+#[twilio_endpoint(POST, "/v1/PluginService/Plugins/<PluginSid>/Versions/<Sid>/Archive", host = "flex-api", helper_call = "plugin_version_archive(PluginSid, Sid).update", response = PluginVersionArchive)]
 pub struct Create {
     /// The plugin it belongs to.
     pub plugin_sid: String,

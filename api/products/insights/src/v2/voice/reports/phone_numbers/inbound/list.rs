@@ -6,7 +6,7 @@ use super::InboundPhoneNumberReport;
 
 /// Lists inbound phone number reports, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Inbound/<reportId>", host = "insights", response = Page<InboundPhoneNumberReport>, paged)]
+#[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Inbound/<reportId>", host = "insights", helper_call = "inbound(reportId).list", response = Page<InboundPhoneNumberReport>, paged)]
 pub struct List {
     /// The report ID it belongs to.
     #[twilio(rename = "reportId")]

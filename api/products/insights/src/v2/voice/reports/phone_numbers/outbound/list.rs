@@ -6,7 +6,7 @@ use super::OutboundPhoneNumberReport;
 
 /// Lists outbound phone number reports, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Outbound/<reportId>", host = "insights", response = Page<OutboundPhoneNumberReport>, paged)]
+#[twilio_endpoint(GET, "/v2/Voice/Reports/PhoneNumbers/Outbound/<reportId>", host = "insights", helper_call = "outbound(reportId).list", response = Page<OutboundPhoneNumberReport>, paged)]
 pub struct List {
     /// The report ID it belongs to.
     #[twilio(rename = "reportId")]

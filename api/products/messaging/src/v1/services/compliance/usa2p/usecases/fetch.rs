@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::UsAppToPersonUsecase;
 
 /// Fetches an us app to person usecase.
-#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p/Usecases", host = "messaging", response = UsAppToPersonUsecase)]
+#[twilio_endpoint(GET, "/v1/Services/<MessagingServiceSid>/Compliance/Usa2p/Usecases", host = "messaging", helper_call = "services(MessagingServiceSid).us_app_to_person_usecases.fetch", response = UsAppToPersonUsecase)]
 pub struct Fetch {
     /// The messaging service it belongs to.
     pub messaging_service_sid: MessagingServiceSid,

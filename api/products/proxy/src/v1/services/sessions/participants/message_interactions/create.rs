@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, Uri};
 use super::MessageInteraction;
 
 /// Creates a message interaction.
-#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions", host = "proxy", response = MessageInteraction)]
+#[twilio_endpoint(POST, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants(ParticipantSid).message_interactions.create", response = MessageInteraction)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::MessageInteraction;
 
 /// Fetches a message interaction.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions/<Sid>", host = "proxy", response = MessageInteraction)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions/<Sid>", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants(ParticipantSid).message_interactions(Sid).fetch", response = MessageInteraction)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

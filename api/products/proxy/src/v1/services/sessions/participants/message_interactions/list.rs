@@ -7,7 +7,7 @@ use super::MessageInteraction;
 
 /// Lists message interactions, one page per request (pages in Twilio's `meta` envelope);
 /// [`ListRequest::stream`] walks every page.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions", host = "proxy", response = Page<MessageInteraction>, paged)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Sessions/<SessionSid>/Participants/<ParticipantSid>/MessageInteractions", host = "proxy", helper_call = "services(ServiceSid).sessions(SessionSid).participants(ParticipantSid).message_interactions.list", response = Page<MessageInteraction>, paged)]
 pub struct List {
     /// The service it belongs to.
     pub service_sid: ProxyServiceSid,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Content;
 
 /// Fetches a content.
-#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<FunctionSid>/Versions/<Sid>/Content", host = "serverless", response = Content)]
+#[twilio_endpoint(GET, "/v1/Services/<ServiceSid>/Functions/<FunctionSid>/Versions/<Sid>/Content", host = "serverless", helper_call = "services(ServiceSid).functions(FunctionSid).function_versions(Sid).function_version_content().fetch", response = Content)]
 pub struct Fetch {
     /// The service it belongs to.
     pub service_sid: String,

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Context;
 
 /// Fetches a context.
-#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Executions/<ExecutionSid>/Steps/<StepSid>/Context", host = "studio", response = Context)]
+#[twilio_endpoint(GET, "/v1/Flows/<FlowSid>/Executions/<ExecutionSid>/Steps/<StepSid>/Context", host = "studio", helper_call = "flows(FlowSid).executions(ExecutionSid).steps(StepSid).step_context().fetch", response = Context)]
 pub struct Fetch {
     /// The flow it belongs to.
     pub flow_sid: FlowSid,

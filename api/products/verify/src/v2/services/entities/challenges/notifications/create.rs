@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::Notification;
 
 /// Creates a notification.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<ChallengeSid>/Notifications", host = "verify", response = Notification, status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Entities/<Identity>/Challenges/<ChallengeSid>/Notifications", host = "verify", helper_call = "services(ServiceSid).entities(Identity).challenges(ChallengeSid).notifications.create", response = Notification, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

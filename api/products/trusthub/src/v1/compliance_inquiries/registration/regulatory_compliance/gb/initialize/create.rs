@@ -8,7 +8,7 @@ use super::{
 };
 
 /// Creates a compliance registration.
-#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize", host = "trusthub", response = ComplianceRegistration, status = 201)]
+#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize", host = "trusthub", helper_call = "compliance_registration_inquiries.create", response = ComplianceRegistration, status = 201)]
 pub struct Create {
     /// `EndUserType` (form body): one of the values listed below; required. Allowed values:
     /// `Individual`, `Business`.

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::ComplianceRegistration;
 
 /// Update compliance registration (POST on a compliance registration).
-#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Registration/<RegistrationId>/RegulatoryCompliance/GB/Initialize", host = "trusthub", response = ComplianceRegistration)]
+#[twilio_endpoint(POST, "/v1/ComplianceInquiries/Registration/<RegistrationId>/RegulatoryCompliance/GB/Initialize", host = "trusthub", helper_call = "compliance_registration_inquiries(RegistrationId).update", response = ComplianceRegistration)]
 pub struct UpdateComplianceRegistration {
     /// The registration ID it belongs to.
     pub registration_id: String,
