@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::names::snake;
+use crate::names::{singular, snake};
 
 /// One accessor: its name, how many path placeholders it takes, and whether it is called
 /// with none (`data()`) when it ends the chain.
@@ -204,7 +204,7 @@ fn mounted_twice(
         .map(snake)?;
     names
         .into_iter()
-        .find(|name| name.strip_suffix('s').unwrap_or(name) == noun)
+        .find(|name| singular(name) == noun)
         .cloned()
 }
 
