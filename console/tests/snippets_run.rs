@@ -209,7 +209,7 @@ const NEWER_THAN_TWILIO_PYTHON: &[(&str, &str)] =
 
 /// Operations that authenticate with OAuth2 client credentials (the Organizations API): our
 /// client first fetches a token from the `oauth` host, so one call is two requests; the
-/// token flow has its own wire tests (tests/tests/products.rs) and these are left out here.
+/// token flow has its own wire tests (tests/tests/suite/products.rs) and these are left out here.
 fn oauth2(op: &Operation) -> bool {
     op.info.auth == runtime::registry::Auth::OAuth2
 }

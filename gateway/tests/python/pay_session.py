@@ -1,5 +1,5 @@
 """A whole pay session with Twilio's official Python helper (twilio 9.13.0), its base URL
-pointed at the gateway and a gateway key as its credentials. Run by gateway/tests/twilio_python.rs,
+pointed at the gateway and a gateway key as its credentials. Run by gateway/tests/suite/twilio_python.rs,
 which starts the gateway and checks the status callbacks; prints one JSON line of what it did."""
 
 import json

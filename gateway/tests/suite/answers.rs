@@ -2,7 +2,7 @@
 //! headers (never the upstream's cookies or hop-by-hop headers); error statuses too; page
 //! links lead back through the gateway, so our client's `stream()` pages through it.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

@@ -3,7 +3,7 @@
 //! suite checks the typed outcome, the number of attempts, and that one create with one
 //! IdempotencyKey started exactly one session.
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};

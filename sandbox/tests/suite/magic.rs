@@ -1,7 +1,7 @@
 //! Card choice from any client: the call's `To` or `From` number picks the test card (and its
 //! exchange the caller's pace), `SandboxTestCard` for raw clients, refusals that say why.
 
-mod common;
+use crate::common;
 
 use api::payments::{create, Capture, CardType};
 use common::*;

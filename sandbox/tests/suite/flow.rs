@@ -1,7 +1,7 @@
 //! The full flow through the public client: every callback arrives signed, in order, with the
 //! masked values and the fields still required, then the connector's result.
 
-mod common;
+use crate::common;
 
 use api::payments::{create, Capture, CardType, PayStage, PayStatusCallback, Status, TokenType};
 use common::*;

@@ -1,7 +1,7 @@
 //! IdempotencyKey: a replay returns the original answer and changes nothing; the same key with
 //! other parameters is refused.
 
-mod common;
+use crate::common;
 
 use api::payments::{create, update, Capture, Status};
 use common::*;

@@ -4,7 +4,7 @@
 //! IdempotencyKey starts exactly one session, whatever happens; a POST without a key is never
 //! resent after it may have acted.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! not touch (403), rate limits (429 with `Retry-After`), console sessions; nothing is ever
 //! forwarded when the gateway refuses.
 
-mod common;
+use crate::common;
 
 use common::*;
 use gateway::Gateway;

@@ -1,7 +1,7 @@
 //! Twilio's rules, each one: auth, accounts, one session per call, capture order, complete
 //! before every field, cancel, ended calls, and request validation by the `api` declarations.
 
-mod common;
+use crate::common;
 
 use api::payments::{create, update, Capture, Status};
 use common::*;

@@ -3,7 +3,7 @@
 //! JSON on stdout, and SIGTERM drains and stops. Without Twilio credentials it starts the
 //! embedded sandbox and prints a key that works.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 use std::time::Duration;

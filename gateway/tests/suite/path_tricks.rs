@@ -2,7 +2,7 @@
 //! whatever a request line says is refused or lands inside one percent-encoded value. Every
 //! request here is sent raw, as no well-behaved client would send it.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,7 +2,7 @@
 //! and a gateway key as its API key: the embedded sandbox is the upstream, and the status
 //! callbacks arrive signed with the sandbox's auth token, which the caller never holds.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -7,7 +7,7 @@ use api::payments::{
 use rust_decimal_macros::dec;
 use time::macros::datetime;
 
-mod odd;
+use crate::odd;
 use odd::{COMPLETED, ODD};
 
 const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

@@ -5,7 +5,7 @@
 //! Behind the TLS server and the proxy is the same fault server the other tests use, so every
 //! request here is a real Create Payments through the public API.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

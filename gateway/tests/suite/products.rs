@@ -7,7 +7,7 @@
 //! header parameter are checked by the declaration and forwarded exactly, that page links
 //! lead back through the gateway, and that the injected credentials win.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -17,34 +17,9 @@ use common::*;
 use http_body_util::BodyExt as _;
 use serde_json::json;
 
-// Verify, Messaging and Chat are the generated declarations (`api` with every product).
-// Assistants gets a stand-in with a header parameter and a range (its real operations have
-// neither), on a path of its own so that it cannot collide with a generated one.
-#[allow(dead_code)]
-mod assistants {
-    pub mod v1 {
-        pub mod sandboxes {
-            use runtime::twilio_endpoint;
-
-            /// Creates a sandbox assistant (a JSON body, a header parameter): a test stand-in.
-            #[twilio_endpoint(POST, "/v1/Sandboxes", host = "assistants", body = json, status = 201)]
-            pub struct Create {
-                /// Its name.
-                #[twilio(rename = "name")]
-                pub name: String,
-                /// Free-form settings.
-                #[twilio(rename = "meta")]
-                pub meta: Option<serde_json::Value>,
-                /// How many results a search returns.
-                #[twilio(rename = "size", range = 1..=100)]
-                pub size: Option<u32>,
-                /// Whether the change triggers webhooks.
-                #[twilio(header = "X-Twilio-Webhook-Enabled")]
-                pub webhook_enabled: Option<bool>,
-            }
-        }
-    }
-}
+// Verify, Messaging and Chat are the generated declarations (`api` with every product);
+// Assistants gets a stand-in (`crate::assistants`, at the binary's root so that its operation
+// is named `assistants.v1.sandboxes.create`, as a product's would be).
 
 const SERVICE: &str = "VAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const MESSAGING: &str = "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

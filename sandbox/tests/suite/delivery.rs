@@ -2,7 +2,7 @@
 //! given up after the configured attempts; 200 sessions on 200 calls in parallel all arrive,
 //! in order per session.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -124,8 +124,8 @@ async fn the_readme_verify_example_starts_and_checks_a_code() {
 
 #[test]
 fn readme_verify_example_is_the_compiled_example() {
-    let readme = include_str!("../../README.md");
-    let example = include_str!("../examples/verify_otp.rs");
+    let readme = include_str!("../../../README.md");
+    let example = include_str!("../../examples/verify_otp.rs");
     assert!(
         readme.contains(&format!("```rust,no_run\n{example}```")),
         "README's Verify example must equal tests/examples/verify_otp.rs"

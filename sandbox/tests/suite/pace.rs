@@ -3,7 +3,7 @@
 //! whose pause before each field is an hour keeps a field "being keyed" for as long as the test
 //! needs, and `Sandbox::set_caller_pace` lets the next field go instantly.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

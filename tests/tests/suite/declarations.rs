@@ -8,14 +8,14 @@ use runtime::{Auth, Body, Endpoint, FromWire, Method, RuleKind, WireInput};
 use serde_json::json;
 
 // A second name for the runtime, as a crate that reaches it through a re-export would have:
-// `crate = "…"` makes generated code use it.
+// `crate = "…"` makes generated code use it (this module is `declarations` of the suite binary).
 use runtime as rt;
 
 mod shapes {
     use runtime::twilio_endpoint;
 
     /// Replaces an assistant.
-    #[twilio_endpoint(PUT, "/v1/Assistants/<id>", host = "assistants", body = json, auth = oauth2, crate = "crate::rt")]
+    #[twilio_endpoint(PUT, "/v1/Assistants/<id>", host = "assistants", body = json, auth = oauth2, crate = "crate::declarations::rt")]
     pub struct UpdateAssistant {
         /// The assistant.
         #[twilio(rename = "id")]
@@ -64,8 +64,11 @@ fn the_registry_describes_every_new_shape() {
     assert_eq!(info.body, Body::Json);
     assert_eq!(info.auth, Auth::OAuth2);
     assert_eq!(info.summary, "Replaces an assistant.");
-    assert_eq!(info.rust_path(), "declarations::shapes::update_assistant");
-    assert_eq!(info.operation(), "shapes.update_assistant");
+    assert_eq!(
+        info.rust_path(),
+        "suite::declarations::shapes::update_assistant"
+    );
+    assert_eq!(info.operation(), "declarations.shapes.update_assistant");
     let places: Vec<(&str, Location)> = info
         .params
         .iter()
@@ -95,10 +98,10 @@ fn the_registry_describes_every_new_shape() {
     // Both are in the program's registry.
     let ops: Vec<String> = runtime::endpoints().iter().map(|e| e.operation()).collect();
     assert!(
-        ops.contains(&"shapes.update_assistant".to_owned()),
+        ops.contains(&"declarations.shapes.update_assistant".to_owned()),
         "{ops:?}"
     );
-    assert!(ops.contains(&"shapes.update_geo_permissions".to_owned()));
+    assert!(ops.contains(&"declarations.shapes.update_geo_permissions".to_owned()));
 }
 
 #[test]
@@ -274,7 +277,7 @@ fn a_json_body_from_the_wire_reads_json_types_and_refuses_strays() {
     assert_eq!(
         refusals(UpdateAssistant::from_wire(&input)),
         [
-            "extra is not a parameter of shapes.update_assistant",
+            "extra is not a parameter of declarations.shapes.update_assistant",
             "size must be between 1 and 100, got 500",
             "X-Twilio-Webhook-Enabled must be `true` or `false`, got \"maybe\"",
         ]
@@ -297,6 +300,6 @@ fn a_json_body_from_the_wire_reads_json_types_and_refuses_strays() {
     };
     assert_eq!(
         refusals(UpdateAssistant::from_wire(&form)),
-        ["name is not a parameter of shapes.update_assistant"]
+        ["name is not a parameter of declarations.shapes.update_assistant"]
     );
 }

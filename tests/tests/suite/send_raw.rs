@@ -2,7 +2,7 @@
 //! `execute` (encoding, auth, retries, timeouts, body cap), the answer handed back as it came.
 //! Over real HTTP: wiremock for headers and bodies, the fault server for retries.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

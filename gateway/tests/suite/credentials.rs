@@ -2,7 +2,7 @@
 //! sends (after Kong's `hide_credentials` tests and agent-vault's `InjectedWinsOverClient`).
 //! The upstream is the fault suite's server, which records every header of every request.
 
-mod common;
+use crate::common;
 
 use common::*;
 

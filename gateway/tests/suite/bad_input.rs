@@ -1,7 +1,7 @@
 //! Bad input gets a clear 4xx, never a panic, and the gateway keeps serving: oversized
 //! bodies, slow senders (slowloris), malformed and non-UTF-8 forms, header injection.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! it started with while the new one applies to the next; shutdown stops accepting and lets
 //! requests in flight finish.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! rather than guess; and over real HTTP, arbitrary paths never reach upstream unless they are
 //! a declared operation's path.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

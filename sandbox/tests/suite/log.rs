@@ -2,7 +2,7 @@
 //! callback attempt (a dead receiver reported at every retry), JSON for machines, and never a
 //! card digit, token or auth token in any line, even at TRACE.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
