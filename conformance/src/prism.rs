@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use runtime::param::ListStyle;
+use runtime::param::{ListStyle, Location, Scalar};
 use runtime::{EndpointInfo, WireError};
 use serde_json::Value;
 
@@ -30,10 +30,12 @@ pub enum Verdict {
     Accepted,
     /// Refused: the reasons.
     Rejected(String),
-    /// Prism refused only repeated-key arrays (`Key=a&Key=b`, Twilio's real encoding, which
-    /// Prism reads as one string). The verdict is set aside; the call was re-sent without those
-    /// parameters and `rest` is the verdict on everything else (`None` when they are required,
-    /// so no re-send is possible; the static check still judges them).
+    /// Prism refused only what a form carries differently from how Prism reads the spec: a
+    /// repeated-key array (`Key=a&Key=b`, Twilio's real encoding, which Prism reads as one
+    /// string) or an object sent as one JSON string (as the official helpers send it). The
+    /// verdict is set aside; the call was re-sent without those parameters and `rest` is the
+    /// verdict on everything else (`None` when they are required, so no re-send is possible;
+    /// the static check still judges them).
     SetAside {
         /// The array parameters Prism refused.
         params: Vec<String>,
@@ -138,19 +140,22 @@ async fn call(
     let Err(reasons) = verdict else {
         return Verdict::Accepted;
     };
-    // Set aside only a refusal made entirely of "must be array" on repeated-key parameters.
-    let arrays: Vec<String> = info
-        .params
-        .iter()
-        .filter(|p| p.kind.list == Some(ListStyle::RepeatedKey))
-        .map(|p| p.wire_name.to_owned())
-        .collect();
+    // Set aside only a refusal made entirely of "must be array" on repeated-key parameters and
+    // "must be object" on form or query parameters that carry a JSON object as one string.
+    let form_shaped = |name: &str, message: &str| {
+        info.param(name).is_some_and(|p| {
+            (p.kind.list == Some(ListStyle::RepeatedKey) && message.contains("must be array"))
+                || (p.kind.scalar == Scalar::Json
+                    && p.location != Location::Json
+                    && message.contains("must be object"))
+        })
+    };
     let blamed: Option<Vec<String>> = reasons
         .issues
         .iter()
         .map(|issue| {
             let name = issue.param.as_ref()?;
-            (arrays.contains(name) && issue.message.contains("must be array")).then(|| name.clone())
+            form_shaped(name, &issue.message).then(|| name.clone())
         })
         .collect();
     match blamed {

@@ -125,7 +125,7 @@ impl Results {
                 .collect(),
         );
         section(
-            "Prism verdicts set aside (Prism reads Twilio's repeated-key arrays `K=a&K=b` as one string and answers \"must be array\"; the official helpers send them this way and Twilio accepts it, so the wire format stays and the static check judges these parameters):",
+            "Prism verdicts set aside (Prism reads Twilio's repeated-key arrays `K=a&K=b` as one string and answers \"must be array\", and a form's JSON-object parameter, sent as one JSON string, \"must be object\"; the official helpers send both this way and Twilio accepts them, so the wire format stays and the static check judges these parameters):",
             calls
                 .iter()
                 .filter_map(|c| match &c.verdict {
@@ -177,7 +177,7 @@ impl Results {
         if set_aside > 0 {
             let _ = write!(
                 out,
-                ", {set_aside} verdicts set aside (repeated-key arrays)"
+                ", {set_aside} verdicts set aside (form-encoded arrays and objects)"
             );
         }
         out

@@ -91,6 +91,8 @@ pub struct Operation {
     pub successes: Vec<(u16, Option<Value>)>,
     /// Every documented response status, for messages.
     pub statuses: Vec<String>,
+    /// Whether the spec requires a request body (`requestBody.required`).
+    pub body_required: bool,
 }
 
 /// A loaded spec.
@@ -228,6 +230,10 @@ impl Spec {
         Some(Operation {
             params,
             successes,
+            body_required: op
+                .pointer("/requestBody/required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             statuses,
         })
     }
