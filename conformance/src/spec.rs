@@ -93,6 +93,8 @@ pub struct Operation {
     pub statuses: Vec<String>,
     /// Whether the spec requires a request body (`requestBody.required`).
     pub body_required: bool,
+    /// A `oneOf` body's variants (resolved object schemas); empty for any other body.
+    pub body_variants: Vec<Value>,
 }
 
 /// A loaded spec.
@@ -192,18 +194,47 @@ impl Spec {
             .iter()
             .find_map(|ct| op.pointer(&format!("/requestBody/content/{ct}/schema")))
             .map(|s| (In::Json, self.resolve(s)));
+        let mut body_variants = Vec::new();
         if let Some((body_in, body)) = form.or(json) {
-            let required: Vec<&str> = body["required"]
-                .as_array()
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if let Some(props) = body["properties"].as_object() {
-                for (name, schema) in props {
+            // A `oneOf` body (messaging v3's typing indicator) offers every variant's members:
+            // a member is required when every variant requires it, and takes the allowed
+            // values of all the variants that have it.
+            let variants: Vec<&Value> = match body["oneOf"].as_array() {
+                Some(list) => list.iter().map(|v| self.resolve(v)).collect(),
+                None => vec![body],
+            };
+            if body["oneOf"].is_array() {
+                body_variants = variants.iter().map(|v| (*v).clone()).collect();
+            }
+            let required_in = |v: &Value, name: &str| {
+                v["required"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)))
+            };
+            for variant in &variants {
+                for (name, schema) in variant["properties"].as_object().into_iter().flatten() {
+                    let schema = self.resolve(schema);
+                    if let Some(seen) = params
+                        .iter_mut()
+                        .find(|p| p.location == body_in && p.name == *name)
+                    {
+                        let more = schema["enum"].as_array().cloned().unwrap_or_default();
+                        if let Some(values) =
+                            seen.schema.get_mut("enum").and_then(Value::as_array_mut)
+                        {
+                            for v in more {
+                                if !values.contains(&v) {
+                                    values.push(v);
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     params.push(Param {
                         name: name.clone(),
                         location: body_in,
-                        required: required.contains(&name.as_str()),
-                        schema: self.resolve(schema).clone(),
+                        required: variants.iter().all(|v| required_in(v, name)),
+                        schema: schema.clone(),
                     });
                 }
             }
@@ -234,6 +265,7 @@ impl Spec {
                 .pointer("/requestBody/required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            body_variants,
             statuses,
         })
     }

@@ -56,8 +56,26 @@ pub fn pairs(
         .filter(|_| !info.params.iter().filter(in_body).any(|p| p.required))
         .and_then(|_| info.params.iter().find(in_body))
         .map(|p| p.wire_name);
+    // A `oneOf` body (messaging v3's typing indicator): the call fills one variant, the first
+    // that has every rule member the call sets (`exactly_one_of(message_id, from)` sets
+    // `messageId`: WhatsApp), and takes that variant's own values where variants share a
+    // member (`channel`); members of the other variants are left out.
+    let variant = spec.and_then(|(op, _)| {
+        let sets_in_body = |v: &serde_json::Value| {
+            first_of_groups
+                .iter()
+                .filter(|n| info.param(n).is_some_and(|p| in_body(&p)))
+                .all(|n| v["properties"].get(*n).is_some())
+        };
+        op.body_variants.iter().find(|v| sets_in_body(v))
+    });
     let mut out = Vec::new();
     for p in info.params {
+        if let Some(variant) = variant {
+            if in_body(&p) && variant["properties"].get(p.wire_name).is_none() {
+                continue;
+            }
+        }
         // A path field that shares its wire name with a body or query parameter (the optional
         // `<AccountSid>` when a number moves to another account) cannot be given by name: it
         // keeps the client's default and the name goes to the other parameter.
@@ -82,6 +100,15 @@ pub fn pairs(
             continue;
         }
         let sampled = spec.and_then(|(op, spec)| {
+            if let Some(own) = variant
+                .filter(|_| in_body(&p))
+                .map(|v| &v["properties"][p.wire_name])
+            {
+                if let Some(first) = spec.resolve(own)["enum"].get(0).and_then(|v| v.as_str()) {
+                    return Some(vec![first.to_owned()]);
+                }
+                return spec_value(p, own, spec);
+            }
             let schema = &op.params.iter().find(|s| s.name == p.wire_name)?.schema;
             spec_value(p, schema, spec)
         });

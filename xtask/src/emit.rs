@@ -597,10 +597,15 @@ fn enums_rs(segs: &[String], enums: &[Enum]) -> String {
     let mut s = format!("{MARKER}\n\n//! Enumerated values, with Twilio's wire strings.\n");
     for e in enums {
         let (owner, field) = e.schema.split_once("_enum_").unwrap_or(("", &e.schema));
+        let what = if e.schema.is_empty() {
+            // An enum written inline on a parameter or a field has no schema name to tell of.
+            format!("Values of `{}`.", e.wire)
+        } else {
+            format!("Values of the `{field}` of {}.", article(&words(owner)))
+        };
         let _ = write!(
             s,
-            "\nruntime::twilio_enum! {{\n    /// Values of the `{field}` of {}.\n    pub enum {} {{\n",
-            article(&words(owner)),
+            "\nruntime::twilio_enum! {{\n    /// {what}\n    pub enum {} {{\n",
             e.name
         );
         let mut seen = BTreeSet::new();

@@ -218,7 +218,10 @@ pub struct Model {
 #[derive(Clone, Debug)]
 pub struct Enum {
     pub name: String,
+    /// The spec's schema name; empty for an enum written inline in a parameter.
     pub schema: String,
+    /// For an inline enum: the wire name of the parameter or field it was found on, for docs.
+    pub wire: String,
     pub values: Vec<String>,
 }
 
@@ -563,6 +566,8 @@ impl Builder<'_> {
         }
         let mut json = false;
         let mut json_model = None;
+        // A `oneOf` body's members that tell its variants apart (see `merge_one_of`).
+        let mut variant_rule: Vec<String> = Vec::new();
         let body = op
             .pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
             .map(|b| (Place::Form, b))
@@ -577,7 +582,16 @@ impl Builder<'_> {
             if json {
                 json_model = helper_model_name(body, id);
             }
-            let body = self.deref_schema(body).clone();
+            let mut body = self.deref_schema(body).clone();
+            if let Some(variants) = body.get("oneOf").and_then(Value::as_array) {
+                let variants: Vec<Value> = variants
+                    .iter()
+                    .map(|v| self.deref_schema(v).clone())
+                    .collect();
+                let (merged, told_apart_by) = merge_one_of(&variants);
+                body = merged;
+                variant_rule = told_apart_by;
+            }
             let required: Vec<&str> = body
                 .get("required")
                 .and_then(Value::as_array)
@@ -650,6 +664,20 @@ impl Builder<'_> {
                     .map(|idents| (*kind, idents))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut rules = rules;
+        if variant_rule.len() > 1 {
+            let idents = variant_rule
+                .iter()
+                .map(|w| {
+                    fields
+                        .iter()
+                        .find(|f| f.wire == *w)
+                        .map(|f| f.ident.clone())
+                        .ok_or_else(|| format!("{id}: oneOf variant member {w} not declared"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            rules.push(("exactly_one_of", idents));
+        }
         // 3xx stays: the add-on payload data answers a documented redirect.
         let status = code;
         let decl_path = path.replace('{', "<").replace('}', ">");
@@ -845,6 +873,7 @@ impl Builder<'_> {
         module.enums.push(Enum {
             name: name.clone(),
             schema: schema.to_owned(),
+            wire: String::new(),
             values,
         });
         self.enum_owner
@@ -1108,6 +1137,7 @@ impl Builder<'_> {
         module.enums.push(Enum {
             name: name.clone(),
             schema: String::new(),
+            wire: wire.to_owned(),
             values,
         });
         Ok(TypeRef::Local(segs.to_vec(), name))
@@ -1362,6 +1392,75 @@ fn is_scalar(schema: &Value) -> bool {
 /// each dotted part in PascalCase (`messaging.v2.channels_sender.requests.create` →
 /// `MessagingV2ChannelsSenderRequestsCreate`, `ContentCreateRequest` as it is), or the
 /// operation id and `Request` for a schema written inline (`CreateReferralConversionRequest`).
+/// One object schema for a `oneOf` request body of object variants (messaging v3's typing
+/// indicator: WhatsApp or Apple, by `channel`): every variant's members side by side (a member
+/// in several variants once, its allowed values joined), required where every variant requires
+/// it. Also the members that tell the variants apart: per variant, the first member it requires
+/// that no other variant has; when every variant has one, the declaration takes
+/// `exactly_one_of` over them, so a request names one variant (the rest of a variant's own
+/// rules, such as which members it forbids, stay with Twilio).
+fn merge_one_of(variants: &[Value]) -> (Value, Vec<String>) {
+    let mut properties = serde_json::Map::new();
+    for variant in variants {
+        for (name, schema) in variant["properties"].as_object().into_iter().flatten() {
+            match properties.get_mut(name) {
+                None => {
+                    properties.insert(name.clone(), schema.clone());
+                }
+                Some(seen) => {
+                    let more: Vec<Value> = schema["enum"].as_array().cloned().unwrap_or_default();
+                    if let Some(values) = seen.get_mut("enum").and_then(Value::as_array_mut) {
+                        for v in more {
+                            if !values.contains(&v) {
+                                values.push(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let required_in = |v: &Value| -> Vec<String> {
+        v["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let everywhere: Vec<String> = variants
+        .first()
+        .map(required_in)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| variants.iter().all(|v| required_in(v).contains(name)))
+        .collect();
+    let own: Vec<Option<String>> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            required_in(v).into_iter().find(|name| {
+                variants
+                    .iter()
+                    .enumerate()
+                    .all(|(j, other)| j == i || other["properties"].get(name).is_none())
+            })
+        })
+        .collect();
+    let told_apart_by = if own.iter().all(Option::is_some) {
+        own.into_iter().flatten().collect()
+    } else {
+        Vec::new()
+    };
+    let merged = serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": everywhere,
+    });
+    (merged, told_apart_by)
+}
+
 fn helper_model_name(body: &Value, operation_id: &str) -> Option<String> {
     let pascal = |name: &str| -> String {
         name.split('.')
@@ -1395,8 +1494,45 @@ fn helper_model_name(body: &Value, operation_id: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::helper_model_name;
+    use super::{helper_model_name, merge_one_of};
     use serde_json::json;
+
+    #[test]
+    fn a_one_of_body_offers_every_variant_and_tells_them_apart() {
+        // The shape of messaging v3's typing indicator: WhatsApp or Apple, by `channel`.
+        let whatsapp = json!({
+            "required": ["channel", "messageId"],
+            "properties": {
+                "channel": { "type": "string", "enum": ["WHATSAPP"] },
+                "messageId": { "type": "string" }
+            }
+        });
+        let apple = json!({
+            "required": ["channel", "from", "to"],
+            "properties": {
+                "channel": { "type": "string", "enum": ["APPLE"] },
+                "from": { "type": "string" },
+                "to": { "type": "string" },
+                "event": { "type": "string", "enum": ["START", "END"] }
+            }
+        });
+        let (merged, told_apart_by) = merge_one_of(&[whatsapp.clone(), apple]);
+        assert_eq!(merged["required"], json!(["channel"]));
+        assert_eq!(
+            merged["properties"]["channel"]["enum"],
+            json!(["WHATSAPP", "APPLE"])
+        );
+        let mut members: Vec<&String> = merged["properties"]
+            .as_object()
+            .map(|p| p.keys().collect())
+            .unwrap_or_default();
+        members.sort();
+        assert_eq!(members, ["channel", "event", "from", "messageId", "to"]);
+        assert_eq!(told_apart_by, ["messageId", "from"]);
+        // Variants that no member of their own tells apart get no rule.
+        let (_, none) = merge_one_of(&[whatsapp.clone(), whatsapp]);
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn json_models_are_named_as_twilio_python_names_them() {

@@ -31,7 +31,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `SortOrder`.
     pub enum SortOrder {
         /// `asc`.
         Asc = "asc",
@@ -41,7 +41,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `queryType`.
     pub enum QueryType2 {
         /// `ERROR_CODE`.
         ErrorCode = "ERROR_CODE",
@@ -53,7 +53,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `timeWindow`.
     pub enum TimeWindow2 {
         /// `FIVE_MINS`.
         FiveMins = "FIVE_MINS",

@@ -3,7 +3,7 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `original_line_type`.
     pub enum OriginalLineType {
         /// `mobile`.
         Mobile = "mobile",
@@ -33,7 +33,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `overridden_line_type`.
     pub enum OverriddenLineType {
         /// `mobile`.
         Mobile = "mobile",
@@ -63,7 +63,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `line_type`.
     pub enum LineType {
         /// `mobile`.
         Mobile = "mobile",

@@ -103,7 +103,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `UseCaseCategories`.
     pub enum UseCaseCategories {
         /// `TWO_FACTOR_AUTHENTICATION`.
         TwoFactorAuthentication = "TWO_FACTOR_AUTHENTICATION",

@@ -3,7 +3,7 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `channel`.
     pub enum Channel {
         /// `whatsapp`.
         Whatsapp = "whatsapp",

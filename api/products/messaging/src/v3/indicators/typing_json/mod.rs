@@ -3,5 +3,7 @@
 //! Typing json: `/v3/Indicators/Typing.json`, with [`create`].
 
 mod create;
+mod enums;
 
 pub use create::{create, Create, CreateRequest};
+pub use enums::{Channel, Event};

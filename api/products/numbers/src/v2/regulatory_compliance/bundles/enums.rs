@@ -21,7 +21,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `EndUserType`.
     pub enum EndUserType {
         /// `business`.
         Business = "business",

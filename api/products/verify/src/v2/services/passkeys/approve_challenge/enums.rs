@@ -3,7 +3,7 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `authenticatorAttachment`.
     pub enum AuthenticatorAttachment {
         /// `platform`.
         Platform = "platform",
@@ -13,7 +13,7 @@ runtime::twilio_enum! {
 }
 
 runtime::twilio_enum! {
-    /// Values of the `` of a .
+    /// Values of `type`.
     pub enum Type {
         /// `public-key`.
         PublicKey = "public-key",
