@@ -142,8 +142,8 @@ fn push_param(p: &ParamInfo, out: &mut Vec<(String, String)>) {
 /// The spec's own kind of value for text with a pattern or a format (a single value, or each
 /// item of a list: identifiers such as `^OQ[a-zA-Z0-9]{32}$`, SIDs of any product
 /// `^[a-zA-Z]{2}[0-9a-fA-F]{32}$`, a comma-joined SID list written as one pattern, an email
-/// address) or a JSON
-/// member holding an object or array; `None` keeps the suite's value for the declared kind.
+/// address) or a JSON member holding an object or array; `None` keeps the suite's value for
+/// the declared kind.
 fn spec_value(p: &ParamInfo, schema: &serde_json::Value, spec: &Spec) -> Option<Vec<String>> {
     let schema = spec.resolve(schema);
     match p.kind.scalar {

@@ -322,6 +322,9 @@ fn path_rest<'a>(path: &'a str, src: &Source) -> &'a str {
         let rest = rest.trim_end_matches(".json");
         return rest.strip_prefix("/Accounts/{AccountSid}").unwrap_or(rest);
     }
+    // `.json` is a suffix of the wire path, not part of a resource's name (messaging's
+    // `/v3/Indicators/Typing.json` is the `typing` resource, as `Calls.json` is `calls`).
+    let path = path.trim_end_matches(".json");
     let first = path.split('/').find(|s| !s.is_empty()).unwrap_or("");
     match src.root.last() {
         Some(v) if snake(first) == *v => &path[1 + first.len()..],

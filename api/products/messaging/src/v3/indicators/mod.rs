@@ -2,6 +2,6 @@
 
 //! Indicators: groups the resources under `/v3/Indicators`.
 //!
-//! Nested resources: [`typing_json`].
+//! Nested resources: [`typing`].
 
-pub mod typing_json;
+pub mod typing;

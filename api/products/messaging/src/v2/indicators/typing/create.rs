@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 
 use super::Channel;
 
-/// Creates a typing json.
+/// Creates a typing.
 #[twilio_endpoint(
     POST,
     "/v2/Indicators/Typing.json",

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 
 use super::{Channel, Event};
 
-/// Creates a typing json.
+/// Creates a typing.
 #[twilio_endpoint(POST, "/v3/Indicators/Typing.json", host = "messaging", body = json, json_model = "TypingIndicatorRequest", helper_call = "typing_indicator.create", exactly_one_of(message_id, from))]
 pub struct Create {
     /// `channel` (JSON body): text; required. Allowed values: `WHATSAPP`, `APPLE`.
