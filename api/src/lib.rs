@@ -39,8 +39,8 @@ pub use runtime::sid;
 pub use runtime::{
     webhook, AccountSid, ApiError, CallOptions, CallSid, Client, ClientBuilder, CommaSeparated,
     Credentials, Date, DateTime, Error, ErrorKind, IdempotencyKey, InvalidParam, InvalidParams,
-    Items, JsonObject, MessageSid, Outcome, Page, ParamError, PaymentSid, PhoneNumber, RawAnswer,
-    RetryEvent, RetryPolicy, RetryReason, SidError, SpaceSeparated, TransportError, Uri,
+    Items, JsonObject, MessageSid, Outcome, Page, ParamError, PaymentSid, PhoneNumber, PrefixedMap,
+    RawAnswer, RetryEvent, RetryPolicy, RetryReason, SidError, SpaceSeparated, TransportError, Uri,
 };
 
 pub mod accounts;

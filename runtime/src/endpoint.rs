@@ -29,6 +29,14 @@ pub trait Endpoint: Serialize {
     /// Checks declared ranges and the rules across parameters; runs before anything is sent.
     fn validate(&self) -> Result<(), InvalidParams>;
 
+    /// Appends the `Name=value` pairs a request with a body sends in its query string
+    /// (`#[twilio(query)]`, OAuth's `account_sid`); nothing for every other declaration.
+    #[doc(hidden)]
+    fn write_query(&self, out: &mut String) -> Result<(), InvalidParams> {
+        let _ = out;
+        Ok(())
+    }
+
     /// The request's idempotency key, if the endpoint has one.
     fn idempotency_key(&self) -> Option<&str>;
 

@@ -57,7 +57,8 @@ pub use param::{IntoParam, InvalidParam, InvalidParams, ParamError};
 pub use rebuild::FromWire;
 pub use registry::{endpoints, Auth, Body, EndpointInfo, Method, Rule, RuleKind};
 pub use request::{
-    CommaSeparated, Date, DateTime, IdempotencyKey, JsonObject, PhoneNumber, SpaceSeparated, Uri,
+    CommaSeparated, Date, DateTime, IdempotencyKey, JsonObject, PhoneNumber, PrefixedMap,
+    SpaceSeparated, Uri,
 };
 pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 pub use sid::{AccountSid, CallSid, MessageSid, PaymentSid, SidError};

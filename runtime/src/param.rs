@@ -331,4 +331,8 @@ pub struct ParamInfo {
     pub default: Option<&'static str>,
     /// Whether Twilio marks the parameter deprecated (`#[twilio(deprecated)]`).
     pub deprecated: bool,
+    /// For a [`PrefixedMap`](crate::PrefixedMap) declared `#[twilio(prefix = "AddOns")]`: the
+    /// prefix its pairs travel under (`AddOns.<key>=<value>`); the parameter's own wire name
+    /// (`AddOnsData`) never goes on the wire.
+    pub prefix: Option<&'static str>,
 }

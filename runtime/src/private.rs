@@ -23,6 +23,7 @@ pub use crate::reflect::Shape;
 pub use crate::registry::{Auth, Body, EndpointInfo, Method, Registration, Rule, RuleKind};
 pub use crate::request::json::{JsonMember, JsonMemberAsItself};
 pub use crate::request::path::PathSegment;
+pub use crate::request::{write_query, PrefixedMap};
 pub use crate::response::generated::*;
 pub use crate::retry::RetryPolicy;
 pub use crate::sid::AccountSid;

@@ -146,11 +146,32 @@ impl<'a> Rebuild<'a> {
             Body::Json => Location::Json,
         };
         let mut seen: Vec<&str> = Vec::new();
-        for (name, _) in &input.pairs {
-            let known = pair_place != Location::Json && info.param_in(pair_place, name).is_some();
+        for (name, value) in &input.pairs {
+            // A request with a body may also take `#[twilio(query)]` parameters (the query
+            // and body pairs arrive together).
+            let known = (pair_place != Location::Json
+                && info
+                    .param_in(pair_place, name)
+                    .is_some_and(|p| p.prefix.is_none()))
+                || info.prefixed_param(pair_place, name).is_some()
+                || (pair_place != Location::Query
+                    && info.param_in(Location::Query, name).is_some());
             if !known && !seen.contains(&name.as_str()) {
                 seen.push(name);
-                this.unknown(name);
+                match info.param_in(pair_place, name).and_then(|p| p.prefix) {
+                    // `AddOnsData={...}`: the map's own name, which Twilio does not read.
+                    Some(prefix) => {
+                        let reason = crate::request::PrefixedMap::try_from(value.as_str())
+                            .err()
+                            .unwrap_or_else(|| {
+                                ParamError::new(format!(
+                                    "travels as `{prefix}.<key>=<value>` pairs, not as one value"
+                                ))
+                            });
+                        this.errors.push(shown(name).into_owned(), reason);
+                    }
+                    None => this.unknown(name),
+                }
             }
         }
         match (&input.json, info.body) {
@@ -279,6 +300,38 @@ impl<'a> Rebuild<'a> {
             }
             (true, false) => None,
             _ => (!refused).then_some(items),
+        }
+    }
+
+    /// A [`PrefixedMap`](crate::PrefixedMap): every pair under its prefix (`AddOns.a.b=c`),
+    /// in the order they arrived. The parameter's own name (`AddOnsData`) is no key of the
+    /// request (`new` refuses it): Twilio reads only the prefixed pairs.
+    pub fn prefixed(
+        &mut self,
+        param: &'static str,
+        required: bool,
+    ) -> Option<crate::request::PrefixedMap> {
+        let prefix = self
+            .params
+            .iter()
+            .find(|p| p.wire_name == param)
+            .and_then(|p| p.prefix)?;
+        let pairs = self.input.pairs.iter().filter_map(|(k, v)| {
+            let rest = k.strip_prefix(prefix)?.strip_prefix('.')?;
+            Some((rest, v.as_str()))
+        });
+        match crate::request::PrefixedMap::from_pairs(pairs) {
+            Ok(map) if map.is_empty() => {
+                if required {
+                    self.errors.push(param, ParamError::new("is required"));
+                }
+                None
+            }
+            Ok(map) => Some(map),
+            Err(reason) => {
+                self.errors.push(param, reason);
+                None
+            }
         }
     }
 

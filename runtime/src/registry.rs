@@ -212,6 +212,19 @@ impl EndpointInfo {
             .find(|p| p.location == location && p.wire_name == wire_name)
     }
 
+    /// The [`PrefixedMap`](crate::PrefixedMap) parameter a query or form key belongs to, and
+    /// the key below its prefix: `AddOns.a.b` → (`AddOnsData`, `"a.b"`).
+    pub fn prefixed_param<'k>(
+        &self,
+        location: Location,
+        key: &'k str,
+    ) -> Option<(&ParamInfo, &'k str)> {
+        self.params.iter().find_map(|p| {
+            let rest = key.strip_prefix(p.prefix?)?.strip_prefix('.')?;
+            (p.location == location).then_some((p, rest))
+        })
+    }
+
     /// The path of the start function a user writes, e.g. `api::payments::create`.
     ///
     /// A declaration in a module named after its start function (the generated layout:

@@ -41,7 +41,7 @@ impl WireInput {
                 input.path.push((k.clone(), v.clone()));
             } else if info.param_in(Location::Header, k).is_some() {
                 input.headers.push((k.clone(), v.clone()));
-            } else if info.body == Body::Json {
+            } else if info.body == Body::Json && info.param_in(Location::Query, k).is_none() {
                 let json_valued = info
                     .param_in(Location::Json, k)
                     .is_some_and(|p| p.kind.scalar == crate::param::Scalar::Json);
@@ -61,6 +61,19 @@ impl WireInput {
                         json.insert(k.clone(), value);
                     }
                 }
+            } else if let Some((prefix, map)) = info
+                .params
+                .iter()
+                .find(|p| p.wire_name == k && p.prefix.is_some())
+                .and_then(|p| Some((p.prefix?, crate::PrefixedMap::try_from(v.as_str()).ok()?)))
+            {
+                // A flat pair gives a prefixed map as its JSON text; the request carries it as
+                // the pairs Twilio reads (`AddOns.a.b=c`). Text that is no such map stays as
+                // it came, for the declaration to refuse.
+                input.pairs.extend(
+                    map.pairs()
+                        .map(|(key, value)| (format!("{prefix}.{key}"), value.to_owned())),
+                );
             } else {
                 input.pairs.push((k.clone(), v.clone()));
             }

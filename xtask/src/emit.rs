@@ -201,7 +201,7 @@ pub use runtime::{
     webhook, AccountSid, ApiError, CallOptions, CallSid, Client, ClientBuilder,
     CommaSeparated, Credentials, Date, DateTime, Error, ErrorKind, IdempotencyKey,
     InvalidParam, InvalidParams, Items, JsonObject, MessageSid, Outcome, Page, ParamError,
-    PaymentSid, PhoneNumber, RawAnswer, RetryEvent, RetryPolicy, RetryReason, SidError,
+    PaymentSid, PhoneNumber, PrefixedMap, RawAnswer, RetryEvent, RetryPolicy, RetryReason, SidError,
     SpaceSeparated, TransportError, Uri,
 };
 
@@ -489,6 +489,12 @@ fn op_rs(segs: &[String], op: &Op) -> String {
         }
         if f.deprecated {
             attrs.push("deprecated".into());
+        }
+        if let Some(prefix) = &f.prefix {
+            attrs.push(format!("prefix = {prefix:?}"));
+        }
+        if f.place == Place::Query && matches!(op.method, "POST" | "PUT" | "PATCH") {
+            attrs.push("query".into());
         }
         if !attrs.is_empty() {
             let _ = writeln!(body, "    #[twilio({})]", attrs.join(", "));

@@ -42,6 +42,7 @@ const RESERVED: &[&str] = &[
     "Date",
     "Page",
     "JsonObject",
+    "PrefixedMap",
     "HttpMethod",
     "Decimal",
     "OffsetDateTime",
@@ -151,6 +152,8 @@ pub struct Field {
     /// Twilio's default, as it travels.
     pub default: Option<String>,
     pub deprecated: bool,
+    /// `prefixed-collapsible-map-AddOns`: a `PrefixedMap` sent as `AddOns.<key>=<value>`.
+    pub prefix: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -540,9 +543,8 @@ impl Builder<'_> {
         let mut rest = Vec::new();
         for p in &params {
             let place = match p.get("in").and_then(Value::as_str) {
-                // A POST, PUT or PATCH sends its parameters in the body: a query parameter
-                // beside a body cannot be declared (left out; the static check reports it).
-                Some("query") if matches!(method, "POST" | "PUT" | "PATCH") => continue,
+                // A query parameter beside a body (OAuth's `POST /v2/token?account_sid=`) is
+                // declared `#[twilio(query)]`.
                 Some("query") => Place::Query,
                 // The client writes `Authorization` itself (credentials, tokens).
                 Some("header")
@@ -778,6 +780,7 @@ impl Builder<'_> {
                 _ => None,
             }),
             deprecated: schema.get("deprecated").and_then(Value::as_bool) == Some(true),
+            prefix: map_prefix(schema).map(str::to_owned),
         }
     }
 
@@ -832,6 +835,7 @@ impl Builder<'_> {
                     TypeRef::Plain(if negative { "i64" } else { "u32" }.into())
                 }
                 (Some("number"), _) => TypeRef::Plain("Decimal".into()),
+                _ if map_prefix(schema).is_some() => TypeRef::Runtime("", "PrefixedMap".into()),
                 _ => TypeRef::Runtime("", "JsonObject".into()),
             }
         };
@@ -1315,7 +1319,11 @@ fn type_words(schema: &Value) -> String {
         _ if schema.get("$ref").is_some() => "one of the values listed below".to_owned(),
         _ => "any JSON value".to_owned(),
     };
-    if let Some(f) = format {
+    if let Some(prefix) = map_prefix(schema) {
+        out.push_str(&format!(
+            ", sent flattened as `{prefix}.<key>=<value>` pairs"
+        ));
+    } else if let Some(f) = format {
         out.push_str(&format!(", format `{f}`"));
     }
     out
@@ -1493,6 +1501,16 @@ fn helper_model_name(body: &Value, operation_id: &str) -> Option<String> {
         Some(title) => pascal(title),
         None => format!("{operation_id}Request"),
     })
+}
+
+/// The prefix of a `prefixed-collapsible-map-<Prefix>` object (Lookup's `AddOnsData`): sent
+/// flattened, as the official helpers send it, `<Prefix>.<key>=<value>`.
+fn map_prefix(schema: &Value) -> Option<&str> {
+    schema
+        .get("format")?
+        .as_str()?
+        .strip_prefix("prefixed-collapsible-map-")
+        .filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! `-H 'Name: value'` per header parameter, the query exactly as the client encodes it, every
 //! word single-quoted.
 
+use runtime::param::Location;
+
 use super::quote::shell_single_quote as q;
 use super::{Call, Target, GATEWAY_KEY_ID_VAR, GATEWAY_KEY_SECRET_VAR};
 
@@ -13,9 +15,15 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
         Target::Gateway { origin } => format!("{origin}{}", call.op.gateway_prefix()),
     };
     let mut url = format!("{origin}{}", call.filled_path());
-    // Parameters go in the query only where the operation has no body (PUT and PATCH have one).
+    // Parameters go in the query where the operation has no body (PUT and PATCH have one),
+    // and those declared `#[twilio(query)]` beside a body.
     let is_query = call.op.info.body == runtime::Body::None;
-    if is_query {
+    if !is_query {
+        if let Some(query) = call.encoded_query().filter(|q| !q.is_empty()) {
+            url.push('?');
+            url.push_str(query);
+        }
+    } else {
         let query = match call.encoded_query() {
             Some(q) => q.to_owned(),
             None => encode_pairs(call),
@@ -27,7 +35,11 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     }
     let mut lines = Vec::new();
     let json = call.op.info.body == runtime::Body::Json;
-    let body_values: Vec<&super::Value> = call.values.iter().filter(|v| !v.is_header()).collect();
+    let body_values: Vec<&super::Value> = call
+        .values
+        .iter()
+        .filter(|v| !v.is_header() && !(!is_query && v.param.location == Location::Query))
+        .collect();
     let has_data = !is_query && (call.body.is_some() || !body_values.is_empty());
     if has_data && call.op.info.method == runtime::Method::Post {
         lines.push(format!("curl {}", q(&url)));
@@ -50,11 +62,8 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     } else if !is_query {
         let mut any = false;
         for v in &body_values {
-            for item in wire_items(v) {
-                lines.push(format!(
-                    "--data-urlencode {}",
-                    q(&format!("{}={item}", v.param.wire_name))
-                ));
+            for (name, item) in wire_pairs(v) {
+                lines.push(format!("--data-urlencode {}", q(&format!("{name}={item}"))));
                 any = true;
             }
         }
@@ -84,25 +93,35 @@ pub(super) fn json_body(values: &[&super::Value]) -> String {
     serde_json::Value::Object(object).to_string()
 }
 
-/// The values of one parameter as they travel: a joined list is one value again.
-fn wire_items(v: &super::Value) -> Vec<String> {
+/// The pairs one parameter travels as: a joined list is one value again, a prefixed map
+/// (`AddOnsData`) its flattened `AddOns.<key>=<value>` pairs.
+fn wire_pairs(v: &super::Value) -> Vec<(String, String)> {
+    let name = v.param.wire_name;
+    if let Some(prefix) = v.param.prefix {
+        if let Ok(map) = runtime::PrefixedMap::try_from(v.first()) {
+            return map
+                .pairs()
+                .map(|(key, value)| (format!("{prefix}.{key}"), value.to_owned()))
+                .collect();
+        }
+    }
     match v.param.kind.list {
-        Some(runtime::param::ListStyle::Joined(sep)) => vec![v.items.join(sep)],
-        _ => v.items.clone(),
+        Some(runtime::param::ListStyle::Joined(sep)) => vec![(name.to_owned(), v.items.join(sep))],
+        _ => v
+            .items
+            .iter()
+            .map(|i| (name.to_owned(), i.clone()))
+            .collect(),
     }
 }
 
 /// The form encoding of the values (for a query the declaration has not encoded yet).
 fn encode_pairs(call: &Call) -> String {
-    let pairs: Vec<(&str, String)> = call
+    let pairs: Vec<(String, String)> = call
         .values
         .iter()
         .filter(|v| !v.is_header())
-        .flat_map(|v| {
-            wire_items(v)
-                .into_iter()
-                .map(move |i| (v.param.wire_name, i))
-        })
+        .flat_map(wire_pairs)
         .collect();
     serde_html_form::to_string(&pairs).unwrap_or_default()
 }

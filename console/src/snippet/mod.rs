@@ -98,7 +98,11 @@ impl Call {
     /// else the form's non-header values as one object (curl, Python and Node all send this).
     pub fn json_body_text(&self) -> String {
         self.body.clone().unwrap_or_else(|| {
-            let members: Vec<&Value> = self.values.iter().filter(|v| !v.is_header()).collect();
+            let members: Vec<&Value> = self
+                .values
+                .iter()
+                .filter(|v| !v.is_header() && v.param.location != Location::Query)
+                .collect();
             curl::json_body(&members)
         })
     }
@@ -125,8 +129,12 @@ impl Call {
             }
         }
         let encoded: Vec<(String, String)> = match &checked.request {
-            Some(r) if r.body.is_some() && op.info.body == runtime::Body::Json => r.json_pairs(),
-            Some(r) if r.body.is_some() => r.form_pairs(),
+            // A request with a body can carry a few parameters in its query too
+            // (`#[twilio(query)]`).
+            Some(r) if r.body.is_some() && op.info.body == runtime::Body::Json => {
+                [r.query_pairs(), r.json_pairs()].concat()
+            }
+            Some(r) if r.body.is_some() => [r.query_pairs(), r.form_pairs()].concat(),
             Some(r) => r.query_pairs(),
             None => checked
                 .pairs
@@ -140,7 +148,18 @@ impl Call {
                 .collect(),
         };
         let mut values: Vec<Value> = Vec::new();
+        // A prefixed map (`AddOns.a.b=c`) is one parameter again, its value the JSON object
+        // the helpers take (`add_ons_data={"a": {"b": "c"}}`).
+        let mut prefixed: Vec<(&'static ParamInfo, String, String)> = Vec::new();
         for (name, value) in encoded {
+            let place = op.info.params.iter().find_map(|p| {
+                let rest = name.strip_prefix(p.prefix?)?.strip_prefix('.')?;
+                Some((p, rest.to_owned()))
+            });
+            if let Some((param, key)) = place {
+                prefixed.push((param, key, value));
+                continue;
+            }
             let Some(param) = op.info.param(&name) else {
                 continue;
             };
@@ -153,6 +172,20 @@ impl Call {
                     param,
                     items: vec![value],
                 }),
+            }
+        }
+        for param in op.info.params.iter().filter(|p| p.prefix.is_some()) {
+            let pairs = prefixed
+                .iter()
+                .filter(|(p, _, _)| p.wire_name == param.wire_name)
+                .map(|(_, k, v)| (k.as_str(), v.as_str()));
+            if let Ok(map) = runtime::PrefixedMap::from_pairs(pairs) {
+                if !map.is_empty() {
+                    values.push(Value {
+                        param,
+                        items: vec![map.to_json().to_string()],
+                    });
+                }
             }
         }
         let headers: Vec<(String, String)> = match &checked.request {

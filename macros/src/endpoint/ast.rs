@@ -55,6 +55,10 @@ pub struct Field {
     pub header: Option<LitStr>,
     pub default: Option<LitStr>,
     pub deprecated: Option<Span>,
+    /// `prefix = "AddOns"`: a `PrefixedMap` sent as `AddOns.<key>=<value>` pairs.
+    pub prefix: Option<LitStr>,
+    /// `query`: a parameter of a POST, PUT or PATCH that travels in the query string.
+    pub query: Option<Span>,
     /// The field's own `///` lines.
     pub docs: Vec<String>,
 }

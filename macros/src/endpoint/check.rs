@@ -65,13 +65,36 @@ pub fn check(decl: &Declaration, cx: &Ctxt) -> Option<Endpoint> {
     if let (Some(lit), Some(pieces)) = (&attr.path, &pieces) {
         bind(lit, pieces, decl, &mut params, cx);
     }
-    for p in params.iter_mut().filter(|p| p.location != Location::Path) {
-        if p.location != Location::Header {
-            p.location = match body {
-                Some(Body::Json) => Location::Json,
-                Some(Body::Form) => Location::Form,
-                _ => Location::Query,
-            };
+    for (p, f) in params.iter_mut().zip(&decl.fields) {
+        if p.location == Location::Header {
+            if let Some(span) = f.query {
+                cx.error(
+                    span,
+                    format!("`{}` is a header parameter, not a query one", p.ident),
+                );
+            }
+            continue;
+        }
+        if p.location == Location::Path {
+            if let Some(span) = f.query {
+                cx.error(span, format!("`{}` fills the path, not the query", p.ident));
+            }
+            continue;
+        }
+        p.location = match body {
+            // A parameter Twilio reads from the query string of a request with a body
+            // (OAuth's `POST /v2/token?account_sid=…`).
+            Some(Body::Json | Body::Form) if f.query.is_some() => Location::Query,
+            Some(Body::Json) => Location::Json,
+            Some(Body::Form) => Location::Form,
+            _ => Location::Query,
+        };
+        if let (Some(Body::None), Some(span)) = (body, f.query) {
+            cx.error_help(
+                span,
+                format!("`{}` is in the query already", p.ident),
+                "a request without a body sends every parameter in the query; remove `query`",
+            );
         }
     }
     fields(decl, &mut params, attr.paged.is_some(), cx);
@@ -386,6 +409,7 @@ fn param(f: &ast::Field, cx: &Ctxt) -> Param {
         range: f.range.clone(),
         default: f.default.as_ref().map(LitStr::value),
         deprecated: f.deprecated.is_some(),
+        prefix: f.prefix.as_ref().map(LitStr::value),
         docs: f.docs.clone(),
         account_default: false,
         shadowed: false,
@@ -629,6 +653,37 @@ fn fields(decl: &Declaration, params: &mut [Param], paged: bool, cx: &Ctxt) {
         if let Some(default) = &f.default {
             default_value(p, default, cx);
         }
+        prefix(p, f, cx);
+    }
+}
+
+/// `prefix = "…"` belongs on a `PrefixedMap` in a query or form, and a `PrefixedMap` needs one.
+fn prefix(p: &Param, f: &ast::Field, cx: &Ctxt) {
+    let is_map = type_name(&p.inner).as_deref() == Some("PrefixedMap");
+    match &f.prefix {
+        Some(lit) if !is_map => cx.error_help(
+            lit.span(),
+            format!("`{}` has a prefix but is not a `PrefixedMap`", p.ident),
+            "a prefix names the pairs a `runtime::PrefixedMap` is sent as; remove it, or make the field a `PrefixedMap`",
+        ),
+        Some(lit) if !matches!(p.location, Location::Query | Location::Form) => cx.error_help(
+            lit.span(),
+            format!(
+                "`{}` is a {} parameter; a prefixed map travels as query or form pairs",
+                p.ident,
+                p.location.as_str()
+            ),
+            "remove `prefix`, or move the field to a declaration without `body = json`",
+        ),
+        None if is_map => cx.error_help(
+            p.span,
+            format!("`{}` is a `PrefixedMap` without a prefix", p.ident),
+            format!(
+                "name the prefix its pairs travel under: `#[twilio(prefix = \"{}\")]`",
+                p.wire.trim_end_matches("Data")
+            ),
+        ),
+        _ => {}
     }
 }
 

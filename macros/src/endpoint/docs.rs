@@ -42,7 +42,15 @@ pub fn values(p: &Param) -> String {
     let name = type_name(inner).unwrap_or_default();
     let linked = format!("[`{text}`]");
     let plain = format!("`{text}`");
+    let prefixed;
     let (ty, what) = match name.as_str() {
+        "PrefixedMap" => {
+            prefixed = format!(
+                "a JSON object, sent as `{}.<key>=<value>` pairs (nested keys joined by `.`)",
+                p.prefix.as_deref().unwrap_or("<prefix>")
+            );
+            (linked, prefixed.as_str())
+        }
         "String" => (plain, "text"),
         "bool" => (plain, "`true` or `false`"),
         "u8" | "u16" | "u32" | "u64" | "i32" | "i64" => (plain, "an integer"),

@@ -87,10 +87,13 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
 
     let ident = &e.item.ident;
     let name = ident.to_string();
+    // A request with a body sends its `#[twilio(query)]` parameters apart (`write_query`).
+    let has_body = e.body != Body::None;
     let body: Vec<&Param> = e
         .params
         .iter()
         .filter(|p| !matches!(p.location, Location::Path | Location::Header))
+        .filter(|p| !(has_body && p.location == Location::Query))
         .collect();
     let required = body.iter().filter(|p| p.required).count();
     let present = body.iter().filter(|p| !p.required).map(|p| {
@@ -98,6 +101,14 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
         quote!(+ usize::from(self.#field.is_some()))
     });
     let json = e.body == Body::Json;
+    // A prefixed map writes keys of its own (`AddOns.a.b`), which a struct's fixed field names
+    // cannot: such a declaration serializes as a map (the same pairs, in the same order).
+    let as_map = body.iter().any(|p| p.prefix.is_some());
+    let (trait_, entry) = if as_map {
+        (quote!(SerializeMap), quote!(serialize_entry))
+    } else {
+        (quote!(SerializeStruct), quote!(serialize_field))
+    };
     let fields = body.iter().map(|p| {
         let field = &p.ident;
         let wire = &p.wire;
@@ -111,18 +122,41 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
                 v
             }
         };
+        if let Some(prefix) = &p.prefix {
+            let pairs = quote! {
+                for (key, text) in #q::PrefixedMap::pairs(value) {
+                    #q::serde::ser::SerializeMap::serialize_entry(
+                        &mut state,
+                        &::std::format!("{}.{}", #prefix, key),
+                        text,
+                    )?;
+                }
+            };
+            return if p.required {
+                quote!({ let value = &self.#field; #pairs })
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#field { #pairs }
+                }
+            };
+        }
         if p.required {
             let v = value(quote!(&self.#field));
-            quote!(#q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, #v)?;)
+            quote!(#q::serde::ser::#trait_::#entry(&mut state, #wire, #v)?;)
         } else {
             let v = value(quote!(value));
             quote! {
                 if let ::core::option::Option::Some(value) = &self.#field {
-                    #q::serde::ser::SerializeStruct::serialize_field(&mut state, #wire, #v)?;
+                    #q::serde::ser::#trait_::#entry(&mut state, #wire, #v)?;
                 }
             }
         }
     });
+    let start = if as_map {
+        quote!(serializer.serialize_map(::core::option::Option::None)?)
+    } else {
+        quote!(serializer.serialize_struct(#name, #required #(#present)*)?)
+    };
     let chooser = json.then(|| quote!(#[allow(unused_imports)] use #q::JsonMemberAsItself as _;));
     let state = if body.is_empty() {
         quote!(let state)
@@ -138,9 +172,9 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
             fn serialize<S: #q::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 #chooser
                 // The exact count: serde_json writes `{}` at once for a struct of length 0.
-                #state = serializer.serialize_struct(#name, #required #(#present)*)?;
+                #state = #start;
                 #(#fields)*
-                #q::serde::ser::SerializeStruct::end(state)
+                #q::serde::ser::#trait_::end(state)
             }
         }
     }
@@ -172,6 +206,7 @@ fn param_info(q: &TokenStream, p: &Param) -> TokenStream {
     let doc = docs::first_paragraph(&p.docs);
     let default = option(p.default.as_ref().map(|d| quote!(#d)));
     let deprecated = p.deprecated;
+    let prefix = option(p.prefix.as_ref().map(|x| quote!(#x)));
     quote! {
         #q::ParamInfo {
             field: #field,
@@ -184,11 +219,53 @@ fn param_info(q: &TokenStream, p: &Param) -> TokenStream {
             doc: #doc,
             default: #default,
             deprecated: #deprecated,
+            prefix: #prefix,
         }
     }
 }
 
+/// `write_query` for a request with a body and `#[twilio(query)]` parameters: those go in the
+/// query string, form-encoded as the body is. `None` leaves the trait's (empty) default.
+fn write_query(e: &Endpoint, q: &TokenStream) -> Option<TokenStream> {
+    let ident = &e.item.ident;
+    let query: Vec<&Param> = e
+        .params
+        .iter()
+        .filter(|p| e.body != Body::None && p.location == Location::Query)
+        .collect();
+    if query.is_empty() {
+        return None;
+    }
+    let entries = query.iter().map(|p| {
+        let field = &p.ident;
+        let wire = &p.wire;
+        if p.required {
+            quote!(#q::serde::ser::SerializeMap::serialize_entry(&mut state, #wire, &self.0.#field)?;)
+        } else {
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.0.#field {
+                    #q::serde::ser::SerializeMap::serialize_entry(&mut state, #wire, value)?;
+                }
+            }
+        }
+    });
+    Some(quote! {
+        fn write_query(&self, out: &mut ::std::string::String) -> ::core::result::Result<(), #q::InvalidParams> {
+            struct Query<'a>(&'a #ident);
+            impl #q::serde::Serialize for Query<'_> {
+                fn serialize<S: #q::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    let mut state = serializer.serialize_map(::core::option::Option::None)?;
+                    #(#entries)*
+                    #q::serde::ser::SerializeMap::end(state)
+                }
+            }
+            #q::write_query(out, &Query(self))
+        }
+    })
+}
+
 fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
+    let query = write_query(e, q);
     let ident = &e.item.ident;
     let name = ident.to_string();
     let function = e.fn_ident.to_string();
@@ -369,6 +446,7 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
                 #idempotency
             }
             #headers
+            #query
         }
         #q::inventory::submit! { #q::Registration(&<#ident as #q::Endpoint>::INFO) }
     }
@@ -559,6 +637,9 @@ fn from_wire(e: &Endpoint, q: &TokenStream) -> TokenStream {
             Location::Query | Location::Form if p.list_item.is_some() => quote!(list),
             Location::Query | Location::Form => quote!(pair),
         };
+        if p.prefix.is_some() {
+            return quote!(let #field = rebuild.prefixed(#wire, #required););
+        }
         quote!(let #field = rebuild.#read(#wire, #required, #convert);)
     });
     let required: Vec<&syn::Ident> = e

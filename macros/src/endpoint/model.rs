@@ -175,6 +175,8 @@ pub struct Param {
     pub range: Option<Range>,
     pub default: Option<String>,
     pub deprecated: bool,
+    /// `prefix = "AddOns"`: a `PrefixedMap` sent as `AddOns.<key>=<value>` pairs.
+    pub prefix: Option<String>,
     pub docs: Vec<String>,
     /// `T` of a `Vec<T>` parameter (a list sent as a repeated key).
     pub list_item: Option<Type>,

@@ -29,7 +29,7 @@ const OPTIONS: &[&str] = &[
 
 const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"`, `helper_call = \"a(Sid).b.create\"` and `crate = \"path\"`";
 
-const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"` and `deprecated`";
+const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"`, `prefix = \"AddOns\"`, `query` and `deprecated`";
 
 /// Reads the attribute and the struct.
 pub fn declaration(args: TokenStream, mut item: ItemStruct, cx: &Ctxt) -> Declaration {
@@ -336,6 +336,8 @@ fn field(f: &mut syn::Field, cx: &Ctxt) -> Option<Field> {
         header: None,
         default: None,
         deprecated: None,
+        prefix: None,
+        query: None,
         docs: Vec::new(),
     };
     let mut keep = Vec::new();
@@ -433,8 +435,32 @@ fn field_option(input: ParseStream, field: &mut Field, cx: &Ctxt) -> syn::Result
             twice(field.deprecated.is_some())?;
             field.deprecated = Some(key.span());
         }
+        "query" => {
+            twice(field.query.is_some())?;
+            field.query = Some(key.span());
+        }
+        "prefix" => {
+            twice(field.prefix.is_some())?;
+            let lit: LitStr = value(input, "prefix = \"AddOns\"")?;
+            let text = lit.value();
+            if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
+                // Kept all the same, so the field is not also reported as missing its prefix.
+                cx.error(
+                    lit.span(),
+                    "a prefix is a parameter name: letters and digits, e.g. `AddOns`",
+                );
+            }
+            field.prefix = Some(lit);
+        }
         other => {
-            let known = ["rename", "range", "header", "default", "deprecated"];
+            let known = [
+                "rename",
+                "range",
+                "header",
+                "default",
+                "deprecated",
+                "prefix",
+            ];
             let message = match nearest(other, known) {
                 Some(known) => format!("unknown field option `{other}`; did you mean `{known}`?"),
                 None => format!("unknown field option `{other}`"),

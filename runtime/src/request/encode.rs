@@ -28,6 +28,15 @@ pub(crate) fn encode<E: Endpoint>(
             reason: ParamError::new(format!("cannot be form-encoded: {e}")),
         }]))
     };
+    if E::INFO.method.has_body() {
+        // The few parameters such a request sends in its query (`#[twilio(query)]`).
+        let mark = target.len();
+        target.push('?');
+        params.write_query(&mut target).map_err(Error::invalid)?;
+        if target.len() == mark + 1 {
+            target.truncate(mark);
+        }
+    }
     if E::INFO.body == Body::Json {
         let body = serde_json::to_string(params).map_err(|e| {
             Error::invalid(InvalidParams(vec![InvalidParam {
@@ -65,4 +74,15 @@ const fn form_capacity(params: &[ParamInfo]) -> usize {
         i += 1;
     }
     total
+}
+
+/// Form-encodes `value` onto `out` (generated `write_query` code).
+#[doc(hidden)]
+pub fn write_query(out: &mut String, value: &impl serde::Serialize) -> Result<(), InvalidParams> {
+    serde_html_form::ser::push_to_string(out, value).map_err(|e| {
+        InvalidParams(vec![InvalidParam {
+            param: "(query)".into(),
+            reason: ParamError::new(format!("cannot be form-encoded: {e}")),
+        }])
+    })
 }

@@ -8,12 +8,16 @@ mod encode;
 pub(crate) mod json;
 mod list;
 pub mod path;
+mod prefixed;
 mod text;
 
 pub use date::{Date, DateTime};
 pub(crate) use encode::encode;
+#[doc(hidden)]
+pub use encode::write_query;
 pub use json::JsonObject;
 pub use list::{Comma, CommaSeparated, ConstSeparator, Joined, Space, SpaceSeparated};
+pub use prefixed::PrefixedMap;
 pub use text::{IdempotencyKey, PhoneNumber, Uri};
 
 /// The conversions every text-valued parameter type has, written once: `TryFrom` the string

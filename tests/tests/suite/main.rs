@@ -15,6 +15,7 @@ mod declare_outside_api;
 mod faults;
 mod pagination;
 mod payments;
+mod prefixed_map;
 mod products;
 mod response_models;
 mod send_raw;

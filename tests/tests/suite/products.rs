@@ -70,6 +70,9 @@ mod shapes {
         /// The grant.
         #[twilio(rename = "grant_type")]
         pub grant_type: String,
+        /// A parameter of the query beside the form body (OAuth v2's `account_sid`).
+        #[twilio(rename = "account_sid", query)]
+        pub account_sid: Option<String>,
     }
 
     /// Lists an organization's accounts (OAuth2, as the Organizations API).
@@ -319,6 +322,47 @@ async fn auth_none_sends_no_credentials() {
     let sent = &server.received_requests().await.expect("recording")[0];
     assert!(sent.headers.get("authorization").is_none());
     assert_eq!(sent.body, b"grant_type=client_credentials");
+}
+
+#[tokio::test]
+async fn a_query_parameter_beside_a_form_body_goes_in_the_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v1/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let client = Client::builder(AC, TOKEN)
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    create_token("client_credentials")
+        .account_sid(AC)
+        .send(&client)
+        .await
+        .expect("sent");
+    let sent = &server.received_requests().await.expect("recording")[0];
+    assert_eq!(sent.url.query(), Some(&*format!("account_sid={AC}")));
+    assert_eq!(sent.body, b"grant_type=client_credentials");
+
+    // A server rebuilding the request takes it from the query and body pairs together, and
+    // sends it back where it came from.
+    use runtime::{FromWire, WireInput};
+    let wire = WireInput {
+        pairs: vec![
+            ("grant_type".into(), "client_credentials".into()),
+            ("account_sid".into(), AC.into()),
+        ],
+        ..WireInput::default()
+    };
+    let rebuilt = shapes::CreateToken::from_wire(&wire).expect("rebuilt");
+    assert_eq!(rebuilt.account_sid.as_deref(), Some(AC));
+    let (target, body) = client.encode(&rebuilt).expect("encoded");
+    assert!(
+        target.ends_with(&format!("/v1/token?account_sid={AC}")),
+        "{target}"
+    );
+    assert_eq!(body.as_deref(), Some("grant_type=client_credentials"));
 }
 
 /// Page `i` of three in the `meta` envelope; the links name Twilio's host, absolute.

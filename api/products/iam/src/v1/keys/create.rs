@@ -6,7 +6,7 @@ use runtime::{twilio_endpoint, JsonObject};
 use super::{Keytype, NewKey};
 
 /// Creates a new key.
-#[twilio_endpoint(POST, "/v1/Keys", host = "iam", helper_call = "get_api_keys.create", response = NewKey, status = 201)]
+#[twilio_endpoint(POST, "/v1/Keys", host = "iam", helper_call = "new_api_key.create", response = NewKey, status = 201)]
 pub struct Create {
     /// `AccountSid` (form body): text; required. 34 characters. A SID: `AC` and 32 hex digits.
     pub account_sid: AccountSid,

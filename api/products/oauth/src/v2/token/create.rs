@@ -7,6 +7,9 @@ use super::V2Oauth2TokenResponse;
 /// Creates a v2 oauth2 token response.
 #[twilio_endpoint(POST, "/v2/token", host = "oauth", auth = none, helper_call = "token.create", response = V2Oauth2TokenResponse)]
 pub struct Create {
+    /// `account_sid` (query string): text; optional.
+    #[twilio(rename = "account_sid", query)]
+    pub account_sid: Option<String>,
     /// `audience` (form body): text; optional.
     #[twilio(rename = "audience")]
     pub audience: Option<String>,

@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use super::CreateReportResponse;
 
 /// Creates a create report response.
-#[twilio_endpoint(POST, "/v2/Voice/Reports", host = "insights", body = json, json_model = "InsightsV2CreateAccountReportRequest", helper_call = "reports().create", response = CreateReportResponse, status = 201)]
+#[twilio_endpoint(POST, "/v2/Voice/Reports", host = "insights", body = json, json_model = "InsightsV2CreateAccountReportRequest", helper_call = "reports.create", response = CreateReportResponse, status = 201)]
 pub struct Create {
     /// `filters` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "filters")]

@@ -5,5 +5,5 @@ use runtime::twilio_endpoint;
 use super::PortingWebhookConfiguration;
 
 /// Creates a porting webhook configuration.
-#[twilio_endpoint(POST, "/v1/Porting/Configuration/Webhook", host = "numbers", body = json, helper_call = "webhook.create", response = PortingWebhookConfiguration, status = 201)]
+#[twilio_endpoint(POST, "/v1/Porting/Configuration/Webhook", host = "numbers", body = json, helper_call = "porting_webhook_configurations.create", response = PortingWebhookConfiguration, status = 201)]
 pub struct Create {}

@@ -6,7 +6,7 @@ use runtime::twilio_endpoint;
 use super::{AuthenticatorAttachment, Type};
 
 /// Creates a verify factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json, json_model = "VerifyPasskeysFactorRequest", helper_call = "services(ServiceSid).verify_factor.update")]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json, json_model = "VerifyPasskeysFactorRequest", helper_call = "services(ServiceSid).new_verify_factors.update")]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

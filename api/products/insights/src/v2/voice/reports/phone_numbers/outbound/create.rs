@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 use crate::v2::voice::reports::CreateReportResponse;
 
 /// Creates a create report response.
-#[twilio_endpoint(POST, "/v2/Voice/Reports/PhoneNumbers/Outbound", host = "insights", body = json, json_model = "InsightsV2CreatePhoneNumbersReportRequest", helper_call = "outbound().create", response = CreateReportResponse, status = 201)]
+#[twilio_endpoint(POST, "/v2/Voice/Reports/PhoneNumbers/Outbound", host = "insights", body = json, json_model = "InsightsV2CreatePhoneNumbersReportRequest", helper_call = "outbound_reports.create", response = CreateReportResponse, status = 201)]
 pub struct Create {
     /// `filters` (JSON body): a list of one of the values listed below; optional.
     #[twilio(rename = "filters")]
