@@ -513,3 +513,55 @@ async fn our_client_pages_a_product_through_the_gateway() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_prefixed_map_and_a_query_parameter_beside_a_body_are_forwarded_where_twilio_reads_them()
+{
+    let (gateway, key, log) = start(&["lookups", "oauth"]).await;
+    // Lookup's `AddOnsData` as the helpers send it: `AddOns.<add-on>.<key>=<value>`.
+    let answer = http()
+        .get(format!(
+            "{}/lookups/v1/PhoneNumbers/+14155550100?AddOns=nomorobo_spamscore&AddOns.nomorobo_spamscore.score=1",
+            gateway.url()
+        ))
+        .header("Authorization", key.basic())
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 200, "{:?}", answer.text().await);
+    // The map's own name is no key Twilio reads: refused, nothing sent.
+    let refused = http()
+        .get(format!(
+            "{}/lookups/v1/PhoneNumbers/+14155550100?AddOnsData=%7B%22a%22%3A%22b%22%7D",
+            gateway.url()
+        ))
+        .header("Authorization", key.basic())
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(refused.status(), 400);
+    let text = refused.text().await.expect("body");
+    assert!(text.contains("AddOns.<key>=<value>"), "{text}");
+    // OAuth v2's `account_sid` in the query beside the form body.
+    let answer = http()
+        .post(format!(
+            "{}/oauth/v2/token?account_sid={ACCOUNT}",
+            gateway.url()
+        ))
+        .header("Authorization", key.basic())
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("answer");
+    assert!(answer.status().is_success(), "{:?}", answer.text().await);
+    let got = got(&log);
+    let targets: Vec<&str> = got.iter().map(|g| g.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/lookups/v1/PhoneNumbers/+14155550100?AddOns=nomorobo_spamscore&AddOns.nomorobo_spamscore.score=1",
+            &*format!("/oauth/v2/token?account_sid={ACCOUNT}"),
+        ]
+    );
+    assert_eq!(got[1].body, b"grant_type=client_credentials");
+}
