@@ -38,7 +38,7 @@ pub(super) fn snippet(call: &Call, target: &Target) -> String {
     let body_values: Vec<&super::Value> = call
         .values
         .iter()
-        .filter(|v| !v.is_header() && !(!is_query && v.param.location == Location::Query))
+        .filter(|v| !v.is_header() && (is_query || v.param.location != Location::Query))
         .collect();
     let has_data = !is_query && (call.body.is_some() || !body_values.is_empty());
     if has_data && call.op.info.method == runtime::Method::Post {
