@@ -666,6 +666,11 @@ fn prefix(p: &Param, f: &ast::Field, cx: &Ctxt) {
             format!("`{}` has a prefix but is not a `PrefixedMap`", p.ident),
             "a prefix names the pairs a `runtime::PrefixedMap` is sent as; remove it, or make the field a `PrefixedMap`",
         ),
+        Some(lit) if f.query.is_some() => cx.error_help(
+            lit.span(),
+            format!("`{}` is a prefixed map in the query of a request with a body", p.ident),
+            "no Twilio operation has one; remove `query` to send its pairs in the body",
+        ),
         Some(lit) if !matches!(p.location, Location::Query | Location::Form) => cx.error_help(
             lit.span(),
             format!(
