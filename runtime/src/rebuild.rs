@@ -317,8 +317,10 @@ impl<'a> Rebuild<'a> {
             .find(|p| p.wire_name == param)
             .and_then(|p| p.prefix)?;
         let pairs = self.input.pairs.iter().filter_map(|(k, v)| {
-            let rest = k.strip_prefix(prefix)?.strip_prefix('.')?;
-            Some((rest, v.as_str()))
+            Some((
+                crate::request::PrefixedMap::key_below(prefix, k)?,
+                v.as_str(),
+            ))
         });
         match crate::request::PrefixedMap::from_pairs(pairs) {
             Ok(map) if map.is_empty() => {

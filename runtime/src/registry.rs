@@ -46,7 +46,7 @@ impl Method {
 
     /// Whether requests of this method carry their parameters in a body (POST, PUT, PATCH)
     /// rather than the query string (GET, DELETE).
-    pub fn has_body(self) -> bool {
+    pub const fn has_body(self) -> bool {
         matches!(self, Method::Post | Method::Put | Method::Patch)
     }
 }
@@ -220,7 +220,7 @@ impl EndpointInfo {
         key: &'k str,
     ) -> Option<(&ParamInfo, &'k str)> {
         self.params.iter().find_map(|p| {
-            let rest = key.strip_prefix(p.prefix?)?.strip_prefix('.')?;
+            let rest = crate::PrefixedMap::key_below(p.prefix?, key)?;
             (p.location == location).then_some((p, rest))
         })
     }

@@ -71,8 +71,8 @@ impl WireInput {
                 // the pairs Twilio reads (`AddOns.a.b=c`). Text that is no such map stays as
                 // it came, for the declaration to refuse.
                 input.pairs.extend(
-                    map.pairs()
-                        .map(|(key, value)| (format!("{prefix}.{key}"), value.to_owned())),
+                    map.prefixed_pairs(prefix)
+                        .map(|(key, value)| (key, value.to_owned())),
                 );
             } else {
                 input.pairs.push((k.clone(), v.clone()));

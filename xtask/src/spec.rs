@@ -1399,10 +1399,6 @@ fn is_scalar(schema: &Value) -> bool {
     }
 }
 
-/// The class twilio-python generates for a JSON body's schema: the referenced schema's name with
-/// each dotted part in PascalCase (`messaging.v2.channels_sender.requests.create` →
-/// `MessagingV2ChannelsSenderRequestsCreate`, `ContentCreateRequest` as it is), or the
-/// operation id and `Request` for a schema written inline (`CreateReferralConversionRequest`).
 /// One object schema for a `oneOf` request body of object variants (messaging v3's typing
 /// indicator: WhatsApp or Apple, by `channel`): every variant's members side by side (a member
 /// in several variants once, its allowed values joined), required where every variant requires
@@ -1472,6 +1468,10 @@ fn merge_one_of(variants: &[Value]) -> (Value, Vec<String>) {
     (merged, told_apart_by)
 }
 
+/// The class twilio-python generates for a JSON body's schema: the referenced schema's name with
+/// each dotted part in PascalCase (`messaging.v2.channels_sender.requests.create` →
+/// `MessagingV2ChannelsSenderRequestsCreate`, `ContentCreateRequest` as it is), or the
+/// operation id and `Request` for a schema written inline (`CreateReferralConversionRequest`).
 fn helper_model_name(body: &Value, operation_id: &str) -> Option<String> {
     let pascal = |name: &str| -> String {
         name.split('.')

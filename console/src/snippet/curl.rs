@@ -100,8 +100,8 @@ fn wire_pairs(v: &super::Value) -> Vec<(String, String)> {
     if let Some(prefix) = v.param.prefix {
         if let Ok(map) = runtime::PrefixedMap::try_from(v.first()) {
             return map
-                .pairs()
-                .map(|(key, value)| (format!("{prefix}.{key}"), value.to_owned()))
+                .prefixed_pairs(prefix)
+                .map(|(key, value)| (key, value.to_owned()))
                 .collect();
         }
     }

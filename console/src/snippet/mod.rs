@@ -153,8 +153,10 @@ impl Call {
         let mut prefixed: Vec<(&'static ParamInfo, String, String)> = Vec::new();
         for (name, value) in encoded {
             let place = op.info.params.iter().find_map(|p| {
-                let rest = name.strip_prefix(p.prefix?)?.strip_prefix('.')?;
-                Some((p, rest.to_owned()))
+                Some((
+                    p,
+                    runtime::PrefixedMap::key_below(p.prefix?, &name)?.to_owned(),
+                ))
             });
             if let Some((param, key)) = place {
                 prefixed.push((param, key, value));

@@ -88,12 +88,11 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
     let ident = &e.item.ident;
     let name = ident.to_string();
     // A request with a body sends its `#[twilio(query)]` parameters apart (`write_query`).
-    let has_body = e.body != Body::None;
     let body: Vec<&Param> = e
         .params
         .iter()
         .filter(|p| !matches!(p.location, Location::Path | Location::Header))
-        .filter(|p| !(has_body && p.location == Location::Query))
+        .filter(|p| !e.in_query_beside_body(p))
         .collect();
     let required = body.iter().filter(|p| p.required).count();
     let present = body.iter().filter(|p| !p.required).map(|p| {
@@ -124,12 +123,8 @@ fn params_struct(e: &Endpoint, q: &TokenStream) -> TokenStream {
         };
         if let Some(prefix) = &p.prefix {
             let pairs = quote! {
-                for (key, text) in #q::PrefixedMap::pairs(value) {
-                    #q::serde::ser::SerializeMap::serialize_entry(
-                        &mut state,
-                        &::std::format!("{}.{}", #prefix, key),
-                        text,
-                    )?;
+                for (key, text) in #q::PrefixedMap::prefixed_pairs(value, #prefix) {
+                    #q::serde::ser::SerializeMap::serialize_entry(&mut state, &key, text)?;
                 }
             };
             return if p.required {
@@ -231,7 +226,7 @@ fn write_query(e: &Endpoint, q: &TokenStream) -> Option<TokenStream> {
     let query: Vec<&Param> = e
         .params
         .iter()
-        .filter(|p| e.body != Body::None && p.location == Location::Query)
+        .filter(|p| e.in_query_beside_body(p))
         .collect();
     if query.is_empty() {
         return None;
@@ -619,6 +614,9 @@ fn from_wire(e: &Endpoint, q: &TokenStream) -> TokenStream {
         let field = &p.ident;
         let wire = &p.wire;
         let required = p.required;
+        if p.prefix.is_some() {
+            return quote!(let #field = rebuild.prefixed(#wire, #required););
+        }
         // A JSON member is read whole (a list is a JSON array); a repeated key item by item.
         let item = match p.location {
             Location::Json => &p.inner,
@@ -637,9 +635,6 @@ fn from_wire(e: &Endpoint, q: &TokenStream) -> TokenStream {
             Location::Query | Location::Form if p.list_item.is_some() => quote!(list),
             Location::Query | Location::Form => quote!(pair),
         };
-        if p.prefix.is_some() {
-            return quote!(let #field = rebuild.prefixed(#wire, #required););
-        }
         quote!(let #field = rebuild.#read(#wire, #required, #convert);)
     });
     let required: Vec<&syn::Ident> = e

@@ -195,6 +195,12 @@ pub struct Rule {
 }
 
 impl Endpoint {
+    /// Whether `p` travels in the query of a request with a body (`#[twilio(query)]`), apart
+    /// from the body's own parameters.
+    pub fn in_query_beside_body(&self, p: &Param) -> bool {
+        self.body != Body::None && p.location == Location::Query
+    }
+
     /// Wire names of a rule's members.
     pub fn rule_wires(&self, rule: &Rule) -> Vec<&str> {
         rule.members

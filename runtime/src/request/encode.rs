@@ -7,7 +7,7 @@
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::param::{InvalidParam, InvalidParams, Location, ParamError, ParamInfo};
-use crate::registry::Body;
+use crate::registry::{Body, EndpointInfo};
 use crate::sid::AccountSid;
 
 /// Validates and encodes `params`: `(path and query, form body)`. `account` fills an
@@ -28,8 +28,9 @@ pub(crate) fn encode<E: Endpoint>(
             reason: ParamError::new(format!("cannot be form-encoded: {e}")),
         }]))
     };
-    if E::INFO.method.has_body() {
-        // The few parameters such a request sends in its query (`#[twilio(query)]`).
+    // The few parameters a request with a body sends in its query (`#[twilio(query)]`; one
+    // operation in the specs): decided per endpoint at compile time, so no other pays for it.
+    if const { query_beside_body(&E::INFO) } {
         let mark = target.len();
         target.push('?');
         params.write_query(&mut target).map_err(Error::invalid)?;
@@ -58,6 +59,21 @@ pub(crate) fn encode<E: Endpoint>(
         target.truncate(mark);
     }
     Ok((target, None))
+}
+
+/// Whether a request with a body also has query parameters (`#[twilio(query)]`).
+const fn query_beside_body(info: &EndpointInfo) -> bool {
+    if !info.method.has_body() {
+        return false;
+    }
+    let mut i = 0;
+    while i < info.params.len() {
+        if matches!(info.params[i].location, Location::Query) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// A first guess at a form body's size, computed at compile time per endpoint: each non-path

@@ -43,6 +43,21 @@ impl PrefixedMap {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The pairs as they travel under `prefix`: `("AddOns.a.b", "c")`.
+    pub fn prefixed_pairs<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (String, &'a str)> + 'a {
+        self.pairs()
+            .map(move |(key, value)| (format!("{prefix}.{key}"), value))
+    }
+
+    /// The key below `prefix` of a pair as it travels: `AddOns.a.b` → `a.b`; `None` for a key
+    /// outside the prefix (`AddOns` itself, `AddOnsX.a`).
+    pub fn key_below<'k>(prefix: &str, key: &'k str) -> Option<&'k str> {
+        key.strip_prefix(prefix)?.strip_prefix('.')
+    }
+
     /// Whether it holds no pair (then nothing is sent).
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
