@@ -4,6 +4,7 @@
 //! cargo run --release -p gateway --example load            # full: 20,000-request load test, 5 rounds, 2,000 latency samples
 //! cargo run --release -p gateway --example load -- --quick # smoke run: the same steps, fewer requests
 //! cargo run -p gateway --example load -- --load-only       # CI: the 20,000-request load test alone (no timings)
+//! cargo run --release -p gateway --example load -- --proxy-threads 1  # the gateway (and relay) on one worker thread
 //! ```
 //!
 //! A local upstream answers Payments create; the same `runtime::Client` code sends to it
@@ -17,6 +18,13 @@
 //! 3. latency at concurrency 1, the two paths alternating request by request: p50 and p99
 //!    straight and through the gateway, and the difference (what the gateway adds);
 //! 4. the gateway process's peak RSS (VmHWM) after all of it.
+//!
+//! The throughput rounds also run a third path, a **bare relay** (another child: an axum
+//! server passing every request on with a reqwest client, nothing checked or logged), and
+//! count the CPU each path costs per request (this process, which is the client and the
+//! upstream, plus the proxy's process, from the scheduler's counters). On a machine the three
+//! processes share, the relay's ratio is the most any proxy built on axum and reqwest gets, and
+//! the CPU ratio is the throughput ratio without the noise of who ran when.
 //!
 //! No timing is asserted: the numbers go in BENCHMARKS.md.
 
@@ -35,6 +43,9 @@ const TOKEN: &str = "load-test-upstream-token";
 const CALL: &str = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 struct Settings {
+    /// `--proxy-threads N`: the gateway's and the relay's tokio worker threads
+    /// (`TOKIO_WORKER_THREADS` in their environment); tokio's default, one per core, without it.
+    proxy_threads: Option<String>,
     load: usize,
     round: usize,
     rounds: usize,
@@ -49,10 +60,18 @@ fn main() -> std::process::ExitCode {
     if args.first().map(String::as_str) == Some("--child-gateway") {
         return child(args.get(1).cloned().unwrap_or_default());
     }
+    if args.first().map(String::as_str) == Some("--child-relay") {
+        return relay(args.get(1).cloned().unwrap_or_default());
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let load_only = args.iter().any(|a| a == "--load-only");
+    let proxy_threads = args
+        .iter()
+        .position(|a| a == "--proxy-threads")
+        .and_then(|i| args.get(i + 1).cloned());
     let settings = if quick {
         Settings {
+            proxy_threads,
             load: 2_000,
             round: 1_000,
             rounds: 1,
@@ -61,6 +80,7 @@ fn main() -> std::process::ExitCode {
         }
     } else {
         Settings {
+            proxy_threads,
             load: 20_000,
             round: 10_000,
             rounds: 5,
@@ -132,6 +152,96 @@ fn child(config: String) -> std::process::ExitCode {
         gateway.shutdown().await;
         std::process::ExitCode::SUCCESS
     })
+}
+
+/// Relay mode: the least a proxy on the gateway's stack can do (an axum server, a pooled
+/// reqwest client, both HTTP/1.1): every request is sent on as it came (method, path and query,
+/// `Authorization`, `Content-Type`, body) and the answer comes back as it came. No
+/// authentication, matching, check, audit or metrics: its throughput is the ceiling any proxy
+/// built this way reaches on this machine, which the gateway's ratio is read against.
+fn relay(upstream: String) -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(_) => return std::process::ExitCode::FAILURE,
+    };
+    rt.block_on(async move {
+        // Plain HTTP only; reqwest still wants a TLS provider named.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let Ok(client) = reqwest::Client::builder().no_proxy().build() else {
+            return std::process::ExitCode::FAILURE;
+        };
+        let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+            let (client, upstream) = (client.clone(), upstream.clone());
+            async move { pass_on(&client, &upstream, request).await }
+        });
+        let Ok(listener) = tokio::net::TcpListener::bind("127.0.0.1:0").await else {
+            return std::process::ExitCode::FAILURE;
+        };
+        let Ok(addr) = listener.local_addr() else {
+            return std::process::ExitCode::FAILURE;
+        };
+        println!("http://{addr}");
+        let _ = std::io::stdout().flush();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut line);
+        })
+        .await;
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+async fn pass_on(
+    client: &reqwest::Client,
+    upstream: &str,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let target = format!(
+        "{upstream}{}",
+        parts.uri.path_and_query().map_or("/", |pq| pq.as_str())
+    );
+    let mut out = client.request(parts.method, target).body(body);
+    for name in [http::header::AUTHORIZATION, http::header::CONTENT_TYPE] {
+        if let Some(value) = parts.headers.get(&name) {
+            out = out.header(name, value);
+        }
+    }
+    let Ok(answer) = out.send().await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let status = answer.status();
+    let mut headers = http::HeaderMap::new();
+    for name in ["content-type", "twilio-request-id"] {
+        if let Some(value) = answer.headers().get(name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    let Ok(bytes) = answer.bytes().await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    (status, headers, bytes).into_response()
+}
+
+/// CPU time (user + system) used so far by every live thread of process `pid`, from the
+/// scheduler's nanosecond counters.
+fn cpu_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 const PAYMENT: &str = r#"{"account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","call_sid":"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","date_created":"Wed, 18 Dec 2019 20:02:01 +0000","date_updated":"Wed, 18 Dec 2019 20:02:01 +0000","sid":"PKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","uri":"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Payments/PKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"}"#;
@@ -256,6 +366,35 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Starts this binary again in a child mode; returns it and the URL it printed.
+fn spawn_child(
+    args: &[&str],
+    threads: Option<&str>,
+) -> Result<(std::process::Child, String), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = std::process::Command::new(exe);
+    if let Some(threads) = threads {
+        command.env("TOKIO_WORKER_THREADS", threads);
+    }
+    let mut child = command
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let url = line.trim().to_owned();
+    if !url.starts_with("http://") {
+        return Err(format!("{} did not start: {line:?}", args[0]));
+    }
+    Ok((child, url))
+}
+
 fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -279,25 +418,11 @@ async fn run(s: Settings, quick: bool, load_only: bool) -> Result<(), String> {
         ),
     )
     .map_err(|e| e.to_string())?;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut child = std::process::Command::new(exe)
-        .arg("--child-gateway")
-        .arg(&config)
-        .env("RUST_LOG", "off")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
+    let (mut child, gateway_url) = spawn_child(
+        &["--child-gateway", &config.to_string_lossy()],
+        s.proxy_threads.as_deref(),
+    )?;
     let pid = child.id();
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|e| e.to_string())?;
-    let gateway_url = line.trim().to_owned();
-    if !gateway_url.starts_with("http://") {
-        return Err(format!("the gateway did not start: {line:?}"));
-    }
     use secrecy::ExposeSecret;
     let straight = runtime::Client::builder(ACCOUNT, TOKEN)
         .base_url(&upstream_url)
@@ -350,30 +475,63 @@ async fn run(s: Settings, quick: bool, load_only: bool) -> Result<(), String> {
         };
     }
 
-    // 2. Throughput, interleaved rounds.
+    // The bare relay, to read the gateway's ratio against what any proxy on this stack gets.
+    let (mut relay_child, relay_url) = spawn_child(
+        &["--child-relay", &upstream_url],
+        s.proxy_threads.as_deref(),
+    )?;
+    let relayed = runtime::Client::builder(ACCOUNT, TOKEN)
+        .base_url(&relay_url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    closed_loop(&relayed, "warm-relay", 500, s.concurrency).await;
+
+    // 2. Throughput, interleaved rounds (straight, relay, gateway, …), with the CPU each path
+    // cost: this process (client and upstream) plus the proxy's process.
+    let me = std::process::id();
+    let relay_pid = relay_child.id();
     let mut ratios = Vec::new();
-    let (mut best_straight, mut best_through) = (0f64, 0f64);
+    let mut relay_ratios = Vec::new();
+    let (mut best_straight, mut best_relay, mut best_through) = (0f64, 0f64, 0f64);
+    let mut cpu = [[0u64; 2]; 3];
     for round in 0..s.rounds {
-        let (a, fa, _) =
-            closed_loop(&straight, &format!("tp-s{round}"), s.round, s.concurrency).await;
-        let (b, fb, _) =
-            closed_loop(&through, &format!("tp-g{round}"), s.round, s.concurrency).await;
-        if fa + fb > 0 {
-            return Err(format!("throughput round {round}: {fa} + {fb} failures"));
+        let mut rates = [0f64; 3];
+        for (i, (client, tag, proxy)) in [
+            (&straight, "tp-s", None),
+            (&relayed, "tp-r", Some(relay_pid)),
+            (&through, "tp-g", Some(pid)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (mine, theirs) = (cpu_ns(me), proxy.map_or(0, cpu_ns));
+            let (took, failed, first) =
+                closed_loop(client, &format!("{tag}{round}"), s.round, s.concurrency).await;
+            if failed > 0 {
+                return Err(format!(
+                    "throughput round {round} ({tag}): {failed} failures, first: {}",
+                    first.unwrap_or_default()
+                ));
+            }
+            cpu[i][0] += cpu_ns(me).saturating_sub(mine);
+            cpu[i][1] += proxy.map_or(0, cpu_ns).saturating_sub(theirs);
+            rates[i] = s.round as f64 / took.as_secs_f64();
         }
-        let (ra, rb) = (
-            s.round as f64 / a.as_secs_f64(),
-            s.round as f64 / b.as_secs_f64(),
-        );
+        let [ra, rr, rb] = rates;
         best_straight = best_straight.max(ra);
+        best_relay = best_relay.max(rr);
         best_through = best_through.max(rb);
         ratios.push(rb / ra);
+        relay_ratios.push(rr / ra);
         println!(
-            "throughput round {round}: straight {ra:.0}/s, gateway {rb:.0}/s, ratio {:.2}",
+            "throughput round {round}: straight {ra:.0}/s, relay {rr:.0}/s ({:.2}), gateway {rb:.0}/s ({:.2})",
+            rr / ra,
             rb / ra
         );
     }
     let ratio = median(ratios);
+    let relay_ratio = median(relay_ratios);
+    let per_request = |ns: u64| ns as f64 / 1e3 / (s.round * s.rounds) as f64;
 
     // 3. Latency at c=1.
     let (direct, via) = latencies(&straight, &through, s.samples).await?;
@@ -387,6 +545,8 @@ async fn run(s: Settings, quick: bool, load_only: bool) -> Result<(), String> {
 
     // 4. Peak RSS of the gateway process.
     let rss = peak_rss_kib(pid);
+    drop(relay_child.stdin.take());
+    let _ = relay_child.wait();
     drop(child.stdin.take());
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
@@ -396,8 +556,32 @@ async fn run(s: Settings, quick: bool, load_only: bool) -> Result<(), String> {
         "| measure ({} mode) | straight to upstream | through the gateway | gateway / straight |",
         if quick { "quick" } else { "full" }
     );
+    if let Some(threads) = &s.proxy_threads {
+        println!("(the gateway and the relay on {threads} tokio worker thread(s))");
+    }
     println!("|---|---|---|---|");
     println!("| throughput, c={} (best round) | {best_straight:.0}/s | {best_through:.0}/s | {ratio:.2}× (median of {} rounds) |", s.concurrency, s.rounds);
+    println!("| the bare relay instead, c={} (best round) | {best_straight:.0}/s | {best_relay:.0}/s | {relay_ratio:.2}× (median of {} rounds) |", s.concurrency, s.rounds);
+    let cost = |i: usize| per_request(cpu[i][0] + cpu[i][1]);
+    println!(
+        "| CPU per request: client + upstream (this process) | {:.1} µs | {:.1} µs (relay: {:.1} µs) | |",
+        per_request(cpu[0][0]),
+        per_request(cpu[2][0]),
+        per_request(cpu[1][0])
+    );
+    println!(
+        "| CPU per request: the proxy's process | | {:.1} µs (relay: {:.1} µs) | |",
+        per_request(cpu[2][1]),
+        per_request(cpu[1][1])
+    );
+    println!(
+        "| CPU per request, all of it | {:.1} µs | {:.1} µs (relay: {:.1} µs) | {:.2}× (relay: {:.2}×) |",
+        cost(0),
+        cost(2),
+        cost(1),
+        cost(0) / cost(2),
+        cost(0) / cost(1)
+    );
     println!(
         "| latency p50, c=1 | {:.0} µs | {:.0} µs | +{:.0} µs |",
         us(d50),
