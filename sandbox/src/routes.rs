@@ -92,7 +92,12 @@ fn route(
             Err(Failure::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 20004,
-                format!("Method {method} not allowed on {path}"),
+                // Twilio allows more on these paths (listing calls, say); the sandbox plays
+                // pay sessions only, and says so rather than pose as Twilio refusing.
+                format!(
+                    "Method {method} not allowed on {path} by the local sandbox: it plays pay \
+                     sessions (create, fetch and update a call; create and update a payment)"
+                ),
             ))
         }
     };

@@ -373,3 +373,23 @@ async fn require_matching_inputs_adds_the_matcher_captures() {
     let last = env.complete_and_result(call, session.sid).await;
     assert_eq!(last.get("Result"), Some("success"));
 }
+
+#[tokio::test]
+async fn an_operation_the_sandbox_does_not_play_is_refused_saying_so() {
+    // Twilio lists calls; the sandbox plays pay sessions only, and its refusal must not read as
+    // Twilio's own.
+    let env = env().await;
+    let client = env.sandbox.client().expect("client");
+    let err = api::calls::list()
+        .page_size(1)
+        .send(&client)
+        .await
+        .expect_err("the sandbox does not list calls");
+    assert_eq!(err.status(), Some(405), "{err}");
+    let message = err
+        .api_error()
+        .map(|e| e.message.clone())
+        .unwrap_or_default();
+    assert!(message.contains("local sandbox"), "{message}");
+    assert!(message.contains("pay sessions"), "{message}");
+}
