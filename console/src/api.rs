@@ -193,7 +193,11 @@ pub(crate) async fn next(State(console): State<Console>, uri: Uri) -> Response {
                 prefill.push((p.wire_name.to_owned(), account.clone()));
                 continue;
             }
-            match sids.iter().find(|s| s.starts_with(prefix)) {
+            let accepted = crate::catalog::sid_prefixes(prefix);
+            match sids
+                .iter()
+                .find(|s| accepted.iter().any(|p| s.starts_with(p)))
+            {
                 Some(sid) => {
                     prefill.push((p.wire_name.to_owned(), (*sid).to_owned()));
                     uses_answer = true;

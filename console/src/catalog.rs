@@ -245,7 +245,13 @@ fn scalar_text(scalar: &Scalar) -> String {
         Scalar::Number => "decimal".into(),
         Scalar::Enum(_) => "enum".into(),
         Scalar::Json => "JSON object".into(),
-        Scalar::Sid(prefix) => format!("SID ({prefix}…)"),
+        Scalar::Sid(prefix) => {
+            let each: Vec<String> = sid_prefixes(prefix)
+                .iter()
+                .map(|p| format!("{p}…"))
+                .collect();
+            format!("SID ({})", each.join(" or "))
+        }
         Scalar::PhoneNumber => "phone number".into(),
         Scalar::DateTime => "date-time (YYYY-MM-DDTHH:MM:SSZ)".into(),
         Scalar::Date => "date (YYYY-MM-DD)".into(),
@@ -287,6 +293,15 @@ pub fn rules_text(info: &EndpointInfo) -> Vec<String> {
         .iter()
         .map(|rule| format!("Set {rule}."))
         .collect()
+}
+
+/// Every prefix a SID parameter accepts (`SM`, `MM` for a message), its kind's first prefix
+/// alone when runtime knows no such kind.
+pub fn sid_prefixes(prefix: &'static str) -> Vec<&'static str> {
+    match runtime::sid::prefixes(prefix) {
+        [] => vec![prefix],
+        all => all.to_vec(),
+    }
 }
 
 #[cfg(test)]

@@ -222,12 +222,15 @@ fn input(p: &ParamInfo, id: Option<&str>, value: &str, described: &str) -> Marku
                 pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
                 value=(value) aria-describedby=(described) required[p.required];
         },
-        Scalar::Sid(prefix) => html! {
-            input id=[id] name=(name) type="text" value=(value) spellcheck="false"
-                pattern=(format!("{prefix}[0-9a-fA-F]{{32}}")) maxlength="34"
-                placeholder=(format!("{prefix}…")) data-sid-prefix=(prefix)
-                aria-describedby=(described) required[p.required];
-        },
+        Scalar::Sid(prefix) => {
+            let prefixes = catalog::sid_prefixes(prefix);
+            html! {
+                input id=[id] name=(name) type="text" value=(value) spellcheck="false"
+                    pattern=(format!("({})[0-9a-fA-F]{{32}}", prefixes.join("|"))) maxlength="34"
+                    placeholder=(format!("{prefix}…")) data-sid-prefix=(prefixes.join(" or "))
+                    aria-describedby=(described) required[p.required];
+            }
+        }
         Scalar::PhoneNumber => html! {
             input id=[id] name=(name) type="tel" value=(value) placeholder="+15005550006"
                 aria-describedby=(described) required[p.required];

@@ -244,3 +244,35 @@ async fn the_index_lists_every_product_with_a_contents_line() {
     // A product's operations are served under its host's prefix.
     assert!(text.contains("/console/op/verify.v2.services.verifications.create"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_sid_field_takes_mms_sids_too() {
+    // `MessageSid` accepts `SM…` (SMS) and `MM…` (MMS); the form's own pattern must not refuse
+    // what the declaration takes.
+    let h = support::Harness::start().await;
+    let page = reqwest::get(h.url("/console/op/messages.fetch"))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        page.contains(r#"pattern="(SM|MM)[0-9a-fA-F]{32}""#),
+        "the Sid field's pattern takes both prefixes"
+    );
+    assert!(page.contains("SID (SM… or MM…)"), "the docs table says so");
+    assert!(page.contains(r#"data-sid-prefix="SM or MM""#));
+    let (status, answer) = post_form(
+        &h.url("/console/api/check/messages.fetch"),
+        "Sid=MM0123456789abcdef0123456789abcdef",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["ok"], true, "{answer}");
+    let (_, answer) = post_form(
+        &h.url("/console/api/check/messages.fetch"),
+        "Sid=MX0123456789abcdef0123456789abcdef",
+    )
+    .await;
+    assert_eq!(answer["ok"], false, "{answer}");
+}

@@ -184,10 +184,15 @@ fn parse_sid(
 
 /// Defines SID types; each gets parsing, `Display`, serde and the traits request fields need.
 macro_rules! sid_types {
+    (prefixes $table:ident; $($(#[$meta:meta])* $name:ident = $prefix:literal $(| $also:literal)*;)*) => {
+        /// Every prefix of each kind defined here, the kind's own first (see [`prefixes`]).
+        pub(crate) const $table: &[&[&str]] = &[$(&[$prefix $(, $also)*]),*];
+        sid_types!($($(#[$meta])* $name = $prefix $(| $also)*;)*);
+    };
     ($($(#[$meta:meta])* $name:ident = $prefix:literal $(| $also:literal)*;)*) => {$(
         $(#[$meta])*
         ///
-        #[doc = concat!("Parses from `\"", $prefix, "\"` followed by 32 hex digits; displays and serializes as that string.")]
+        #[doc = concat!("Parses from `\"", $prefix, "\"`", $(" or `\"", $also, "\"`",)* " followed by 32 hex digits; displays and serializes as that string.")]
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name([u8; 34]);
 
@@ -269,6 +274,7 @@ macro_rules! sid_types {
 }
 
 sid_types! {
+    prefixes CORE_PREFIXES;
     /// An account (`AC…`): the owner of every other resource, and the account part of each path.
     AccountSid = "AC";
     /// A call (`CA…`).
@@ -340,11 +346,38 @@ sid_types! {
 // Every other product's SID kinds, generated from the specs by `cargo xtask codegen`.
 mod kinds;
 
+/// Every prefix the kind of SID named by `prefix` accepts, `prefix` first: `SM` gives `SM` and
+/// `MM` (a message, SMS or MMS); most kinds have one. A registry entry names a SID parameter by
+/// its kind's first prefix ([`Scalar::Sid`](crate::param::Scalar::Sid)), so tools that check a
+/// value before a declaration does (a form's pattern, say) read the others here. Empty for a
+/// prefix no kind has.
+pub fn prefixes(prefix: &str) -> &'static [&'static str] {
+    CORE_PREFIXES
+        .iter()
+        .chain(kinds::PRODUCT_PREFIXES)
+        .find(|kind| kind.first() == Some(&prefix))
+        .copied()
+        .unwrap_or(&[])
+}
+
 pub use kinds::*;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_names_the_prefixes_it_accepts() {
+        assert_eq!(prefixes("SM"), ["SM", "MM"]);
+        assert_eq!(prefixes(MessageSid::PREFIX), ["SM", "MM"]);
+        assert_eq!(prefixes("CA"), ["CA"]);
+        // A generated kind, from the products' specs.
+        assert_eq!(prefixes(MonitorEventSid::PREFIX), ["AE"]);
+        // `MM` is accepted by the message kind, not a kind of its own.
+        assert!(prefixes("MM").is_empty());
+        assert!(prefixes("ZZ").is_empty());
+        assert!(MessageSid::new("MM0123456789abcdef0123456789abcdef").is_ok());
+    }
 
     #[test]
     fn parses_and_displays() {

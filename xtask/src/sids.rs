@@ -47,20 +47,28 @@ pub const FIXED: &[(&str, &str)] = &[
 ];
 
 /// The prefix of a SID pattern: `^VA[0-9a-fA-F]{32}$`, `^(SM|MM)[0-9a-fA-F]{32}$` and
-/// `OR[0-9a-f]{32}` (no anchor) all qualify; any other pattern does not.
+/// `OR[0-9a-f]{32}` (no anchor) all qualify; any other pattern does not. Of alternatives, the
+/// first names the type.
 pub fn prefix(pattern: &str) -> Option<&str> {
+    prefixes(pattern)?.first().copied()
+}
+
+/// Every prefix a SID pattern allows (`SM`, `MM` of `^(SM|MM)[0-9a-fA-F]{32}$`).
+pub fn prefixes(pattern: &str) -> Option<Vec<&str>> {
     let p = pattern.strip_prefix('^').unwrap_or(pattern);
-    let (prefix, rest) = if let Some(alt) = p.strip_prefix('(') {
+    let (prefixes, rest): (Vec<&str>, &str) = if let Some(alt) = p.strip_prefix('(') {
         let (inside, rest) = alt.split_once(')')?;
-        (inside.split('|').next()?, rest)
+        (inside.split('|').collect(), rest)
     } else {
-        (p.get(..2)?, p.get(2..)?)
+        (vec![p.get(..2)?], p.get(2..)?)
     };
     let hex = ["[0-9a-fA-F]{32}", "[0-9a-f]{32}", "[0-9A-Fa-f]{32}"];
     let rest = rest.strip_suffix('$').unwrap_or(rest);
-    let ok =
-        prefix.len() == 2 && prefix.chars().all(|c| c.is_ascii_uppercase()) && hex.contains(&rest);
-    ok.then_some(prefix)
+    let ok = prefixes
+        .iter()
+        .all(|prefix| prefix.len() == 2 && prefix.chars().all(|c| c.is_ascii_uppercase()))
+        && hex.contains(&rest);
+    ok.then_some(prefixes)
 }
 
 /// Prefix → type name, for every prefix of every spec.
@@ -241,7 +249,7 @@ fn candidate(name: &str, resource: &str) -> Option<String> {
 /// `runtime/src/sid/kinds.rs`: the generated kinds.
 pub fn kinds_rs(kinds: &Kinds, marker: &str) -> String {
     let mut s = format!(
-        "{marker}\n\n//! SID kinds of every Twilio product beyond the hand-written ones, one per prefix the\n//! specs use, named from the parameters that carry them.\n\nuse super::*;\n\nsid_types! {{\n"
+        "{marker}\n\n//! SID kinds of every Twilio product beyond the hand-written ones, one per prefix the\n//! specs use, named from the parameters that carry them.\n\nuse super::*;\n\nsid_types! {{\n    prefixes PRODUCT_PREFIXES;\n"
     );
     for (prefix, (name, products)) in &kinds.generated {
         let list: Vec<String> = products.iter().map(|p| format!("`{p}`")).collect();
@@ -253,4 +261,20 @@ pub fn kinds_rs(kinds: &Kinds, marker: &str) -> String {
     }
     s.push_str("}\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sid_patterns_give_their_prefixes() {
+        assert_eq!(prefixes("^VA[0-9a-fA-F]{32}$"), Some(vec!["VA"]));
+        assert_eq!(prefixes("^(SM|MM)[0-9a-fA-F]{32}$"), Some(vec!["SM", "MM"]));
+        assert_eq!(prefix("^(SM|MM)[0-9a-fA-F]{32}$"), Some("SM"));
+        assert_eq!(prefixes("OR[0-9a-f]{32}"), Some(vec!["OR"]));
+        assert_eq!(prefixes("^(SM|mm)[0-9a-fA-F]{32}$"), None);
+        assert_eq!(prefixes("^VA[0-9]{32}$"), None);
+        assert_eq!(prefixes("^\\+[0-9]+$"), None);
+    }
 }

@@ -1363,8 +1363,14 @@ fn facts(schema: &Value, allowed: &[String]) -> String {
         _ => {}
     }
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
-        match crate::sids::prefix(p) {
-            Some(prefix) => out.push_str(&format!(" A SID: `{prefix}` and 32 hex digits.")),
+        match crate::sids::prefixes(p) {
+            Some(prefixes) => {
+                let named: Vec<String> = prefixes.iter().map(|p| format!("`{p}`")).collect();
+                out.push_str(&format!(
+                    " A SID: {} and 32 hex digits.",
+                    named.join(" or ")
+                ));
+            }
             None => out.push_str(&format!(" Matches the pattern `{}`.", p.replace('`', "'"))),
         }
     }

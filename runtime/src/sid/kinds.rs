@@ -6,6 +6,7 @@
 use super::*;
 
 sid_types! {
+    prefixes PRODUCT_PREFIXES;
     /// A `AE…` SID (products: `monitor`).
     MonitorEventSid = "AE";
     /// A `AI…` SID (products: `messaging`).

@@ -16,7 +16,7 @@ pub struct Create {
     /// `channel` (form body): text; required. Allowed values: `whatsapp`.
     #[twilio(rename = "channel")]
     pub channel: Channel,
-    /// `messageId` (form body): text; required. A SID: `SM` and 32 hex digits.
+    /// `messageId` (form body): text; required. A SID: `SM` or `MM` and 32 hex digits.
     #[twilio(rename = "messageId")]
     pub message_id: MessageSid,
 }

@@ -18,7 +18,7 @@ pub struct Create {
     /// `from` (JSON body): text; optional.
     #[twilio(rename = "from")]
     pub from: Option<String>,
-    /// `messageId` (JSON body): text; optional. A SID: `SM` and 32 hex digits.
+    /// `messageId` (JSON body): text; optional. A SID: `SM` or `MM` and 32 hex digits.
     #[twilio(rename = "messageId")]
     pub message_id: Option<MessageSid>,
     /// `to` (JSON body): text; optional.
