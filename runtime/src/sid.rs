@@ -109,9 +109,16 @@ impl fmt::Display for SidError {
         } else {
             "a"
         };
+        // A kind with more than one prefix (a message: SM or MM) names them all.
+        let all = prefixes(prefix);
+        let accepted = if all.len() > 1 {
+            all.join(" or ")
+        } else {
+            prefix.to_owned()
+        };
         write!(
             f,
-            "must be {article} {words} SID: {prefix} followed by 32 hex digits; got "
+            "must be {article} {words} SID: {accepted} followed by 32 hex digits; got "
         )?;
         match value {
             Some(v) => write!(f, "{v:?}")?,
@@ -377,6 +384,20 @@ mod tests {
         assert!(prefixes("MM").is_empty());
         assert!(prefixes("ZZ").is_empty());
         assert!(MessageSid::new("MM0123456789abcdef0123456789abcdef").is_ok());
+        let refused = MessageSid::new("MX0123456789abcdef0123456789abcdef").expect_err("MX");
+        assert!(
+            refused
+                .to_string()
+                .contains(": SM or MM followed by 32 hex digits"),
+            "{refused}"
+        );
+        let refused = CallSid::new("MX0123456789abcdef0123456789abcdef").expect_err("MX");
+        assert!(
+            refused
+                .to_string()
+                .contains(": CA followed by 32 hex digits"),
+            "{refused}"
+        );
     }
 
     #[test]
