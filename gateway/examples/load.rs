@@ -88,10 +88,7 @@ fn main() -> std::process::ExitCode {
             concurrency: 32,
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("load: {e}");
@@ -105,6 +102,22 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The tokio runtime of every mode (worker threads: tokio's default or `TOKIO_WORKER_THREADS`).
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+/// A child's lifetime: until the parent closes its stdin.
+async fn parent_hangs_up() {
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+    })
+    .await;
 }
 
 /// Gateway mode: serve with the config file, print the URL, run until stdin closes. Audit
@@ -123,12 +136,8 @@ fn child(config: String) -> std::process::ExitCode {
             }));
         tracing_subscriber::registry().with(audit).init();
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(_) => return std::process::ExitCode::FAILURE,
+    let Ok(rt) = runtime() else {
+        return std::process::ExitCode::FAILURE;
     };
     rt.block_on(async move {
         let gateway = match gateway::Gateway::builder().config_file(&config) {
@@ -143,12 +152,7 @@ fn child(config: String) -> std::process::ExitCode {
         };
         println!("{}", gateway.url());
         let _ = std::io::stdout().flush();
-        // Parent hangs up: stop.
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut line);
-        })
-        .await;
+        parent_hangs_up().await;
         gateway.shutdown().await;
         std::process::ExitCode::SUCCESS
     })
@@ -160,12 +164,8 @@ fn child(config: String) -> std::process::ExitCode {
 /// authentication, matching, check, audit or metrics: its throughput is the ceiling any proxy
 /// built this way reaches on this machine, which the gateway's ratio is read against.
 fn relay(upstream: String) -> std::process::ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(_) => return std::process::ExitCode::FAILURE,
+    let Ok(rt) = runtime() else {
+        return std::process::ExitCode::FAILURE;
     };
     rt.block_on(async move {
         // Plain HTTP only; reqwest still wants a TLS provider named.
@@ -186,11 +186,7 @@ fn relay(upstream: String) -> std::process::ExitCode {
         println!("http://{addr}");
         let _ = std::io::stdout().flush();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut line);
-        })
-        .await;
+        parent_hangs_up().await;
         std::process::ExitCode::SUCCESS
     })
 }
