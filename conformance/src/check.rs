@@ -105,8 +105,105 @@ pub fn check(info: &EndpointInfo, spec: &Spec) -> StaticReport {
             }
         }
     }
+    check_variants(info, &op, &mut report.mismatches);
     check_response(info, &op, spec, &mut report.mismatches);
     report
+}
+
+/// A body of variants named by a discriminator (messaging v3's typing indicator): under each
+/// value a variant has, the declaration's rules accept the variant whole and with only what it
+/// requires, refuse it without any one member it requires, and, when the variant is closed
+/// (`additionalProperties: false`), refuse any other variant's member beside it. Read from the
+/// spec alone, and judged by `Rule::check`, the check every request goes through.
+fn check_variants(info: &EndpointInfo, op: &Operation, mismatches: &mut Vec<String>) {
+    let Some(d) = op.body_discriminator.as_deref() else {
+        return;
+    };
+    let names = |v: &Value, key: &str| -> Vec<String> {
+        let list: Vec<String> = match key {
+            "properties" => v[key]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(n, _)| n.clone())
+                .collect(),
+            _ => v[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        };
+        list.into_iter().filter(|n| n != d).collect()
+    };
+    let mut everyone: Vec<String> = op
+        .body_variants
+        .iter()
+        .flat_map(|v| names(v, "properties"))
+        .collect();
+    everyone.sort();
+    everyone.dedup();
+    for variant in &op.body_variants {
+        let members = names(variant, "properties");
+        let required = names(variant, "required");
+        let closed = variant["additionalProperties"] == Value::Bool(false);
+        let values = variant["properties"][d]["enum"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for value in values.iter().filter_map(Value::as_str) {
+            // The refusals of a request that sets these members, `d` being `value`.
+            let refused = |set: &[&String]| -> Vec<String> {
+                info.rules
+                    .iter()
+                    .flat_map(|rule| {
+                        let given: Vec<bool> = rule
+                            .params
+                            .iter()
+                            .map(|p| set.iter().any(|s| s.as_str() == *p))
+                            .collect();
+                        let condition = match rule.kind.condition() {
+                            Some((param, _)) if param == d => Some(value),
+                            _ => None,
+                        };
+                        rule.check(&given, condition)
+                    })
+                    .map(|refusal| refusal.param.into_owned())
+                    .collect()
+            };
+            let whole: Vec<&String> = members.iter().collect();
+            let least: Vec<&String> = required.iter().collect();
+            for (set, what) in [(&whole, "whole"), (&least, "with what it requires")] {
+                let got = refused(set);
+                if !got.is_empty() {
+                    mismatches.push(format!(
+                        "{d}={value}: the variant {what} is refused by the rules ({})",
+                        got.join(", ")
+                    ));
+                }
+            }
+            for r in &required {
+                let without: Vec<&String> = required.iter().filter(|n| *n != r).collect();
+                if refused(&without).is_empty() {
+                    mismatches.push(format!(
+                        "{d}={value}: the spec requires {r}, the rules let it be left out"
+                    ));
+                }
+            }
+            if closed {
+                for other in everyone.iter().filter(|n| !members.contains(n)) {
+                    let mut beside = least.clone();
+                    beside.push(other);
+                    if refused(&beside).is_empty() {
+                        mismatches.push(format!(
+                            "{d}={value}: the variant does not take {other}, the rules let it through"
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn place(location: Location) -> In {
@@ -483,6 +580,72 @@ mod tests {
         pub payment: Option<runtime::PaymentSid>,
     }
 
+    runtime::twilio_enum! {
+        /// The typing indicator's channels.
+        pub enum Channel {
+            /// WhatsApp.
+            Whatsapp = "WHATSAPP",
+            /// Apple.
+            Apple = "APPLE",
+        }
+    }
+
+    /// A body of variants, held to the variant its `channel` names.
+    #[twilio_endpoint(
+        POST,
+        "/v3/Indicators/Typing.json",
+        host = "messaging",
+        body = json,
+        required_when(channel = "WHATSAPP", message_id),
+        required_when(channel = "APPLE", from, to),
+        only_when(channel = "WHATSAPP", message_id),
+        only_when(channel = "APPLE", from, to, event)
+    )]
+    pub struct TypingHeld {
+        /// Discriminator.
+        #[twilio(rename = "channel")]
+        pub channel: Channel,
+        /// WhatsApp's.
+        #[twilio(rename = "messageId")]
+        pub message_id: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "from")]
+        pub from: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "to")]
+        pub to: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "event")]
+        pub event: Option<String>,
+    }
+
+    /// The same body with only a rule that tells the variants apart (the declaration before
+    /// conditional rules).
+    #[twilio_endpoint(
+        POST,
+        "/v3/Indicators/Typing.json",
+        host = "messaging",
+        body = json,
+        exactly_one_of(message_id, from)
+    )]
+    pub struct TypingLoose {
+        /// Discriminator.
+        #[twilio(rename = "channel")]
+        pub channel: Channel,
+        /// WhatsApp's.
+        #[twilio(rename = "messageId")]
+        pub message_id: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "from")]
+        pub from: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "to")]
+        pub to: Option<String>,
+        /// Apple's.
+        #[twilio(rename = "event")]
+        pub event: Option<String>,
+    }
+
     /// No such method on the path.
     #[twilio_endpoint(DELETE, "/v1/Accounts/<AccountSid>/Things.json")]
     pub struct NoMethod {
@@ -514,6 +677,19 @@ mod tests {
                         "responses": {"201": {"content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/thing"}}}}}
                     }
+                },
+                "/v3/Indicators/Typing.json": {
+                    "post": {
+                        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/whatsapp"},
+                                {"$ref": "#/components/schemas/apple"}
+                            ],
+                            "discriminator": {"propertyName": "channel"}
+                        }}}},
+                        "responses": {"200": {"content": {"application/json": {
+                            "schema": {"type": "object"}}}}}
+                    }
                 }
             },
             "components": {"schemas": {
@@ -522,7 +698,21 @@ mod tests {
                     "sid": {"type": "string"},
                     "parts": {"type": "array", "items": {"$ref": "#/components/schemas/part"}}
                 }},
-                "part": {"type": "object", "properties": {"name": {"type": "string"}}}
+                "part": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "whatsapp": {"type": "object", "additionalProperties": false,
+                    "required": ["channel", "messageId"],
+                    "properties": {
+                        "channel": {"type": "string", "enum": ["WHATSAPP"]},
+                        "messageId": {"type": "string"}
+                    }},
+                "apple": {"type": "object", "additionalProperties": false,
+                    "required": ["channel", "from", "to"],
+                    "properties": {
+                        "channel": {"type": "string", "enum": ["APPLE"]},
+                        "from": {"type": "string"},
+                        "to": {"type": "string"},
+                        "event": {"type": "string"}
+                    }}
             }}
         });
         Spec::parse(&doc.to_string()).expect("spec")
@@ -565,6 +755,21 @@ mod tests {
         }
         assert_eq!(r.mismatches.len(), expected.len(), "{:#?}", r.mismatches);
         assert!(r.undeclared.contains(&"Confirmation".to_owned()));
+    }
+
+    #[test]
+    fn a_body_of_variants_is_checked_variant_by_variant() {
+        let held = report_of("::TypingHeld");
+        assert_eq!(held.mismatches, Vec::<String>::new());
+        let loose = report_of("::TypingLoose");
+        assert_eq!(
+            loose.mismatches,
+            [
+                "channel=WHATSAPP: the variant does not take event, the rules let it through",
+                "channel=WHATSAPP: the variant does not take to, the rules let it through",
+                "channel=APPLE: the spec requires to, the rules let it be left out",
+            ]
+        );
     }
 
     #[test]

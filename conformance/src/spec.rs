@@ -95,6 +95,8 @@ pub struct Operation {
     pub body_required: bool,
     /// A `oneOf` body's variants (resolved object schemas); empty for any other body.
     pub body_variants: Vec<Value>,
+    /// The member whose value names a `oneOf` body's variant (`discriminator.propertyName`).
+    pub body_discriminator: Option<String>,
 }
 
 /// A loaded spec.
@@ -195,7 +197,12 @@ impl Spec {
             .find_map(|ct| op.pointer(&format!("/requestBody/content/{ct}/schema")))
             .map(|s| (In::Json, self.resolve(s)));
         let mut body_variants = Vec::new();
+        let mut body_discriminator = None;
         if let Some((body_in, body)) = form.or(json) {
+            body_discriminator = body
+                .pointer("/discriminator/propertyName")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             // A `oneOf` body (messaging v3's typing indicator) offers every variant's members:
             // a member is required when every variant requires it, and takes the allowed
             // values of all the variants that have it.
@@ -266,6 +273,7 @@ impl Spec {
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             body_variants,
+            body_discriminator,
             statuses,
         })
     }

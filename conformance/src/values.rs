@@ -9,10 +9,12 @@ use crate::spec::{Operation, Spec};
 /// Which parameters a call sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fill {
-    /// The required ones (and the first of each rule's parameters); an optional `<AccountSid>`
-    /// is left to the client's default.
+    /// The required ones (and the first of each rule's parameters, and what a conditional
+    /// rule requires under the value given); an optional `<AccountSid>` is left to the client's
+    /// default.
     Required,
-    /// Every declared parameter, except the second and later of an `exactly_one_of` rule.
+    /// Every declared parameter, except the second and later of an `exactly_one_of` rule and
+    /// what an `only_when` rule keeps out under the value given.
     All,
 }
 
@@ -40,9 +42,10 @@ pub fn pairs(
     let first_of_groups: Vec<&str> = info
         .rules
         .iter()
+        .filter(|r| r.kind.condition().is_none())
         .filter_map(|r| r.params.first().copied())
         .collect();
-    let excluded: Vec<&str> = info
+    let mut excluded: Vec<&str> = info
         .rules
         .iter()
         .filter(|r| r.kind == runtime::RuleKind::ExactlyOne)
@@ -57,9 +60,10 @@ pub fn pairs(
         .and_then(|_| info.params.iter().find(in_body))
         .map(|p| p.wire_name);
     // A `oneOf` body (messaging v3's typing indicator): the call fills one variant, the first
-    // that has every rule member the call sets (`exactly_one_of(message_id, from)` sets
-    // `messageId`: WhatsApp), and takes that variant's own values where variants share a
-    // member (`channel`); members of the other variants are left out.
+    // that has every member the call sets for a `one_of` or `exactly_one_of` rule (the typing
+    // indicator's rules are conditional ones: its first variant, WhatsApp), and takes that
+    // variant's own values where variants share a member (`channel`); members of the other
+    // variants are left out.
     let variant = spec.and_then(|(op, _)| {
         let sets_in_body = |v: &serde_json::Value| {
             first_of_groups
@@ -69,6 +73,38 @@ pub fn pairs(
         };
         op.body_variants.iter().find(|v| sets_in_body(v))
     });
+    // Conditional rules (`required_when`, `only_when`) follow the value the call gives the
+    // parameter they depend on: its variant's own first value, else its kind's first value.
+    let given = |param: &str| -> Option<String> {
+        let own = variant.zip(spec).and_then(|(v, (_, spec))| {
+            spec.resolve(&v["properties"][param])["enum"]
+                .get(0)?
+                .as_str()
+        });
+        match own {
+            Some(v) => Some(v.to_owned()),
+            None => match info.param(param)?.kind.scalar {
+                Scalar::Enum(values) => values.first().map(|v| (*v).to_owned()),
+                _ => None,
+            },
+        }
+    };
+    let mut required_now: Vec<&str> = Vec::new();
+    for rule in info.rules {
+        let Some((param, values)) = rule.kind.condition() else {
+            continue;
+        };
+        let holds = given(param).is_some_and(|v| values.contains(&v.as_str()));
+        match rule.kind {
+            runtime::RuleKind::RequiredWhen { .. } if holds => {
+                required_now.extend(rule.params.iter().copied());
+            }
+            runtime::RuleKind::OnlyWhen { .. } if !holds => {
+                excluded.extend(rule.params.iter().copied());
+            }
+            _ => {}
+        }
+    }
     let mut out = Vec::new();
     for p in info.params {
         if let Some(variant) = variant {
@@ -93,6 +129,7 @@ pub fn pairs(
                 p.required
                     || (p.location == Location::Path && p.wire_name != "AccountSid")
                     || first_of_groups.contains(&p.wire_name)
+                    || required_now.contains(&p.wire_name)
                     || first_of_body == Some(p.wire_name)
             }
         };

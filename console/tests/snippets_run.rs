@@ -282,6 +282,7 @@ fn every_operation() -> Vec<Case> {
                     values.into_iter().map(move |v| (p.wire_name.to_owned(), v))
                 })
                 .collect();
+            let pairs = outside_only_when(&op, pairs);
             Case {
                 id: op.id().replace('.', "_"),
                 pairs,
@@ -290,6 +291,37 @@ fn every_operation() -> Vec<Case> {
                 op,
             }
         })
+        .collect()
+}
+
+/// The pairs without the members an `only_when` rule keeps out under the value the pairs give
+/// its parameter (messaging v3's typing indicator with `channel=WHATSAPP`: no `to`, no
+/// `event`), a request the declaration would refuse.
+fn outside_only_when(op: &Operation, pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let value_of = |name: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let out: Vec<&str> = op
+        .info
+        .rules
+        .iter()
+        .filter_map(|r| match r.kind {
+            runtime::registry::RuleKind::OnlyWhen { param, values } => {
+                let holds = value_of(param).is_some_and(|v| values.contains(&v));
+                (!holds).then_some(r.params)
+            }
+            _ => None,
+        })
+        .flatten()
+        .copied()
+        .collect();
+    pairs
+        .iter()
+        .filter(|(n, _)| !out.contains(&n.as_str()))
+        .cloned()
         .collect()
 }
 

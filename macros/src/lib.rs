@@ -24,7 +24,8 @@ mod ty;
 /// `host = "verify"` (the product host's first label; `api` by default),
 /// `response = Type`, `status = 201`, `fn = name`, `paged` (the response is a `Page<T>`; the
 /// builder also gets `stream`), `one_of(a, b, …)` and `exactly_one_of(a, b, …)` (rules across
-/// optional fields), `body = json` (the body parameters form a JSON object), `auth = oauth2`
+/// optional fields), `required_when(kind = "A", a, b, …)` and `only_when(kind = "A" | "B", a, …)`
+/// (rules that follow another field's value: a body made of variants), `body = json` (the body parameters form a JSON object), `auth = oauth2`
 /// or `auth = none`, `media = "application/scim+json"` (a JSON media type other than
 /// `application/json`, sent as `Accept` and as a JSON body's `Content-Type`),
 /// `json_model = "CreateReferralConversionRequest"` (with `body = json`: the name Twilio's

@@ -184,11 +184,16 @@ pub fn range<T: RangeCheck + Display>(
     }
 }
 
-/// Checks a rule across parameters, given which of its parameters are set.
-pub fn rule(errors: &mut InvalidParams, rule: &Rule, set: &[bool]) {
-    if let Some(refused) = rule.check(set) {
-        errors.0.push(refused);
-    }
+/// Checks a rule across parameters, given which of its parameters are set and, for a
+/// conditional rule, the value of the parameter it depends on.
+pub fn rule(
+    errors: &mut InvalidParams,
+    rule: &Rule,
+    set: &[bool],
+    condition: Option<&dyn Display>,
+) {
+    let condition = condition.map(ToString::to_string);
+    errors.0.extend(rule.check(set, condition.as_deref()));
 }
 
 /// Adds a header parameter that is set.

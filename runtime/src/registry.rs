@@ -86,6 +86,36 @@ pub enum RuleKind {
     AtLeastOne,
     /// Exactly one must be set (`exactly_one_of(...)`).
     ExactlyOne,
+    /// Every one must be set while the parameter `param` has one of `values`
+    /// (`required_when(channel = "APPLE", from, to)`): a member a variant of the body needs.
+    RequiredWhen {
+        /// The parameter whose value decides (its wire name).
+        param: &'static str,
+        /// The wire values under which the rule's parameters are required.
+        values: &'static [&'static str],
+    },
+    /// None may be set unless the parameter `param` has one of `values`
+    /// (`only_when(channel = "APPLE", from, to, event)`): members of one variant of the body,
+    /// which the others do not take.
+    OnlyWhen {
+        /// The parameter whose value decides (its wire name).
+        param: &'static str,
+        /// The wire values under which the rule's parameters may be set.
+        values: &'static [&'static str],
+    },
+}
+
+impl RuleKind {
+    /// The parameter a conditional rule depends on, and the values it names; `None` for
+    /// [`AtLeastOne`](Self::AtLeastOne) and [`ExactlyOne`](Self::ExactlyOne).
+    pub fn condition(&self) -> Option<(&'static str, &'static [&'static str])> {
+        match *self {
+            RuleKind::AtLeastOne | RuleKind::ExactlyOne => None,
+            RuleKind::RequiredWhen { param, values } | RuleKind::OnlyWhen { param, values } => {
+                Some((param, values))
+            }
+        }
+    }
 }
 
 /// A rule across optional parameters, checked before a request is sent.
@@ -98,44 +128,97 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The refusal of a request that breaks the rule, given which of [`params`](Self::params)
-    /// are set (same order); `None` when the rule holds. The refusal names the first parameter
-    /// concerned, so `InvalidParams::contains` finds it.
-    pub fn check(&self, set: &[bool]) -> Option<InvalidParam> {
+    /// The refusals of a request that breaks the rule, given which of
+    /// [`params`](Self::params) are set (same order) and, for a conditional rule, the wire
+    /// value of the parameter it depends on (`None` when that is not set); empty when the rule
+    /// holds. Each refusal names a parameter concerned, so `InvalidParams::contains` finds it.
+    pub fn check(&self, set: &[bool], condition: Option<&str>) -> Vec<InvalidParam> {
         let names = self.params;
         let mut present = names.iter().zip(set).filter(|(_, s)| **s).map(|(n, _)| *n);
-        let first = present.next();
-        let second = present.next();
-        match (self.kind, first, second) {
-            (_, None, _) => Some(InvalidParam {
-                param: names.first().copied().unwrap_or_default().into(),
-                reason: ParamError::new(format!(
-                    "or {} must be set{}",
-                    names.get(1..).unwrap_or_default().join(" or "),
-                    match self.kind {
-                        RuleKind::AtLeastOne => "",
-                        RuleKind::ExactlyOne => " (exactly one of them)",
-                    }
-                )),
-            }),
-            (RuleKind::ExactlyOne, Some(first), Some(second)) => Some(InvalidParam {
-                param: second.into(),
-                reason: ParamError::new(format!(
-                    "cannot be set together with {first}: set exactly one of {}",
-                    join_and(names)
-                )),
-            }),
-            _ => None,
+        let refuse = |param: &str, reason: String| InvalidParam {
+            param: param.to_owned().into(),
+            reason: ParamError::new(reason),
+        };
+        match self.kind {
+            RuleKind::AtLeastOne | RuleKind::ExactlyOne => {
+                let first = present.next();
+                let second = present.next();
+                match (self.kind, first, second) {
+                    (_, None, _) => vec![refuse(
+                        names.first().copied().unwrap_or_default(),
+                        format!(
+                            "or {} must be set{}",
+                            names.get(1..).unwrap_or_default().join(" or "),
+                            match self.kind {
+                                RuleKind::ExactlyOne => " (exactly one of them)",
+                                _ => "",
+                            }
+                        ),
+                    )],
+                    (RuleKind::ExactlyOne, Some(first), Some(second)) => vec![refuse(
+                        second,
+                        format!(
+                            "cannot be set together with {first}: set exactly one of {}",
+                            join_and(names)
+                        ),
+                    )],
+                    _ => Vec::new(),
+                }
+            }
+            RuleKind::RequiredWhen { param, values } => {
+                let Some(value) = condition.filter(|v| values.contains(v)) else {
+                    return Vec::new();
+                };
+                names
+                    .iter()
+                    .zip(set)
+                    .filter(|(_, s)| !**s)
+                    .map(|(n, _)| refuse(n, format!("must be set when {param} is {value}")))
+                    .collect()
+            }
+            RuleKind::OnlyWhen { param, values } => {
+                if condition.is_some_and(|v| values.contains(&v)) {
+                    return Vec::new();
+                }
+                let but = match condition {
+                    Some(value) => format!(", not {value}"),
+                    None => format!(" (and {param} is not set)"),
+                };
+                present
+                    .map(|n| {
+                        refuse(
+                            n,
+                            format!("can be set only when {param} is {}{but}", join_or(values)),
+                        )
+                    })
+                    .collect()
+            }
         }
     }
 }
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = join_and(self.params);
         match self.kind {
-            RuleKind::AtLeastOne => write!(f, "at least one of {}", join_and(self.params)),
-            RuleKind::ExactlyOne => write!(f, "exactly one of {}", join_and(self.params)),
+            RuleKind::AtLeastOne => write!(f, "at least one of {names}"),
+            RuleKind::ExactlyOne => write!(f, "exactly one of {names}"),
+            RuleKind::RequiredWhen { param, values } => {
+                write!(f, "{names} when {param} is {}", join_or(values))
+            }
+            RuleKind::OnlyWhen { param, values } => {
+                write!(f, "{names} only when {param} is {}", join_or(values))
+            }
         }
+    }
+}
+
+/// `A`, `A or B`, `A, B or C`.
+fn join_or(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -339,8 +422,10 @@ mod tests {
             kind: RuleKind::AtLeastOne,
             params: &["Url", "Twiml", "ApplicationSid"],
         };
-        assert_eq!(one_of.check(&[false, true, true]), None);
-        let refused = one_of.check(&[false, false, false]).expect("refused");
+        assert_eq!(one_of.check(&[false, true, true], None), []);
+        let [refused] = &one_of.check(&[false, false, false], None)[..] else {
+            panic!("one refusal")
+        };
         assert_eq!(refused.param, "Url");
         assert_eq!(
             refused.to_string(),
@@ -355,17 +440,79 @@ mod tests {
             kind: RuleKind::ExactlyOne,
             params: &["Capture", "Status"],
         };
-        assert_eq!(exactly.check(&[true, false]), None);
-        assert_eq!(exactly.check(&[false, true]), None);
+        assert_eq!(exactly.check(&[true, false], None), []);
+        assert_eq!(exactly.check(&[false, true], None), []);
         assert_eq!(
-            exactly.check(&[false, false]).expect("none").to_string(),
+            exactly.check(&[false, false], None)[0].to_string(),
             "Capture or Status must be set (exactly one of them)"
         );
-        let both = exactly.check(&[true, true]).expect("both");
+        let [both] = &exactly.check(&[true, true], None)[..] else {
+            panic!("one refusal")
+        };
         assert_eq!(both.param, "Status");
         assert_eq!(
             both.to_string(),
             "Status cannot be set together with Capture: set exactly one of Capture and Status"
         );
+    }
+
+    #[test]
+    fn conditional_rules_follow_the_value_they_depend_on() {
+        // Messaging v3's typing indicator: Apple needs `from` and `to`; they and `event`
+        // belong to Apple alone.
+        let required = Rule {
+            kind: RuleKind::RequiredWhen {
+                param: "channel",
+                values: &["APPLE"],
+            },
+            params: &["from", "to"],
+        };
+        assert_eq!(required.check(&[true, true], Some("APPLE")), []);
+        assert_eq!(required.check(&[false, false], Some("WHATSAPP")), []);
+        assert_eq!(required.check(&[false, false], None), []);
+        let missing: Vec<String> = required
+            .check(&[false, false], Some("APPLE"))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "from must be set when channel is APPLE",
+                "to must be set when channel is APPLE"
+            ]
+        );
+        assert_eq!(required.to_string(), "from and to when channel is APPLE");
+
+        let only = Rule {
+            kind: RuleKind::OnlyWhen {
+                param: "channel",
+                values: &["APPLE", "RCS"],
+            },
+            params: &["from", "to", "event"],
+        };
+        assert_eq!(only.check(&[true, true, true], Some("RCS")), []);
+        assert_eq!(only.check(&[false, false, false], Some("WHATSAPP")), []);
+        let [to] = &only.check(&[false, true, false], Some("WHATSAPP"))[..] else {
+            panic!("one refusal")
+        };
+        assert_eq!(to.param, "to");
+        assert_eq!(
+            to.to_string(),
+            "to can be set only when channel is APPLE or RCS, not WHATSAPP"
+        );
+        assert_eq!(
+            only.check(&[true, false, false], None)[0].to_string(),
+            "from can be set only when channel is APPLE or RCS (and channel is not set)"
+        );
+        assert_eq!(
+            only.to_string(),
+            "from, to and event only when channel is APPLE or RCS"
+        );
+        assert_eq!(
+            only.kind.condition(),
+            Some(("channel", &["APPLE", "RCS"][..]))
+        );
+        assert_eq!(RuleKind::ExactlyOne.condition(), None);
     }
 }

@@ -171,7 +171,8 @@ pub struct Op {
     pub status: u16,
     pub fields: Vec<Field>,
     pub response: Response,
-    /// `(macro option, field idents)`: `one_of` or `exactly_one_of`.
+    /// `(macro option, its arguments)`: `one_of` or `exactly_one_of` over field idents;
+    /// `required_when` or `only_when` with their condition first (`channel = "APPLE"`).
     pub rules: Vec<(&'static str, Vec<String>)>,
     /// The resource in words (`call recording`), for docs.
     pub noun: String,
@@ -571,8 +572,8 @@ impl Builder<'_> {
         }
         let mut json = false;
         let mut json_model = None;
-        // A `oneOf` body's members that tell its variants apart (see `merge_one_of`).
-        let mut variant_rule: Vec<String> = Vec::new();
+        // The rules a `oneOf` body's variants imply (see `merge_one_of`).
+        let mut variant_rules: Vec<VariantRule> = Vec::new();
         let body = op
             .pointer("/requestBody/content/application~1x-www-form-urlencoded/schema")
             .map(|b| (Place::Form, b))
@@ -593,9 +594,12 @@ impl Builder<'_> {
                     .iter()
                     .map(|v| self.deref_schema(v).clone())
                     .collect();
-                let (merged, told_apart_by) = merge_one_of(&variants);
+                let discriminator = body
+                    .pointer("/discriminator/propertyName")
+                    .and_then(Value::as_str);
+                let (merged, rules) = merge_one_of(&variants, discriminator);
                 body = merged;
-                variant_rule = told_apart_by;
+                variant_rules = rules;
             }
             let required: Vec<&str> = body
                 .get("required")
@@ -670,18 +674,23 @@ impl Builder<'_> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut rules = rules;
-        if variant_rule.len() > 1 {
-            let idents = variant_rule
+        let ident_of = |w: &str| {
+            fields
                 .iter()
-                .map(|w| {
-                    fields
-                        .iter()
-                        .find(|f| f.wire == *w)
-                        .map(|f| f.ident.clone())
-                        .ok_or_else(|| format!("{id}: oneOf variant member {w} not declared"))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            rules.push(("exactly_one_of", idents));
+                .find(|f| f.wire == w)
+                .map(|f| f.ident.clone())
+                .ok_or_else(|| format!("{id}: oneOf variant member {w} not declared"))
+        };
+        for (kind, condition, members) in variant_rules {
+            let mut args = Vec::new();
+            if let Some((d, values)) = condition {
+                let values: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+                args.push(format!("{} = {}", ident_of(&d)?, values.join(" | ")));
+            }
+            for m in &members {
+                args.push(ident_of(m)?);
+            }
+            rules.push((kind, args));
         }
         // 3xx stays: the add-on payload data answers a documented redirect.
         let status = code;
@@ -1405,14 +1414,23 @@ fn is_scalar(schema: &Value) -> bool {
     }
 }
 
+/// A rule the variants of a `oneOf` body imply, by wire names: `(macro option, condition,
+/// members)`, the condition being the discriminator and its values (`required_when`,
+/// `only_when`), or none (`exactly_one_of`).
+type VariantRule = (&'static str, Option<(String, Vec<String>)>, Vec<String>);
+
 /// One object schema for a `oneOf` request body of object variants (messaging v3's typing
 /// indicator: WhatsApp or Apple, by `channel`): every variant's members side by side (a member
 /// in several variants once, its allowed values joined), required where every variant requires
-/// it. Also the members that tell the variants apart: per variant, the first member it requires
-/// that no other variant has; when every variant has one, the declaration takes
-/// `exactly_one_of` over them, so a request names one variant (the rest of a variant's own
-/// rules, such as which members it forbids, stay with Twilio).
-fn merge_one_of(variants: &[Value]) -> (Value, Vec<String>) {
+/// it; and the rules that keep a request to one variant.
+///
+/// With a discriminator (a member every variant has, whose values name the variant), the rules
+/// follow its value: per variant, `required_when` over the members it requires, and, where
+/// every variant forbids other members (`additionalProperties: false`), `only_when` over each
+/// member some variant lacks, naming the values whose variants have it. Without one, the
+/// members that tell the variants apart (per variant, the first member it requires that no
+/// other has) get `exactly_one_of`, when every variant has such a member.
+fn merge_one_of(variants: &[Value], discriminator: Option<&str>) -> (Value, Vec<VariantRule>) {
     let mut properties = serde_json::Map::new();
     for variant in variants {
         for (name, schema) in variant["properties"].as_object().into_iter().flatten() {
@@ -1449,29 +1467,87 @@ fn merge_one_of(variants: &[Value]) -> (Value, Vec<String>) {
         .into_iter()
         .filter(|name| variants.iter().all(|v| required_in(v).contains(name)))
         .collect();
-    let own: Vec<Option<String>> = variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            required_in(v).into_iter().find(|name| {
-                variants
-                    .iter()
-                    .enumerate()
-                    .all(|(j, other)| j == i || other["properties"].get(name).is_none())
-            })
-        })
-        .collect();
-    let told_apart_by = if own.iter().all(Option::is_some) {
-        own.into_iter().flatten().collect()
-    } else {
-        Vec::new()
-    };
     let merged = serde_json::json!({
         "type": "object",
         "properties": properties,
         "required": everywhere,
     });
-    (merged, told_apart_by)
+    // A variant's values of the discriminator: its own `enum` of that member.
+    let named_by = |v: &Value, d: &str| -> Vec<String> {
+        v["properties"][d]["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let discriminator = discriminator.filter(|d| {
+        everywhere.iter().any(|r| r == d) && variants.iter().all(|v| !named_by(v, d).is_empty())
+    });
+    let Some(d) = discriminator else {
+        let own: Vec<Option<String>> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                required_in(v).into_iter().find(|name| {
+                    variants
+                        .iter()
+                        .enumerate()
+                        .all(|(j, other)| j == i || other["properties"].get(name).is_none())
+                })
+            })
+            .collect();
+        let rules = if own.iter().all(Option::is_some) && own.len() > 1 {
+            vec![("exactly_one_of", None, own.into_iter().flatten().collect())]
+        } else {
+            Vec::new()
+        };
+        return (merged, rules);
+    };
+    let mut rules: Vec<VariantRule> = Vec::new();
+    for v in variants {
+        let needs: Vec<String> = required_in(v)
+            .into_iter()
+            .filter(|m| !everywhere.contains(m))
+            .collect();
+        if !needs.is_empty() {
+            rules.push(("required_when", Some((d.to_owned(), named_by(v, d))), needs));
+        }
+    }
+    let closed = variants
+        .iter()
+        .all(|v| v["additionalProperties"] == Value::Bool(false));
+    if closed {
+        // Members some variant lacks, grouped by the values whose variants have them.
+        let mut only: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        for v in variants {
+            for name in v["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(n, _)| n)
+            {
+                let having: Vec<String> = variants
+                    .iter()
+                    .filter(|w| w["properties"].get(name).is_some())
+                    .flat_map(|w| named_by(w, d))
+                    .collect();
+                if having.len() == variants.iter().flat_map(|w| named_by(w, d)).count() {
+                    continue; // in every variant
+                }
+                match only.iter_mut().find(|(values, _)| *values == having) {
+                    Some((_, members)) if members.contains(name) => {}
+                    Some((_, members)) => members.push(name.clone()),
+                    None => only.push((having, vec![name.clone()])),
+                }
+            }
+        }
+        for (values, members) in only {
+            rules.push(("only_when", Some((d.to_owned(), values)), members));
+        }
+    }
+    (merged, rules)
 }
 
 /// The class twilio-python generates for a JSON body's schema: the referenced schema's name with
@@ -1521,7 +1597,7 @@ fn map_prefix(schema: &Value) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{helper_model_name, merge_one_of};
+    use super::{helper_model_name, merge_one_of, VariantRule};
     use serde_json::json;
 
     #[test]
@@ -1543,7 +1619,7 @@ mod tests {
                 "event": { "type": "string", "enum": ["START", "END"] }
             }
         });
-        let (merged, told_apart_by) = merge_one_of(&[whatsapp.clone(), apple]);
+        let (merged, rules) = merge_one_of(&[whatsapp.clone(), apple.clone()], Some("channel"));
         assert_eq!(merged["required"], json!(["channel"]));
         assert_eq!(
             merged["properties"]["channel"]["enum"],
@@ -1555,9 +1631,50 @@ mod tests {
             .unwrap_or_default();
         members.sort();
         assert_eq!(members, ["channel", "event", "from", "messageId", "to"]);
-        assert_eq!(told_apart_by, ["messageId", "from"]);
+        let when = |kind: &'static str, value: &str, members: &[&str]| -> VariantRule {
+            (
+                kind,
+                Some(("channel".to_owned(), vec![value.to_owned()])),
+                members.iter().map(|m| (*m).to_owned()).collect(),
+            )
+        };
+        // Open variants (members beyond their own allowed): only what each requires.
+        assert_eq!(
+            rules,
+            [
+                when("required_when", "WHATSAPP", &["messageId"]),
+                when("required_when", "APPLE", &["from", "to"]),
+            ]
+        );
+        // Closed variants, as the spec has them: each one's members belong to it alone.
+        let closed = |mut v: serde_json::Value| {
+            v["additionalProperties"] = json!(false);
+            v
+        };
+        let (_, rules) = merge_one_of(
+            &[closed(whatsapp.clone()), closed(apple.clone())],
+            Some("channel"),
+        );
+        assert_eq!(
+            rules[2..],
+            [
+                when("only_when", "WHATSAPP", &["messageId"]),
+                // (serde_json's map keeps members sorted)
+                when("only_when", "APPLE", &["event", "from", "to"]),
+            ]
+        );
+        // No discriminator: the members that tell the variants apart, exactly one of them.
+        let (_, rules) = merge_one_of(&[whatsapp.clone(), apple], None);
+        assert_eq!(
+            rules,
+            [(
+                "exactly_one_of",
+                None,
+                vec!["messageId".to_owned(), "from".to_owned()]
+            )]
+        );
         // Variants that no member of their own tells apart get no rule.
-        let (_, none) = merge_one_of(&[whatsapp.clone(), whatsapp]);
+        let (_, none) = merge_one_of(&[whatsapp.clone(), whatsapp], None);
         assert!(none.is_empty());
     }
 

@@ -565,3 +565,94 @@ async fn a_prefixed_map_and_a_query_parameter_beside_a_body_are_forwarded_where_
     );
     assert_eq!(got[1].body, b"grant_type=client_credentials");
 }
+
+#[tokio::test]
+async fn a_body_of_variants_is_held_to_the_variant_its_discriminator_names() {
+    // Messaging v3's typing indicator: `channel` names the variant (WhatsApp: `messageId`;
+    // Apple: `from`, `to`, `event`), and Twilio takes no member of the other one.
+    let (gateway, key, log) = start(&["messaging"]).await;
+    let url = format!("{}/messaging/v3/Indicators/Typing.json", gateway.url());
+    let message = "SM0123456789abcdef0123456789abcdef";
+    let refused = [
+        (
+            json!({"channel": "WHATSAPP", "messageId": message, "to": "apple:b"}),
+            vec![(
+                "to",
+                "to can be set only when channel is APPLE, not WHATSAPP",
+            )],
+        ),
+        (
+            json!({"channel": "WHATSAPP"}),
+            vec![(
+                "messageId",
+                "messageId must be set when channel is WHATSAPP",
+            )],
+        ),
+        (
+            json!({"channel": "APPLE", "from": "apple:a", "messageId": message}),
+            vec![
+                ("to", "to must be set when channel is APPLE"),
+                (
+                    "messageId",
+                    "messageId can be set only when channel is WHATSAPP, not APPLE",
+                ),
+            ],
+        ),
+    ];
+    for (body, params) in refused {
+        let answer = http()
+            .post(&url)
+            .header("Authorization", key.basic())
+            .json(&body)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(answer.status(), 400, "{body}");
+        let answer: serde_json::Value = answer.json().await.expect("json");
+        let named: Vec<(String, String)> = answer["details"]["invalid_params"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let name = p["param"].as_str().unwrap_or_default();
+                let reason = p["reason"].as_str().unwrap_or_default();
+                (name.to_owned(), format!("{name} {reason}"))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = params
+            .iter()
+            .map(|(n, m)| ((*n).to_owned(), (*m).to_owned()))
+            .collect();
+        assert_eq!(named, expected, "{body}: {answer}");
+    }
+    assert!(got(&log).is_empty(), "nothing refused is forwarded");
+
+    // Each variant whole goes through, exactly as sent.
+    for body in [
+        json!({"channel": "WHATSAPP", "messageId": message}),
+        json!({"channel": "APPLE", "from": "apple:a", "to": "apple:b", "event": "END"}),
+    ] {
+        let answer = http()
+            .post(&url)
+            .header("Authorization", key.basic())
+            .json(&body)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(answer.status(), 201, "{body}");
+    }
+    let sent = got(&log);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let bodies: Vec<serde_json::Value> = sent
+        .iter()
+        .map(|g| serde_json::from_slice(&g.body).expect("json body"))
+        .collect();
+    assert_eq!(
+        bodies[0],
+        json!({"channel": "WHATSAPP", "messageId": message})
+    );
+    assert_eq!(
+        bodies[1],
+        json!({"channel": "APPLE", "from": "apple:a", "to": "apple:b", "event": "END"})
+    );
+}

@@ -39,12 +39,17 @@ pub struct Attr {
     pub krate: Option<(syn::Path, LitStr)>,
 }
 
-/// `one_of(a, b)` or `exactly_one_of(a, b)`.
+/// `one_of(a, b)`, `exactly_one_of(a, b)`, or a conditional rule:
+/// `required_when(channel = "APPLE", from, to)`, `only_when(channel = "APPLE" | "RCS", event)`.
 pub struct Rule {
     pub kind: RuleKind,
     pub keyword: Ident,
+    pub condition: Option<Condition>,
     pub fields: Vec<Ident>,
 }
+
+/// A conditional rule's field and the values it names: `channel = "APPLE" | "RCS"`.
+pub type Condition = (Ident, Vec<LitStr>);
 
 /// One field and its `#[twilio(...)]` options.
 pub struct Field {

@@ -743,15 +743,30 @@ fn rules(attr: &ast::Attr, params: &[Param], cx: &Ctxt) -> Vec<Rule> {
     let names = field_names(params);
     for rule in &attr.rules {
         let keyword = rule.kind_keyword();
-        if rule.fields.len() < 2 {
+        let conditional = rule.kind.is_conditional();
+        if rule.fields.len() < 2 && !conditional {
             cx.error(
                 rule.keyword.span(),
                 format!("`{keyword}(…)` names at least two fields"),
             );
             continue;
         }
-        let mut members = Vec::new();
+        if rule.fields.is_empty() {
+            cx.error(
+                rule.keyword.span(),
+                format!("`{keyword}(…)` names the fields it is about after its condition"),
+            );
+            continue;
+        }
         let mut ok = true;
+        let condition = rule
+            .condition
+            .as_ref()
+            .and_then(|(field, values)| condition(keyword, field, values, params, &names, cx));
+        if conditional && condition.is_none() {
+            ok = false;
+        }
+        let mut members = Vec::new();
         for ident in &rule.fields {
             let Some(i) = params.iter().position(|p| p.ident == *ident) else {
                 let name = ident.to_string();
@@ -764,7 +779,13 @@ fn rules(attr: &ast::Attr, params: &[Param], cx: &Ctxt) -> Vec<Rule> {
                 continue;
             };
             let p = &params[i];
-            if members.contains(&i) {
+            if condition.as_ref().is_some_and(|(c, _)| *c == i) {
+                cx.error(
+                    ident.span(),
+                    format!("`{keyword}`: `{ident}` is the field the rule depends on; list the fields it is about"),
+                );
+                ok = false;
+            } else if members.contains(&i) {
                 cx.error(
                     ident.span(),
                     format!("`{keyword}`: `{ident}` is named twice"),
@@ -788,11 +809,60 @@ fn rules(attr: &ast::Attr, params: &[Param], cx: &Ctxt) -> Vec<Rule> {
         if ok {
             out.push(Rule {
                 kind: rule.kind,
+                condition,
                 members,
             });
         }
     }
     out
+}
+
+/// The field a conditional rule depends on (an index into `params`) and its values, checked:
+/// a field of the declaration that is not a list, and distinct, non-empty values.
+fn condition(
+    keyword: &str,
+    field: &Ident,
+    values: &[LitStr],
+    params: &[Param],
+    names: &[String],
+    cx: &Ctxt,
+) -> Option<(usize, Vec<String>)> {
+    let Some(i) = params.iter().position(|p| p.ident == *field) else {
+        let name = field.to_string();
+        let message = match nearest(&name, names.iter().map(String::as_str)) {
+            Some(near) => format!("`{keyword}`: no field `{name}`; did you mean `{near}`?"),
+            None => format!("`{keyword}`: no field `{name}`"),
+        };
+        cx.error(field.span(), message);
+        return None;
+    };
+    if params[i].list_item.is_some() {
+        cx.error(
+            field.span(),
+            format!("`{keyword}`: `{field}` is a list; a rule depends on a field of one value"),
+        );
+        return None;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut ok = true;
+    for value in values {
+        let text = value.value();
+        if text.is_empty() {
+            cx.error(
+                value.span(),
+                format!("`{keyword}`: a value of `{field}` is not empty"),
+            );
+            ok = false;
+        } else if seen.contains(&text) {
+            cx.error(
+                value.span(),
+                format!("`{keyword}`: `{text}` is named twice"),
+            );
+            ok = false;
+        }
+        seen.push(text);
+    }
+    ok.then_some((i, seen))
 }
 
 impl ast::Rule {

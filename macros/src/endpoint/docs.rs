@@ -2,7 +2,7 @@
 //! example, the parameter table and the rules on the struct, and short pages for the start
 //! function, the builder and each setter. Our own words, from the declaration's structure.
 
-use super::model::{Auth, Body, Endpoint, Location, Param, RuleKind};
+use super::model::{Auth, Body, Endpoint, Location, Param, Rule, RuleKind};
 use crate::ty::{innermost, type_name, type_text};
 
 /// The template with `{Placeholder}`s, as Twilio's docs write paths.
@@ -105,7 +105,8 @@ fn required_text(p: &Param) -> &'static str {
 }
 
 /// The rule as a sentence, naming wire names and linking the setters.
-fn rule_sentence(e: &Endpoint, kind: RuleKind, members: &[usize]) -> String {
+fn rule_sentence(e: &Endpoint, rule: &Rule) -> String {
+    let (kind, members) = (rule.kind, &rule.members);
     let names: Vec<String> = members
         .iter()
         .map(|&i| {
@@ -124,6 +125,24 @@ fn rule_sentence(e: &Endpoint, kind: RuleKind, members: &[usize]) -> String {
     match kind {
         RuleKind::AtLeastOne => format!("At least one of {list} must be set."),
         RuleKind::ExactlyOne => format!("Exactly one of {list} must be set."),
+        RuleKind::RequiredWhen | RuleKind::OnlyWhen => {
+            let (when, values) = match &rule.condition {
+                Some((i, values)) => (e.params[*i].wire.as_str(), values.as_slice()),
+                None => ("", &[][..]),
+            };
+            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            let values = match values.as_slice() {
+                [] => String::new(),
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+            };
+            let verb = match (kind, members.len()) {
+                (RuleKind::RequiredWhen, 1) => "must be set",
+                (RuleKind::RequiredWhen, _) => "must all be set",
+                _ => "may be set only",
+            };
+            format!("{list} {verb} when `{when}` is {values}.")
+        }
     }
 }
 
@@ -244,7 +263,7 @@ pub fn struct_docs(e: &Endpoint) -> Vec<String> {
         d.push("# Rules".to_owned());
         d.push(String::new());
         for rule in &e.rules {
-            d.push(format!("- {}", rule_sentence(e, rule.kind, &rule.members)));
+            d.push(format!("- {}", rule_sentence(e, rule)));
         }
     }
     d
@@ -326,7 +345,7 @@ pub fn setter_docs(e: &Endpoint, index: usize) -> Vec<String> {
     }
     for rule in e.rules.iter().filter(|r| r.members.contains(&index)) {
         d.push(String::new());
-        d.push(rule_sentence(e, rule.kind, &rule.members));
+        d.push(rule_sentence(e, rule));
     }
     d
 }

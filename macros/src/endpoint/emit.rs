@@ -292,9 +292,13 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
     let paged = e.paged;
     let idempotent = e.idempotency.is_some();
     let rules = e.rules.iter().map(|r| {
-        let kind = match r.kind {
-            super::model::RuleKind::AtLeastOne => quote!(AtLeastOne),
-            super::model::RuleKind::ExactlyOne => quote!(ExactlyOne),
+        let variant = format_ident!("{}", r.kind.variant());
+        let kind = match &r.condition {
+            Some((i, values)) => {
+                let param = &e.params[*i].wire;
+                quote!(#variant { param: #param, values: &[#(#values),*] })
+            }
+            None => quote!(#variant),
         };
         let wires = e.rule_wires(r);
         quote!(#q::Rule { kind: #q::RuleKind::#kind, params: &[#(#wires),*] })
@@ -351,8 +355,21 @@ fn endpoint_impl(e: &Endpoint, q: &TokenStream) -> TokenStream {
             let field = &e.params[m].ident;
             quote!(self.#field.is_some())
         });
+        // The value a conditional rule depends on, as its wire text (`Display`; spanned on
+        // the field's type, so a type without it is reported there).
+        let condition = match r.condition.as_ref().map(|(c, _)| &e.params[*c]) {
+            Some(p) => {
+                let field = &p.ident;
+                if p.required {
+                    quote_spanned!(p.ty.span()=> ::core::option::Option::Some(&self.#field as &dyn ::core::fmt::Display))
+                } else {
+                    quote_spanned!(p.ty.span()=> self.#field.as_ref().map(|v| v as &dyn ::core::fmt::Display))
+                }
+            }
+            None => quote!(::core::option::Option::None),
+        };
         checks.push(quote! {
-            #q::rule(&mut errors, &<Self as #q::Endpoint>::INFO.rules[#i], &[#(#set),*]);
+            #q::rule(&mut errors, &<Self as #q::Endpoint>::INFO.rules[#i], &[#(#set),*], #condition);
         });
     }
     let validate = if checks.is_empty() {

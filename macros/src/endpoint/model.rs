@@ -80,11 +80,13 @@ impl Auth {
     }
 }
 
-/// `one_of` or `exactly_one_of`.
+/// `one_of`, `exactly_one_of`, `required_when` or `only_when`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleKind {
     AtLeastOne,
     ExactlyOne,
+    RequiredWhen,
+    OnlyWhen,
 }
 
 impl RuleKind {
@@ -92,7 +94,23 @@ impl RuleKind {
         match self {
             RuleKind::AtLeastOne => "one_of",
             RuleKind::ExactlyOne => "exactly_one_of",
+            RuleKind::RequiredWhen => "required_when",
+            RuleKind::OnlyWhen => "only_when",
         }
+    }
+
+    pub fn variant(self) -> &'static str {
+        match self {
+            RuleKind::AtLeastOne => "AtLeastOne",
+            RuleKind::ExactlyOne => "ExactlyOne",
+            RuleKind::RequiredWhen => "RequiredWhen",
+            RuleKind::OnlyWhen => "OnlyWhen",
+        }
+    }
+
+    /// Whether the rule depends on another field's value (`required_when`, `only_when`).
+    pub fn is_conditional(self) -> bool {
+        matches!(self, RuleKind::RequiredWhen | RuleKind::OnlyWhen)
     }
 }
 
@@ -191,6 +209,8 @@ pub struct Param {
 /// A checked rule: indexes into `Endpoint::params`.
 pub struct Rule {
     pub kind: RuleKind,
+    /// A conditional rule's field (an index) and the wire values it names.
+    pub condition: Option<(usize, Vec<String>)>,
     pub members: Vec<usize>,
 }
 

@@ -6,7 +6,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, ExprRange, Fields, Ident, ItemStruct, Lit, LitInt, LitStr, Token};
 
-use super::ast::{Attr, Declaration, Field, Range, Rule};
+use super::ast::{Attr, Condition, Declaration, Field, Range, Rule};
 use super::model::{Auth, Body, Method, RuleKind};
 use crate::ctxt::{with_help, Ctxt};
 use crate::ty::nearest;
@@ -19,6 +19,8 @@ const OPTIONS: &[&str] = &[
     "paged",
     "one_of",
     "exactly_one_of",
+    "required_when",
+    "only_when",
     "body",
     "auth",
     "media",
@@ -27,7 +29,7 @@ const OPTIONS: &[&str] = &[
     "crate",
 ];
 
-const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"`, `helper_call = \"a(Sid).b.create\"` and `crate = \"path\"`";
+const OPTIONS_HELP: &str = "options are `host = \"verify\"`, `response = Type`, `status = 201`, `fn = name`, `paged`, `one_of(a, b)`, `exactly_one_of(a, b)`, `required_when(kind = \"A\", a, b)`, `only_when(kind = \"A\" | \"B\", a)`, `body = json`, `auth = oauth2 | none`, `media = \"application/scim+json\"`, `json_model = \"Name\"`, `helper_call = \"a(Sid).b.create\"` and `crate = \"path\"`";
 
 const FIELD_OPTIONS_HELP: &str = "field options are `rename = \"Wire\"`, `range = 1..=600`, `header = \"X-Name\"`, `default = \"value\"`, `prefix = \"AddOns\"`, `query` and `deprecated`";
 
@@ -233,7 +235,23 @@ fn option(input: ParseStream, attr: &mut Attr, cx: &Ctxt) -> syn::Result<()> {
             attr.rules.push(Rule {
                 kind,
                 keyword: key.clone(),
+                condition: None,
                 fields: names.into_iter().collect(),
+            });
+        }
+        "required_when" | "only_when" => {
+            let content;
+            syn::parenthesized!(content in input);
+            let (condition, fields) = conditional_rule(&content, &name)?;
+            attr.rules.push(Rule {
+                kind: if name == "required_when" {
+                    RuleKind::RequiredWhen
+                } else {
+                    RuleKind::OnlyWhen
+                },
+                keyword: key.clone(),
+                condition: Some(condition),
+                fields,
             });
         }
         "body" => {
@@ -554,4 +572,34 @@ pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
             });
             found
         })
+}
+
+/// The inside of `required_when(channel = "APPLE" | "RCS", from, to)`: the field and values it
+/// depends on, then the fields it is about.
+fn conditional_rule(input: ParseStream, keyword: &str) -> syn::Result<(Condition, Vec<Ident>)> {
+    let shape = || {
+        format!("`{keyword}(channel = \"APPLE\", from, to)`: a field, `=`, its value or values joined by `|`, then the fields the rule is about")
+    };
+    let field: Ident = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), shape()))?;
+    input
+        .parse::<Token![=]>()
+        .map_err(|e| syn::Error::new(e.span(), shape()))?;
+    let mut values = vec![input
+        .parse::<LitStr>()
+        .map_err(|e| syn::Error::new(e.span(), shape()))?];
+    while input.peek(Token![|]) {
+        input.parse::<Token![|]>()?;
+        values.push(input.parse()?);
+    }
+    let mut fields = Vec::new();
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        fields.push(input.parse()?);
+    }
+    Ok(((field, values), fields))
 }

@@ -23,6 +23,7 @@ mod transport;
 mod typed_path;
 mod v2010;
 mod validation;
+mod variants;
 mod verify_example;
 mod webhook_callback;
 mod webhook_signature;
