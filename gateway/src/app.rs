@@ -86,16 +86,30 @@ impl Shared {
     }
 }
 
-/// The whole router.
-pub fn router(shared: Arc<Shared>, console: Option<console::Console>) -> Router {
+/// The whole router; `/metrics` only when it has no listener of its own (`metrics_bind`),
+/// and then the path is no operation here, answered as any unknown path is.
+pub fn router(
+    shared: Arc<Shared>,
+    console: Option<console::Console>,
+    with_metrics: bool,
+) -> Router {
     let mut router = Router::new();
     if let Some(console) = console {
         router = router.merge(crate::console::routes(shared.clone(), console));
     }
-    router
+    router = router.route("/healthz", get(healthz));
+    if with_metrics {
+        router = router.route("/metrics", get(metrics));
+    }
+    router.fallback(crate::proxy::rest).with_state(shared)
+}
+
+/// The router of the metrics listener (`metrics_bind`): `/metrics` and `/healthz`, nothing
+/// else (no REST surface, no console).
+pub fn status_router(shared: Arc<Shared>) -> Router {
+    Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .fallback(crate::proxy::rest)
         .with_state(shared)
 }
 

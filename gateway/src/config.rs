@@ -34,6 +34,10 @@ use serde::{Deserialize, Serialize};
 pub struct FileConfig {
     /// Where to listen (default `127.0.0.1:8080`).
     pub bind: Option<SocketAddr>,
+    /// Where to serve `/metrics` (with `/healthz`) instead of the main listener, e.g. a
+    /// private address only the scraper reaches; the main listener then has no `/metrics`.
+    /// Default: none, `/metrics` is on the main listener. Read at start, as `bind` is.
+    pub metrics_bind: Option<SocketAddr>,
     /// The URL callers reach the gateway at; page links in answers (`meta.next_page_url`) are
     /// rewritten to it. Default: `http://` + the bound address. Never taken from `Host`.
     pub public_url: Option<String>,

@@ -50,7 +50,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use secrecy::ExposeSecret;
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinHandle;
 
 pub use config::{ConfigError, FileConfig, TwilioSection};
@@ -81,6 +81,7 @@ pub struct GatewayBuilder {
     path: Option<PathBuf>,
     twilio: Option<TwilioSection>,
     bind: Option<SocketAddr>,
+    metrics_bind: Option<SocketAddr>,
     sandbox: Option<sandbox::SandboxBuilder>,
 }
 
@@ -109,6 +110,13 @@ impl GatewayBuilder {
     /// Where to listen (default: the file's `bind`, else `127.0.0.1:8080`).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = Some(addr);
+        self
+    }
+
+    /// Where to serve `/metrics` and `/healthz` on a listener of their own (default: the
+    /// file's `metrics_bind`, else `/metrics` is on the main listener).
+    pub fn metrics_bind(mut self, addr: SocketAddr) -> Self {
+        self.metrics_bind = Some(addr);
         self
     }
 
@@ -166,6 +174,14 @@ impl GatewayBuilder {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let bound = server::display_addr(listener.local_addr()?);
+        let metrics_listener = match self.metrics_bind.or(file.metrics_bind) {
+            Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
+            None => None,
+        };
+        let metrics_bound = match &metrics_listener {
+            Some(l) => Some(server::display_addr(l.local_addr()?)),
+            None => None,
+        };
         let live = Live::build(Sources {
             file: &file,
             upstream: &upstream,
@@ -193,22 +209,38 @@ impl GatewayBuilder {
                 bound,
             },
         });
-        let (stop, stopped) = oneshot::channel::<()>();
+        // One stop signal for every listener (sending it, or dropping the gateway).
+        let (stop, stopped) = watch::channel(false);
+        let until_stopped = |mut stopped: watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
         let console = {
             let live = shared.live.load();
             console::console_for(&live, &shared.source.upstream)
         };
-        let app = app::router(shared.clone(), console);
-        let task = tokio::spawn(server::serve(listener, app, settings, async {
-            let _ = stopped.await;
-        }));
+        let app = app::router(shared.clone(), console, metrics_listener.is_none());
+        let mut tasks = vec![tokio::spawn(server::serve(
+            listener,
+            app,
+            settings,
+            until_stopped(stopped.clone()),
+        ))];
+        if let Some(metrics_listener) = metrics_listener {
+            tasks.push(tokio::spawn(server::serve(
+                metrics_listener,
+                app::status_router(shared.clone()),
+                settings,
+                until_stopped(stopped),
+            )));
+        }
         Ok(Gateway {
             shared,
             bound,
+            metrics_bound,
             sandbox: embedded,
             sandbox_key,
             stop: Some(stop),
-            task: Some(task),
+            tasks,
         })
     }
 }
@@ -217,16 +249,18 @@ impl GatewayBuilder {
 pub struct Gateway {
     shared: Arc<Shared>,
     bound: SocketAddr,
+    metrics_bound: Option<SocketAddr>,
     sandbox: Option<sandbox::Sandbox>,
     sandbox_key: Option<NewKey>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    stop: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gateway")
             .field("addr", &self.bound)
+            .field("metrics_addr", &self.metrics_bound)
             .field("sandbox", &self.sandbox.is_some())
             .finish_non_exhaustive()
     }
@@ -246,6 +280,11 @@ impl Gateway {
     /// Its base URL, e.g. `http://127.0.0.1:8080`: give it to a client's `base_url`.
     pub fn url(&self) -> String {
         format!("http://{}", self.bound)
+    }
+
+    /// Where `/metrics` is served when it has a listener of its own (`metrics_bind`).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_bound
     }
 
     /// The account requests act on (the configured one, or the sandbox's).
@@ -284,9 +323,9 @@ impl Gateway {
     /// Stops accepting, lets requests in flight finish (up to the grace period), and returns.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
@@ -295,7 +334,7 @@ impl Gateway {
 impl Drop for Gateway {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
     }
 }

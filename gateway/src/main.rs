@@ -9,7 +9,7 @@ use gateway::{Gateway, TwilioSection};
 
 const USAGE: &str = "\
 usage:
-  gateway [serve] [--config FILE] [--bind ADDR]
+  gateway [serve] [--config FILE] [--bind ADDR] [--metrics-bind ADDR]
   gateway keys create --name NAME --allow PATTERN... [--rate N/s|N/m|N/h] [--burst N] [--account AC…] [--config FILE]
   gateway keys list [--config FILE]
   gateway keys revoke KEY_ID [--config FILE]
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
 struct Options {
     config: Option<PathBuf>,
     bind: Option<SocketAddr>,
+    metrics_bind: Option<SocketAddr>,
     name: Option<String>,
     allow: Vec<String>,
     rate: Option<String>,
@@ -55,6 +56,7 @@ fn options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
         config: None,
         bind: None,
+        metrics_bind: None,
         name: None,
         allow: Vec::new(),
         rate: None,
@@ -72,6 +74,13 @@ fn options(args: &[String]) -> Result<Options, String> {
         match arg.as_str() {
             "--config" => o.config = Some(PathBuf::from(value()?)),
             "--bind" => o.bind = Some(value()?.parse().map_err(|e| format!("--bind: {e}"))?),
+            "--metrics-bind" => {
+                o.metrics_bind = Some(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--metrics-bind: {e}"))?,
+                );
+            }
             "--name" => o.name = Some(value()?),
             "--allow" => o.allow.push(value()?),
             "--rate" => o.rate = Some(value()?),
@@ -195,6 +204,9 @@ fn serve(args: &[String]) -> Result<(), String> {
         if let Some(bind) = o.bind {
             builder = builder.bind(bind);
         }
+        if let Some(bind) = o.metrics_bind {
+            builder = builder.metrics_bind(bind);
+        }
         let gateway = builder.start().await.map_err(|e| e.to_string())?;
         announce(&gateway, path.as_deref());
         wait_for_signals(&gateway).await;
@@ -211,6 +223,10 @@ fn announce(gateway: &Gateway, path: Option<&std::path::Path>) {
     match path {
         Some(p) => println!("  config: {} (SIGHUP rereads it)", p.display()),
         None => println!("  config: none (defaults)"),
+    }
+    match gateway.metrics_addr() {
+        Some(addr) => println!("  metrics:  http://{addr}/metrics (a listener of its own)"),
+        None => println!("  metrics:  {url}/metrics"),
     }
     match (gateway.sandbox(), gateway.sandbox_key()) {
         (Some(sandbox), Some((id, secret))) => {

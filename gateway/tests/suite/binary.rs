@@ -206,7 +206,8 @@ async fn keys_made_and_revoked_with_the_cli_apply_on_sighup() {
 
 #[tokio::test]
 async fn without_credentials_it_starts_the_sandbox_and_prints_a_working_key() {
-    let (running, banner) = start(&["--bind", "127.0.0.1:0"]).await;
+    let (running, banner) =
+        start(&["--bind", "127.0.0.1:0", "--metrics-bind", "127.0.0.1:0"]).await;
     let id = field(&banner, "gateway key (this run only):");
     let secret = field(&banner, "secret:");
     let account = field(&banner, "account:");
@@ -232,4 +233,30 @@ async fn without_credentials_it_starts_the_sandbox_and_prints_a_working_key() {
         .await
         .expect("health");
     assert_eq!(health.status(), 200);
+    // `--metrics-bind`: the banner says where (a listener of its own), the call above is
+    // counted there, and the main listener has no `/metrics`.
+    let metrics_url = field(&banner, "metrics:")
+        .strip_suffix(" (a listener of its own)")
+        .expect("its own listener")
+        .to_owned();
+    assert_ne!(metrics_url, format!("{}/metrics", running.url));
+    let metrics = http()
+        .get(&metrics_url)
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(r#"gateway_requests_total{operation="calls.create",status="201"} 1"#),
+        "{metrics}"
+    );
+    let main = http()
+        .get(format!("{}/metrics", running.url))
+        .basic_auth(id, Some(secret))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(main.status(), 404);
 }

@@ -15,6 +15,7 @@ mod binary;
 mod caller_auth;
 mod credentials;
 mod faults;
+mod operations;
 mod path_tricks;
 mod pay_session;
 // It drives the generated Verify, Messaging and Chat declarations.
