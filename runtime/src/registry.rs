@@ -79,8 +79,9 @@ pub enum Auth {
     None,
 }
 
-/// What a [`Rule`] asks of its parameters.
+/// What a [`Rule`] asks of its parameters. More kinds may come (a match needs a `_` arm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RuleKind {
     /// At least one must be set (`one_of(...)`).
     AtLeastOne,
