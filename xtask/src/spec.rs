@@ -8,6 +8,10 @@ use serde_json::Value;
 use crate::names::{ident, macro_wire, pascal, plural, singular, snake, words};
 use crate::sids::Kinds;
 
+/// The noun of a model-less resource whose path segment alone is none (messaging's
+/// `/Indicators/Typing.json`: "Creates a typing indicator", not "Creates a typing").
+const NOUN_OF_SEGMENT: &[(&str, &str)] = &[("typing", "typing indicator")];
+
 /// Operations left to hand-written declarations (`api::payments`).
 const HAND_WRITTEN: &[&str] = &["CreatePayments", "UpdatePayments"];
 
@@ -497,7 +501,13 @@ impl Builder<'_> {
                 .get(segs)
                 .and_then(|m| m.models.first())
                 .map(|m| words(&m.name))
-                .unwrap_or_else(|| words(&singular(segs.last().map(String::as_str).unwrap_or("")))),
+                .unwrap_or_else(|| {
+                    let last = segs.last().map(String::as_str).unwrap_or("");
+                    match NOUN_OF_SEGMENT.iter().find(|(seg, _)| *seg == last) {
+                        Some((_, noun)) => (*noun).to_owned(),
+                        None => words(&singular(last)),
+                    }
+                }),
         };
         let mut fields = Vec::new();
         // Path parameters, in path order.

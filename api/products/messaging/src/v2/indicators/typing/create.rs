@@ -5,7 +5,7 @@ use runtime::twilio_endpoint;
 
 use super::Channel;
 
-/// Creates a typing.
+/// Creates a typing indicator.
 #[twilio_endpoint(
     POST,
     "/v2/Indicators/Typing.json",
