@@ -547,12 +547,23 @@ fn model_rs(segs: &[String], m: &Module, v2010: bool) -> String {
 /// One response model: `#[runtime::twilio_model]` reads every field leniently (a value that
 /// does not fit its type is `None`, kept raw in `unreadable`); v2010 writes dates in RFC 2822.
 fn model_struct(segs: &[String], model: &Model, v2010: bool, uses: &mut Uses, body: &mut String) {
-    let noun = words(&model.name);
-    let _ = writeln!(
-        body,
-        "/// {}, as Twilio returns it.",
-        sentence(&article(&noun))
-    );
+    match &model.answer_of {
+        Some(operation) => {
+            let _ = writeln!(
+                body,
+                "/// What `{operation}` answers, as Twilio returns it (the spec gives this answer no"
+            );
+            let _ = writeln!(body, "/// schema of its own).");
+        }
+        None => {
+            let noun = words(&model.name);
+            let _ = writeln!(
+                body,
+                "/// {}, as Twilio returns it.",
+                sentence(&article(&noun))
+            );
+        }
+    }
     body.push_str("///\n/// Every field is optional: Twilio leaves fields out or `null` depending on the\n/// resource's state, and a value that does not fit its type reads as `None` with its raw\n/// JSON kept in `unreadable`, so one odd field never fails the whole answer.\n");
     body.push_str(
         if v2010 {

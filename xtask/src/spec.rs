@@ -221,6 +221,8 @@ pub struct Model {
     pub fields: Vec<ModelField>,
     /// The item key when the model is listed in pages.
     pub list_key: Option<String>,
+    /// The operation whose inline answer this is (no schema of its own in the spec).
+    pub answer_of: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -268,6 +270,7 @@ pub fn read(spec: &Value, src: &Source, kinds: &Kinds) -> Result<Tree, String> {
         src,
         kinds,
         examples: examples(paths),
+        inline: BTreeMap::new(),
         modules: BTreeMap::new(),
         model_owner: BTreeMap::new(),
         enum_owner: BTreeMap::new(),
@@ -378,6 +381,9 @@ struct Builder<'a> {
     kinds: &'a Kinds,
     /// Example response objects per model schema, from the operations' examples.
     examples: BTreeMap<String, Vec<Value>>,
+    /// Response objects written inline in an operation (no schema of their own), by the name
+    /// their model takes: the operation id and `Response` (see [`inline_model_key`]).
+    inline: BTreeMap<String, Value>,
     modules: BTreeMap<Vec<String>, Module>,
     model_owner: BTreeMap<String, (Vec<String>, String)>,
     enum_owner: BTreeMap<String, (Vec<String>, String)>,
@@ -440,6 +446,7 @@ impl Builder<'_> {
             "PATCH" => OpKind::Patch,
             _ => OpKind::Delete,
         };
+        let mut inline_response = false;
         let response = match (resp_schema, page) {
             (None, _) => Response::None,
             (Some(_), Some(p)) => {
@@ -465,7 +472,15 @@ impl Builder<'_> {
                 Some(r) if self.is_object(ref_name(r)) => {
                     Response::One(self.model(segs, ref_name(r), None)?)
                 }
-                // An inline or non-object answer: read as JSON by the caller.
+                // An object written inline (`{"success": true}` of the typing indicators):
+                // a model of its own, named after the operation.
+                None if is_inline_object(s) => {
+                    let key = inline_model_key(id);
+                    self.inline.insert(key.clone(), s.clone());
+                    inline_response = true;
+                    Response::One(self.model(segs, &key, None)?)
+                }
+                // A non-object answer: read as JSON by the caller.
                 _ => Response::None,
             },
         };
@@ -495,11 +510,20 @@ impl Builder<'_> {
             _ => None,
         };
         let noun = match &response {
-            Response::One(TypeRef::Local(_, n)) | Response::Page(TypeRef::Local(_, n)) => words(n),
+            Response::One(TypeRef::Local(_, n)) | Response::Page(TypeRef::Local(_, n))
+                if !inline_response =>
+            {
+                words(n)
+            }
             _ => self
                 .modules
                 .get(segs)
-                .and_then(|m| m.models.first())
+                // A resource's own model names it, not an operation's inline answer.
+                .and_then(|m| {
+                    m.models
+                        .iter()
+                        .find(|m| !self.inline.contains_key(&m.schema))
+                })
                 .map(|m| words(&m.name))
                 .unwrap_or_else(|| {
                     let last = segs.last().map(String::as_str).unwrap_or("");
@@ -927,10 +951,18 @@ impl Builder<'_> {
             }
             return Ok(TypeRef::Local(owner, name));
         }
-        let s = self
-            .schemas
-            .get(schema)
-            .ok_or_else(|| format!("no schema {schema}"))?;
+        let inline;
+        let s = match self.schemas.get(schema) {
+            Some(s) => s,
+            None => {
+                inline = self
+                    .inline
+                    .get(schema)
+                    .cloned()
+                    .ok_or_else(|| format!("no schema {schema}"))?;
+                &inline
+            }
+        };
         // Sorted here, not by the JSON map, so the output cannot depend on serde_json features.
         let props: BTreeMap<String, Value> = s
             .get("properties")
@@ -969,11 +1001,16 @@ impl Builder<'_> {
         }
         self.model_owner
             .insert(schema.to_owned(), (segs.to_vec(), name.clone()));
+        let answer_of = self
+            .inline
+            .contains_key(schema)
+            .then(|| schema.trim_end_matches("Response").to_owned());
         module.models.push(Model {
             name: name.clone(),
             schema: schema.to_owned(),
             fields,
             list_key: list_key.cloned(),
+            answer_of,
         });
         Ok(TypeRef::Local(segs.to_vec(), name))
     }
@@ -1021,6 +1058,23 @@ impl Builder<'_> {
     }
 }
 
+/// Whether a response schema written inline is an object with members (a model of its own),
+/// not a page (whose items are a referenced schema).
+fn is_inline_object(schema: &Value) -> bool {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && !props.is_empty()
+        && !props.values().any(|p| p.pointer("/items/$ref").is_some())
+}
+
+/// The key, and the model's name, of an operation's inline response object:
+/// `CreateTypingIndicator` → `CreateTypingIndicatorResponse`.
+fn inline_model_key(operation_id: &str) -> String {
+    format!("{operation_id}Response")
+}
+
 /// Example objects of each model schema, from every operation's response examples.
 fn examples(paths: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<Value>> {
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -1041,7 +1095,12 @@ fn examples(paths: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<Valu
                     continue;
                 };
                 for ex in examples.values().filter_map(|e| e.get("value")) {
-                    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+                    if is_inline_object(schema) {
+                        let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+                        out.entry(inline_model_key(id))
+                            .or_default()
+                            .push(ex.clone());
+                    } else if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
                         out.entry(ref_name(r).to_owned())
                             .or_default()
                             .push(ex.clone());

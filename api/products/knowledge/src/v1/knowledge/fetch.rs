@@ -2,13 +2,10 @@
 
 use runtime::twilio_endpoint;
 
+use super::ListKnowledgeResponse;
+
 /// Fetches a knowledge.
-#[twilio_endpoint(
-    GET,
-    "/v1/Knowledge",
-    host = "knowledge",
-    helper_call = "knowledge.list"
-)]
+#[twilio_endpoint(GET, "/v1/Knowledge", host = "knowledge", helper_call = "knowledge.list", response = ListKnowledgeResponse)]
 pub struct Fetch {
     /// The page index, only meaningful with the page token it came with; `Page` (query string): an
     /// integer; optional. At least 0.

@@ -16,7 +16,7 @@ pub use create::{create, Create, CreateRequest};
 pub use delete::{delete, Delete, DeleteRequest};
 pub use fetch::{fetch, Fetch, FetchRequest};
 pub use fetch_knowledge::{fetch_knowledge, FetchKnowledge, FetchKnowledgeRequest};
-pub use model::Knowledge;
+pub use model::{Knowledge, ListKnowledgeResponse};
 pub use update::{update, Update, UpdateRequest};
 
 pub mod chunks;

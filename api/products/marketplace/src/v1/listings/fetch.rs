@@ -2,11 +2,8 @@
 
 use runtime::twilio_endpoint;
 
+use super::FetchModuleDataForListingOwnerResponse;
+
 /// Fetches a listing.
-#[twilio_endpoint(
-    GET,
-    "/v1/Listings",
-    host = "marketplace",
-    helper_call = "module_data.fetch"
-)]
+#[twilio_endpoint(GET, "/v1/Listings", host = "marketplace", helper_call = "module_data.fetch", response = FetchModuleDataForListingOwnerResponse)]
 pub struct Fetch {}

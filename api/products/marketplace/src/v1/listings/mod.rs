@@ -4,6 +4,8 @@
 
 mod create;
 mod fetch;
+mod model;
 
 pub use create::{create, Create, CreateRequest};
 pub use fetch::{fetch, Fetch, FetchRequest};
+pub use model::FetchModuleDataForListingOwnerResponse;

@@ -3,15 +3,10 @@
 use runtime::sid::MessageSid;
 use runtime::twilio_endpoint;
 
-use super::Channel;
+use super::{Channel, CreateTypingIndicatorResponse};
 
 /// Creates a typing indicator.
-#[twilio_endpoint(
-    POST,
-    "/v2/Indicators/Typing.json",
-    host = "messaging",
-    helper_call = "typing_indicator.create"
-)]
+#[twilio_endpoint(POST, "/v2/Indicators/Typing.json", host = "messaging", helper_call = "typing_indicator.create", response = CreateTypingIndicatorResponse)]
 pub struct Create {
     /// `channel` (form body): text; required. Allowed values: `whatsapp`.
     #[twilio(rename = "channel")]

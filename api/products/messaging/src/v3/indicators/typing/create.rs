@@ -3,10 +3,10 @@
 use runtime::sid::MessageSid;
 use runtime::twilio_endpoint;
 
-use super::{Channel, Event};
+use super::{Channel, CreateV3TypingIndicatorResponse, Event};
 
 /// Creates a typing indicator.
-#[twilio_endpoint(POST, "/v3/Indicators/Typing.json", host = "messaging", body = json, json_model = "TypingIndicatorRequest", helper_call = "typing_indicator.create", required_when(channel = "WHATSAPP", message_id), required_when(channel = "APPLE", from, to), only_when(channel = "WHATSAPP", message_id), only_when(channel = "APPLE", event, from, to))]
+#[twilio_endpoint(POST, "/v3/Indicators/Typing.json", host = "messaging", body = json, json_model = "TypingIndicatorRequest", helper_call = "typing_indicator.create", response = CreateV3TypingIndicatorResponse, required_when(channel = "WHATSAPP", message_id), required_when(channel = "APPLE", from, to), only_when(channel = "WHATSAPP", message_id), only_when(channel = "APPLE", event, from, to))]
 pub struct Create {
     /// `channel` (JSON body): text; required. Allowed values: `WHATSAPP`, `APPLE`.
     #[twilio(rename = "channel")]

@@ -4,6 +4,8 @@
 
 mod create;
 mod enums;
+mod model;
 
 pub use create::{create, Create, CreateRequest};
 pub use enums::{Channel, Event};
+pub use model::CreateV3TypingIndicatorResponse;

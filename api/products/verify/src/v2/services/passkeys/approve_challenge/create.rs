@@ -3,10 +3,10 @@
 use runtime::sid::VerifyServiceSid;
 use runtime::twilio_endpoint;
 
-use super::{AuthenticatorAttachment, Type};
+use super::{AuthenticatorAttachment, Type, UpdateChallengePasskeysResponse};
 
 /// Creates an approve challenge.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/ApproveChallenge", host = "verify", body = json, json_model = "ApprovePasskeysChallengeRequest", helper_call = "services(ServiceSid).approve_challenge.update")]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/ApproveChallenge", host = "verify", body = json, json_model = "ApprovePasskeysChallengeRequest", helper_call = "services(ServiceSid).approve_challenge.update", response = UpdateChallengePasskeysResponse)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

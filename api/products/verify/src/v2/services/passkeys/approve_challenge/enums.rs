@@ -3,6 +3,44 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
+    /// Values of `factor_type`.
+    pub enum FactorType {
+        /// `push`.
+        Push = "push",
+        /// `totp`.
+        Totp = "totp",
+        /// `passkeys`.
+        Passkeys = "passkeys",
+    }
+}
+
+runtime::twilio_enum! {
+    /// Values of `responded_reason`.
+    pub enum RespondedReason {
+        /// `none`.
+        None = "none",
+        /// `not_needed`.
+        NotNeeded = "not_needed",
+        /// `not_requested`.
+        NotRequested = "not_requested",
+    }
+}
+
+runtime::twilio_enum! {
+    /// Values of `status`.
+    pub enum Status {
+        /// `pending`.
+        Pending = "pending",
+        /// `expired`.
+        Expired = "expired",
+        /// `approved`.
+        Approved = "approved",
+        /// `denied`.
+        Denied = "denied",
+    }
+}
+
+runtime::twilio_enum! {
     /// Values of `authenticatorAttachment`.
     pub enum AuthenticatorAttachment {
         /// `platform`.

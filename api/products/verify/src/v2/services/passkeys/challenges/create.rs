@@ -3,8 +3,10 @@
 use runtime::sid::VerifyServiceSid;
 use runtime::twilio_endpoint;
 
+use super::CreateChallengePasskeysResponse;
+
 /// Creates a challenge.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/Challenges", host = "verify", body = json, json_model = "CreatePasskeysChallengeRequest", helper_call = "services(ServiceSid).new_challenge().create", status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/Challenges", host = "verify", body = json, json_model = "CreatePasskeysChallengeRequest", helper_call = "services(ServiceSid).new_challenge().create", response = CreateChallengePasskeysResponse, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

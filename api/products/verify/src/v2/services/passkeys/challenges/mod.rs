@@ -3,5 +3,9 @@
 //! Challenges: `/v2/Services/{ServiceSid}/Passkeys/Challenges`, with [`create`].
 
 mod create;
+mod enums;
+mod model;
 
 pub use create::{create, Create, CreateRequest};
+pub use enums::{FactorType, RespondedReason, Status};
+pub use model::CreateChallengePasskeysResponse;

@@ -3,8 +3,10 @@
 use runtime::sid::VerifyServiceSid;
 use runtime::twilio_endpoint;
 
+use super::CreateNewFactorPasskeyResponse;
+
 /// Creates a factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/Factors", host = "verify", body = json, json_model = "CreateNewPasskeysFactorRequest", helper_call = "services(ServiceSid).new_factors.create", status = 201)]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/Factors", host = "verify", body = json, json_model = "CreateNewPasskeysFactorRequest", helper_call = "services(ServiceSid).new_factors.create", response = CreateNewFactorPasskeyResponse, status = 201)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -3,5 +3,9 @@
 //! Factors: `/v2/Services/{ServiceSid}/Passkeys/Factors`, with [`create`].
 
 mod create;
+mod enums;
+mod model;
 
 pub use create::{create, Create, CreateRequest};
+pub use enums::{FactorType, Status};
+pub use model::CreateNewFactorPasskeyResponse;

@@ -3,10 +3,10 @@
 use runtime::sid::VerifyServiceSid;
 use runtime::twilio_endpoint;
 
-use super::{AuthenticatorAttachment, Type};
+use super::{AuthenticatorAttachment, Type, UpdatePasskeysFactorResponse};
 
 /// Creates a verify factor.
-#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json, json_model = "VerifyPasskeysFactorRequest", helper_call = "services(ServiceSid).new_verify_factors.update")]
+#[twilio_endpoint(POST, "/v2/Services/<ServiceSid>/Passkeys/VerifyFactor", host = "verify", body = json, json_model = "VerifyPasskeysFactorRequest", helper_call = "services(ServiceSid).new_verify_factors.update", response = UpdatePasskeysFactorResponse)]
 pub struct Create {
     /// The service it belongs to.
     pub service_sid: VerifyServiceSid,

@@ -3,6 +3,28 @@
 //! Enumerated values, with Twilio's wire strings.
 
 runtime::twilio_enum! {
+    /// Values of `factor_type`.
+    pub enum FactorType {
+        /// `push`.
+        Push = "push",
+        /// `totp`.
+        Totp = "totp",
+        /// `passkeys`.
+        Passkeys = "passkeys",
+    }
+}
+
+runtime::twilio_enum! {
+    /// Values of `status`.
+    pub enum Status {
+        /// `unverified`.
+        Unverified = "unverified",
+        /// `verified`.
+        Verified = "verified",
+    }
+}
+
+runtime::twilio_enum! {
     /// Values of `authenticatorAttachment`.
     pub enum AuthenticatorAttachment {
         /// `platform`.

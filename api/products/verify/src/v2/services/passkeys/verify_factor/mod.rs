@@ -4,6 +4,8 @@
 
 mod create;
 mod enums;
+mod model;
 
 pub use create::{create, Create, CreateRequest};
-pub use enums::{AuthenticatorAttachment, Type};
+pub use enums::{AuthenticatorAttachment, FactorType, Status, Type};
+pub use model::UpdatePasskeysFactorResponse;
