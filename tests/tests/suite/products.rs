@@ -650,3 +650,55 @@ async fn a_declared_media_type_is_the_content_type_and_the_only_accept() {
         r#"{"userName":"ada"}"#
     );
 }
+
+/// An answer the spec writes inline (no schema of its own) reads as a typed model named after
+/// its operation: Verify's passkey factor, with its SIDs, dates and enum.
+#[tokio::test]
+async fn an_inline_answer_reads_as_a_typed_model() {
+    use api::verify::v2::services::passkeys::factors::{create, Status};
+    let server = MockServer::start().await;
+    let answer = serde_json::json!({
+        "sid": "YF0123456789abcdef0123456789abcdef",
+        "account_sid": AC,
+        "service_sid": "VA0123456789abcdef0123456789abcdef",
+        "identity": "user-7",
+        "friendly_name": "laptop",
+        "status": "unverified",
+        "factor_type": "passkeys",
+        "date_created": "2026-12-04T10:00:00Z",
+        "options": {"publicKey": {"timeout": 600000}}
+    });
+    Mock::given(method("POST"))
+        .and(path(
+            "/verify/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Factors",
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder(AC, TOKEN)
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let factor = create("VA0123456789abcdef0123456789abcdef", "laptop", "user-7")
+        .send(&client)
+        .await
+        .expect("answered");
+    assert_eq!(
+        factor.sid.as_ref().map(|s| s.as_str()),
+        Some("YF0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(factor.status, Some(Status::Unverified));
+    assert_eq!(
+        factor.date_created.map(|d| d.unix_timestamp()),
+        Some(1_796_378_400)
+    );
+    assert_eq!(
+        factor
+            .options
+            .as_ref()
+            .map(|o| o["publicKey"]["timeout"].clone()),
+        Some(serde_json::json!(600000))
+    );
+    assert!(factor.unreadable.is_empty(), "{:?}", factor.unreadable);
+}
