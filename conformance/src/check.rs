@@ -119,34 +119,22 @@ fn check_variants(info: &EndpointInfo, op: &Operation, mismatches: &mut Vec<Stri
     let Some(d) = op.body_discriminator.as_deref() else {
         return;
     };
-    let names = |v: &Value, key: &str| -> Vec<String> {
-        let list: Vec<String> = match key {
-            "properties" => v[key]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(n, _)| n.clone())
-                .collect(),
-            _ => v[key]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-        };
-        list.into_iter().filter(|n| n != d).collect()
+    // A variant's members and the ones it requires, the discriminator left out.
+    let members_of = |v: &Value| -> Vec<String> {
+        let names = v["properties"].as_object().into_iter().flatten();
+        names.map(|(n, _)| n.clone()).filter(|n| n != d).collect()
     };
-    let mut everyone: Vec<String> = op
-        .body_variants
-        .iter()
-        .flat_map(|v| names(v, "properties"))
-        .collect();
+    let required_of = |v: &Value| -> Vec<String> {
+        let names = v["required"].as_array().into_iter().flatten();
+        let names = names.filter_map(Value::as_str).filter(|n| *n != d);
+        names.map(str::to_owned).collect()
+    };
+    let mut everyone: Vec<String> = op.body_variants.iter().flat_map(members_of).collect();
     everyone.sort();
     everyone.dedup();
     for variant in &op.body_variants {
-        let members = names(variant, "properties");
-        let required = names(variant, "required");
+        let members = members_of(variant);
+        let required = required_of(variant);
         let closed = variant["additionalProperties"] == Value::Bool(false);
         let values = variant["properties"][d]["enum"]
             .as_array()

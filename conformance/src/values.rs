@@ -91,10 +91,10 @@ pub fn pairs(
     };
     let mut required_now: Vec<&str> = Vec::new();
     for rule in info.rules {
-        let Some((param, values)) = rule.kind.condition() else {
+        let Some((param, _)) = rule.kind.condition() else {
             continue;
         };
-        let holds = given(param).is_some_and(|v| values.contains(&v.as_str()));
+        let holds = rule.kind.holds(given(param).as_deref());
         match rule.kind {
             runtime::RuleKind::RequiredWhen { .. } if holds => {
                 required_now.extend(rule.params.iter().copied());

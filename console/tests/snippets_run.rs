@@ -309,9 +309,8 @@ fn outside_only_when(op: &Operation, pairs: Vec<(String, String)>) -> Vec<(Strin
         .rules
         .iter()
         .filter_map(|r| match r.kind {
-            runtime::registry::RuleKind::OnlyWhen { param, values } => {
-                let holds = value_of(param).is_some_and(|v| values.contains(&v));
-                (!holds).then_some(r.params)
+            runtime::registry::RuleKind::OnlyWhen { param, .. } => {
+                (!r.kind.holds(value_of(param))).then_some(r.params)
             }
             _ => None,
         })

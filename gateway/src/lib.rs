@@ -178,10 +178,10 @@ impl GatewayBuilder {
             Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
             None => None,
         };
-        let metrics_bound = match &metrics_listener {
-            Some(l) => Some(server::display_addr(l.local_addr()?)),
-            None => None,
-        };
+        let metrics_bound = metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().map(server::display_addr))
+            .transpose()?;
         let live = Live::build(Sources {
             file: &file,
             upstream: &upstream,

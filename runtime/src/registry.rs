@@ -117,6 +117,14 @@ impl RuleKind {
             }
         }
     }
+
+    /// Whether a conditional rule's condition holds when its parameter has this wire value
+    /// (`None`: not set); `false` for a rule without a condition.
+    pub fn holds(&self, value: Option<&str>) -> bool {
+        self.condition()
+            .zip(value)
+            .is_some_and(|((_, values), v)| values.contains(&v))
+    }
 }
 
 /// A rule across optional parameters, checked before a request is sent.
@@ -136,8 +144,8 @@ impl Rule {
     pub fn check(&self, set: &[bool], condition: Option<&str>) -> Vec<InvalidParam> {
         let names = self.params;
         let mut present = names.iter().zip(set).filter(|(_, s)| **s).map(|(n, _)| *n);
-        let refuse = |param: &str, reason: String| InvalidParam {
-            param: param.to_owned().into(),
+        let refuse = |param: &'static str, reason: String| InvalidParam {
+            param: param.into(),
             reason: ParamError::new(reason),
         };
         match self.kind {
@@ -160,16 +168,19 @@ impl Rule {
                         second,
                         format!(
                             "cannot be set together with {first}: set exactly one of {}",
-                            join_and(names)
+                            join(names, "and")
                         ),
                     )],
                     _ => Vec::new(),
                 }
             }
-            RuleKind::RequiredWhen { param, values } => {
-                let Some(value) = condition.filter(|v| values.contains(v)) else {
+            RuleKind::RequiredWhen { param, .. } => {
+                let Some(value) = condition else {
                     return Vec::new();
                 };
+                if !self.kind.holds(condition) {
+                    return Vec::new();
+                }
                 names
                     .iter()
                     .zip(set)
@@ -178,7 +189,7 @@ impl Rule {
                     .collect()
             }
             RuleKind::OnlyWhen { param, values } => {
-                if condition.is_some_and(|v| values.contains(&v)) {
+                if self.kind.holds(condition) {
                     return Vec::new();
                 }
                 let but = match condition {
@@ -189,7 +200,10 @@ impl Rule {
                     .map(|n| {
                         refuse(
                             n,
-                            format!("can be set only when {param} is {}{but}", join_or(values)),
+                            format!(
+                                "can be set only when {param} is {}{but}",
+                                join(values, "or")
+                            ),
                         )
                     })
                     .collect()
@@ -200,35 +214,26 @@ impl Rule {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = join_and(self.params);
+        let names = join(self.params, "and");
         match self.kind {
             RuleKind::AtLeastOne => write!(f, "at least one of {names}"),
             RuleKind::ExactlyOne => write!(f, "exactly one of {names}"),
             RuleKind::RequiredWhen { param, values } => {
-                write!(f, "{names} when {param} is {}", join_or(values))
+                write!(f, "{names} when {param} is {}", join(values, "or"))
             }
             RuleKind::OnlyWhen { param, values } => {
-                write!(f, "{names} only when {param} is {}", join_or(values))
+                write!(f, "{names} only when {param} is {}", join(values, "or"))
             }
         }
     }
 }
 
-/// `A`, `A or B`, `A, B or C`.
-fn join_or(names: &[&str]) -> String {
+/// `A`, `A and B`, `A, B and C` (or with `or`).
+fn join(names: &[&str], word: &str) -> String {
     match names {
         [] => String::new(),
         [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
-/// `A`, `A and B`, `A, B and C`.
-fn join_and(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
     }
 }
 
@@ -515,5 +520,9 @@ mod tests {
             Some(("channel", &["APPLE", "RCS"][..]))
         );
         assert_eq!(RuleKind::ExactlyOne.condition(), None);
+        assert!(only.kind.holds(Some("RCS")));
+        assert!(!only.kind.holds(Some("WHATSAPP")));
+        assert!(!only.kind.holds(None));
+        assert!(!RuleKind::ExactlyOne.holds(Some("RCS")));
     }
 }

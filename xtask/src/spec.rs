@@ -1597,14 +1597,15 @@ fn merge_one_of(variants: &[Value], discriminator: Option<&str>) -> (Value, Vec<
                 .flatten()
                 .map(|(n, _)| n)
             {
+                let has = |w: &&Value| w["properties"].get(name).is_some();
+                if variants.iter().all(|w| has(&w)) {
+                    continue;
+                }
                 let having: Vec<String> = variants
                     .iter()
-                    .filter(|w| w["properties"].get(name).is_some())
+                    .filter(has)
                     .flat_map(|w| named_by(w, d))
                     .collect();
-                if having.len() == variants.iter().flat_map(|w| named_by(w, d)).count() {
-                    continue; // in every variant
-                }
                 match only.iter_mut().find(|(values, _)| *values == having) {
                     Some((_, members)) if members.contains(name) => {}
                     Some((_, members)) => members.push(name.clone()),

@@ -768,13 +768,7 @@ fn rules(attr: &ast::Attr, params: &[Param], cx: &Ctxt) -> Vec<Rule> {
         }
         let mut members = Vec::new();
         for ident in &rule.fields {
-            let Some(i) = params.iter().position(|p| p.ident == *ident) else {
-                let name = ident.to_string();
-                let message = match nearest(&name, names.iter().map(String::as_str)) {
-                    Some(near) => format!("`{keyword}`: no field `{name}`; did you mean `{near}`?"),
-                    None => format!("`{keyword}`: no field `{name}`"),
-                };
-                cx.error(ident.span(), message);
+            let Some(i) = field_index(keyword, ident, params, &names, cx) else {
                 ok = false;
                 continue;
             };
@@ -817,6 +811,27 @@ fn rules(attr: &ast::Attr, params: &[Param], cx: &Ctxt) -> Vec<Rule> {
     out
 }
 
+/// The field a rule names, by its index in `params`; `None` (the error reported, with the
+/// nearest name) when there is no such field.
+fn field_index(
+    keyword: &str,
+    ident: &Ident,
+    params: &[Param],
+    names: &[String],
+    cx: &Ctxt,
+) -> Option<usize> {
+    let found = params.iter().position(|p| p.ident == *ident);
+    if found.is_none() {
+        let name = ident.to_string();
+        let message = match nearest(&name, names.iter().map(String::as_str)) {
+            Some(near) => format!("`{keyword}`: no field `{name}`; did you mean `{near}`?"),
+            None => format!("`{keyword}`: no field `{name}`"),
+        };
+        cx.error(ident.span(), message);
+    }
+    found
+}
+
 /// The field a conditional rule depends on (an index into `params`) and its values, checked:
 /// a field of the declaration that is not a list, and distinct, non-empty values.
 fn condition(
@@ -827,15 +842,7 @@ fn condition(
     names: &[String],
     cx: &Ctxt,
 ) -> Option<(usize, Vec<String>)> {
-    let Some(i) = params.iter().position(|p| p.ident == *field) else {
-        let name = field.to_string();
-        let message = match nearest(&name, names.iter().map(String::as_str)) {
-            Some(near) => format!("`{keyword}`: no field `{name}`; did you mean `{near}`?"),
-            None => format!("`{keyword}`: no field `{name}`"),
-        };
-        cx.error(field.span(), message);
-        return None;
-    };
+    let i = field_index(keyword, field, params, names, cx)?;
     if params[i].list_item.is_some() {
         cx.error(
             field.span(),

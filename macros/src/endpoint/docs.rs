@@ -104,6 +104,15 @@ fn required_text(p: &Param) -> &'static str {
     }
 }
 
+/// `A`, `A and B`, `A, B and C` (or with `or`).
+fn join(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
+    }
+}
+
 /// The rule as a sentence, naming wire names and linking the setters.
 fn rule_sentence(e: &Endpoint, rule: &Rule) -> String {
     let (kind, members) = (rule.kind, &rule.members);
@@ -117,11 +126,7 @@ fn rule_sentence(e: &Endpoint, rule: &Rule) -> String {
             )
         })
         .collect();
-    let list = match names.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    };
+    let list = join(&names, "and");
     match kind {
         RuleKind::AtLeastOne => format!("At least one of {list} must be set."),
         RuleKind::ExactlyOne => format!("Exactly one of {list} must be set."),
@@ -131,11 +136,7 @@ fn rule_sentence(e: &Endpoint, rule: &Rule) -> String {
                 None => ("", &[][..]),
             };
             let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            let values = match values.as_slice() {
-                [] => String::new(),
-                [one] => one.clone(),
-                [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-            };
+            let values = join(&values, "or");
             let verb = match (kind, members.len()) {
                 (RuleKind::RequiredWhen, 1) => "must be set",
                 (RuleKind::RequiredWhen, _) => "must all be set",
